@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internal to the xdpdk command: the verb tables and shared utilities. */
+#ifndef XDPDK_CLI_H
+#define XDPDK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <xdpdk/bpf.h>
+#include <xdpdk/config.h>
+#include <xdpdk/elf.h>
+
+/* Exit codes of every verb. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* A verb (or sub-verb): argv[0] is its own name. */
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*fn)(const char *path, int argc, char **argv);
+	const struct cli_cmd *sub;	/* a verb family: prog, map */
+};
+
+/* Dispatch argv[0] of @p argv among @p cmds; @p path is "xdpdk prog" etc. */
+int cli_dispatch(const struct cli_cmd *cmds, const char *path, int argc, char **argv);
+void cli_list(FILE *out, const struct cli_cmd *cmds);
+
+/* Parse options for verb @p path; prints help (returns 0 via *done) or a usage error. */
+int cli_parse(const char *path, const char *summary, const struct xdpdk_opt *opts, int argc,
+	      char **argv, void *cfg, bool *done);
+
+/* "xdpdk prog run: message" on stderr. */
+void cli_err(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A verb that is planned but not built: --help prints what it will do and
+ * which issue brings it (exit 0); anything else says so on stderr (exit 1).
+ */
+int cli_planned(const char *path, int argc, char **argv, const char *summary, const char *issue);
+
+/* Read a whole file (max 64 MiB); NULL with errno. */
+uint8_t *cli_read_file(const char *file, size_t *size);
+/* Parse hex text (whitespace ignored, optional 0x) into bytes; -EINVAL on bad input. */
+int cli_parse_hex(const char *text, uint8_t **out, size_t *len);
+
+/* JSON output helpers (stdout). */
+void cli_json_str(FILE *out, const char *s);
+void cli_json_hex(FILE *out, const uint8_t *buf, size_t len);
+
+/* Open @p obj_path and load one program (by --prog name/--section, or the
+ * only/first one) for @p engine with xdpdk's helpers. On error prints why. */
+struct cli_prog {
+	struct xdpdk_obj *obj;
+	struct xdpdk_prog *prog;
+	const struct xdpdk_obj_prog *oprog;
+};
+int cli_load_prog(const char *path, const char *obj_path, const char *prog_name,
+		  const char *section, const char *engine, struct cli_prog *out);
+void cli_unload_prog(struct cli_prog *p);
+
+/* Program verdict names: "XDP_PASS", "TC_ACT_OK"; NULL if out of range. */
+const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);
+
+/* Verb families. */
+extern const struct cli_cmd cli_prog_cmds[];
+extern const struct cli_cmd cli_map_cmds[];
+int cli_cmd_run(const char *path, int argc, char **argv);
+int cli_cmd_replay(const char *path, int argc, char **argv);
+int cli_cmd_bench(const char *path, int argc, char **argv);
+int cli_cmd_stats(const char *path, int argc, char **argv);
+int cli_cmd_demo(const char *path, int argc, char **argv);
+
+#endif

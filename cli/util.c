@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared utilities of the xdpdk command: dispatch, errors, files, hex, JSON. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xdpdk/helpers.h>
+
+#include "cli.h"
+
+void
+cli_err(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_list(FILE *out, const struct cli_cmd *cmds)
+{
+	for (const struct cli_cmd *c = cmds; c->name; c++)
+		fprintf(out, "  %-12s %s\n", c->name, c->summary);
+}
+
+int
+cli_dispatch(const struct cli_cmd *cmds, const char *path, int argc, char **argv)
+{
+	char sub_path[128];
+
+	if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+	    strcmp(argv[0], "help") == 0) {
+		FILE *out = argc < 1 ? stderr : stdout;
+
+		fprintf(out, "usage: %s COMMAND [options]\n\ncommands:\n", path);
+		cli_list(out, cmds);
+		fprintf(out, "\n'%s COMMAND --help' describes a command.\n", path);
+		return argc < 1 ? CLI_USAGE : CLI_OK;
+	}
+	for (const struct cli_cmd *c = cmds; c->name; c++) {
+		if (strcmp(c->name, argv[0]) != 0)
+			continue;
+		snprintf(sub_path, sizeof(sub_path), "%s %s", path, c->name);
+		if (c->sub)
+			return cli_dispatch(c->sub, sub_path, argc - 1, argv + 1);
+		return c->fn(sub_path, argc, argv);
+	}
+	cli_err(path, "unknown command '%s'", argv[0]);
+	fprintf(stderr, "usage: %s COMMAND [options] (see '%s --help')\n", path, path);
+	return CLI_USAGE;
+}
+
+int
+cli_parse(const char *path, const char *summary, const struct xdpdk_opt *opts, int argc,
+	  char **argv, void *cfg, bool *done)
+{
+	char err[256];
+	int rc = xdpdk_opts_parse(opts, argc, argv, cfg, err, sizeof(err));
+
+	*done = false;
+	if (rc == XDPDK_OPTS_HELP) {
+		xdpdk_opts_usage(stdout, path, summary, opts);
+		*done = true;
+		return CLI_OK;
+	}
+	if (rc != 0) {
+		cli_err(path, "%s", err);
+		fprintf(stderr, "(see '%s --help')\n", path);
+		*done = true;
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+int
+cli_planned(const char *path, int argc, char **argv, const char *summary, const char *issue)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: %s [options]\n\n%s\n(not implemented yet: %s)\n", path, summary,
+			       issue);
+			return CLI_OK;
+		}
+	}
+	cli_err(path, "not implemented yet: %s", issue);
+	return CLI_FAIL;
+}
+
+uint8_t *
+cli_read_file(const char *file, size_t *size)
+{
+	FILE *f = fopen(file, "rb");
+	uint8_t *buf = NULL;
+	size_t cap = 0, len = 0;
+
+	if (f == NULL)
+		return NULL;
+	for (;;) {
+		if (len == cap) {
+			uint8_t *nb;
+
+			cap = cap ? cap * 2 : 65536;
+			if (cap > (64u << 20)) {
+				errno = EFBIG;
+				goto err;
+			}
+			nb = realloc(buf, cap);
+			if (nb == NULL)
+				goto err;
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		errno = EIO;
+		goto err;
+	}
+	fclose(f);
+	*size = len;
+	return buf;
+err:
+	free(buf);
+	fclose(f);
+	return NULL;
+}
+
+int
+cli_parse_hex(const char *text, uint8_t **out, size_t *len)
+{
+	size_t n = strlen(text), k = 0;
+	uint8_t *buf = malloc(n / 2 + 1);
+	int hi = -1;
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)text[i], v;
+
+		if (isspace(c))
+			continue;
+		if (c == '0' && (text[i + 1] == 'x' || text[i + 1] == 'X') && hi < 0) {
+			i++;
+			continue;
+		}
+		if (!isxdigit(c)) {
+			free(buf);
+			return -EINVAL;
+		}
+		v = isdigit(c) ? c - '0' : (tolower(c) - 'a' + 10);
+		if (hi < 0) {
+			hi = v;
+		} else {
+			buf[k++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	if (hi >= 0) {
+		free(buf);
+		return -EINVAL;
+	}
+	*out = buf;
+	*len = k;
+	return 0;
+}
+
+void
+cli_json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void
+cli_json_hex(FILE *out, const uint8_t *buf, size_t len)
+{
+	fputc('"', out);
+	for (size_t i = 0; i < len; i++)
+		fprintf(out, "%02x", buf[i]);
+	fputc('"', out);
+}
+
+int
+cli_load_prog(const char *path, const char *obj_path, const char *prog_name, const char *section,
+	      const char *engine, struct cli_prog *out)
+{
+	char log[4096] = "";
+	struct xdpdk_obj_opts oopts = { .log_buf = log, .log_size = sizeof(log) };
+	struct xdpdk_prog_opts popts = { .helpers = xdpdk_helpers_resolve };
+	const char *want = prog_name ? prog_name : section;
+
+	memset(out, 0, sizeof(*out));
+	if (engine != NULL && xdpdk_engine_parse(engine, &popts.engine) != 0) {
+		cli_err(path, "--engine: '%s' is not one of: jit interp auto", engine);
+		return CLI_USAGE;
+	}
+	out->obj = xdpdk_obj_open(obj_path, &oopts);
+	if (out->obj == NULL) {
+		cli_err(path, "cannot load '%s': %s%s%s", obj_path, strerror(errno),
+			log[0] ? "\n" : "", log);
+		return CLI_FAIL;
+	}
+	if (xdpdk_obj_prog_count(out->obj) == 0) {
+		cli_err(path, "'%s' has no programs", obj_path);
+		goto err;
+	}
+	if (want != NULL) {
+		out->oprog = xdpdk_obj_prog_find(out->obj, want);
+		if (out->oprog == NULL || (section && prog_name == NULL &&
+					   strcmp(xdpdk_obj_prog_section(out->oprog), section))) {
+			cli_err(path, "no program %s '%s' in '%s'", prog_name ? "named" : "in section",
+				want, obj_path);
+			goto err;
+		}
+	} else {
+		out->oprog = xdpdk_obj_prog_at(out->obj, 0);
+	}
+	popts.name = xdpdk_obj_prog_name(out->oprog);
+	popts.type = xdpdk_obj_prog_type(out->oprog);
+	popts.log_buf = log;
+	popts.log_size = sizeof(log);
+	{
+		uint32_t n;
+		const struct bpf_insn *insns = xdpdk_obj_prog_insns(out->oprog, &n);
+
+		out->prog = xdpdk_prog_create(insns, n, &popts);
+	}
+	if (out->prog == NULL) {
+		cli_err(path, "program '%s' refused: %s\n%s", popts.name, strerror(errno), log);
+		goto err;
+	}
+	if (log[0]) /* e.g. the JIT fell back to the interpreter: say so */
+		fprintf(stderr, "%s: %s", path, log);
+	return CLI_OK;
+err:
+	xdpdk_obj_close(out->obj);
+	out->obj = NULL;
+	return CLI_FAIL;
+}
+
+void
+cli_unload_prog(struct cli_prog *p)
+{
+	xdpdk_prog_free(p->prog);
+	xdpdk_obj_close(p->obj);
+	memset(p, 0, sizeof(*p));
+}
+
+const char *
+cli_action_name(enum xdpdk_prog_type type, uint32_t retval)
+{
+	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					   "XDP_REDIRECT" };
+	static const char *const tc[] = { "TC_ACT_OK", "TC_ACT_RECLASSIFY", "TC_ACT_SHOT",
+					  "TC_ACT_PIPE", "TC_ACT_STOLEN", "TC_ACT_QUEUED",
+					  "TC_ACT_REPEAT", "TC_ACT_REDIRECT", "TC_ACT_TRAP" };
+
+	if (type == XDPDK_PROG_TYPE_XDP && retval < 5)
+		return xdp[retval];
+	if (type == XDPDK_PROG_TYPE_TC) {
+		if (retval == (uint32_t)-1)
+			return "TC_ACT_UNSPEC";
+		if (retval < 9)
+			return tc[retval];
+	}
+	return NULL;
+}

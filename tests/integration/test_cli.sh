@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The xdpdk command end to end: the CLI contract (verbs, --help, exit codes,
+# errors on stderr prefixed with the verb) and `prog run/show/dump/exec-raw`
+# on real objects and pcaps, on both engines. Prints "N passed, N failed".
+set -u
+XDPDK=${1:?usage: test_cli.sh path/to/xdpdk}
+PROGS=${XDPDK_PROGS_DIR:?}
+PCAPS=${XDPDK_PCAPS_DIR:?}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
+
+# expect_rc NAME RC CMD... : run CMD, capture stdout/stderr, check the exit code.
+expect_rc() {
+	local name=$1 want=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else
+		bad "$name" "exit $rc, wanted $want; stderr: $(head -c 300 "$TMP/err")"; fi
+}
+# expect_grep NAME FILE PATTERN : FILE (out or err) matches the extended regex.
+expect_grep() {
+	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
+		bad "$1" "no /$3/ in $2: $(head -c 300 "$TMP/$2")"; fi
+}
+
+# --- the CLI contract -------------------------------------------------------
+expect_rc "top-level --help exits 0" 0 "$XDPDK" --help
+for verb in prog map run replay bench stats demo; do
+	expect_grep "--help lists '$verb'" out "^  $verb "
+done
+expect_rc "no verb is a usage error" 2 "$XDPDK"
+expect_rc "unknown verb exits 2" 2 "$XDPDK" frobnicate
+expect_grep "unknown verb names itself on stderr" err "^xdpdk: unknown command 'frobnicate'"
+expect_grep "unknown verb prints a usage line" err "^usage: xdpdk"
+for sub in run test verify dump show exec-raw; do
+	expect_rc "prog $sub --help exits 0" 0 "$XDPDK" prog "$sub" --help
+	expect_grep "prog $sub --help has a usage line" out "^usage: xdpdk prog $sub"
+done
+for v in "map show" "map dump" "map lookup" "map update" "map delete" run replay bench stats; do
+	# shellcheck disable=SC2086
+	expect_rc "$v --help exits 0" 0 "$XDPDK" $v --help
+done
+expect_rc "unknown option exits 2" 2 "$XDPDK" prog run --frob x.o
+expect_grep "usage errors are prefixed with the verb" err "^xdpdk prog run: unknown option"
+expect_rc "missing argument exits 2" 2 "$XDPDK" prog run
+expect_rc "bad --repeat exits 2" 2 "$XDPDK" prog run x.o --data-in y --repeat two
+expect_grep "bad number is explained" err "expected a non-negative integer, got 'two'"
+expect_rc "bad --engine exits 2" 2 "$XDPDK" prog run x.o --data-in y --engine fast
+expect_rc "missing object exits 1" 1 "$XDPDK" prog run "$TMP/nope.o" --data-in "$TMP/nope"
+expect_grep "missing object is explained" err "^xdpdk prog run: cannot load"
+expect_rc "a verb not built yet exits 1" 1 "$XDPDK" map show
+expect_grep "a verb not built yet says so" err "^xdpdk map show: not implemented yet"
+
+# --- prog run on the MAC-swap program ---------------------------------------
+python3 - "$TMP" <<'EOF'
+import sys
+d = sys.argv[1]
+pkt = bytes.fromhex("001122334455" "66778899aabb" "0800") + bytes(range(50))
+open(d + "/pkt.bin", "wb").write(pkt)
+open(d + "/want.bin", "wb").write(pkt[6:12] + pkt[0:6] + pkt[12:])
+open(d + "/runt.bin", "wb").write(pkt[:10])
+EOF
+for engine in interp jit; do
+	expect_rc "prog run macswap ($engine)" 0 "$XDPDK" prog run "$PROGS/xdp_macswap.bpf.o" \
+		--data-in "$TMP/pkt.bin" --data-out "$TMP/out-$engine.bin" --engine "$engine"
+	expect_grep "macswap returns XDP_TX ($engine)" out "^retval: 3 \(XDP_TX\)"
+	expect_grep "macswap reports its engine ($engine)" out "engine $engine"
+	if cmp -s "$TMP/out-$engine.bin" "$TMP/want.bin"; then ok "macswap swaps the MACs ($engine)"
+	else bad "macswap swaps the MACs ($engine)" "$(od -An -tx1 "$TMP/out-$engine.bin" | head -2)"; fi
+done
+expect_rc "prog run --json" 0 "$XDPDK" prog run "$PROGS/xdp_macswap.bpf.o" \
+	--data-in "$TMP/pkt.bin" --json --repeat 100
+for key in retval action duration_ns data_out_len data_out; do
+	expect_grep "--json has $key" out "\"$key\":"
+done
+want_hex=$(od -An -tx1 -v "$TMP/want.bin" | tr -d ' \n')
+expect_grep "--json data_out is the swapped packet" out "\"data_out\":\"$want_hex\""
+expect_rc "a runt is refused like the kernel (EINVAL)" 1 "$XDPDK" prog run \
+	"$PROGS/xdp_macswap.bpf.o" --data-in "$TMP/runt.bin"
+expect_grep "the runt refusal is explained" err "invalid input: packet of 10 bytes"
+
+# --- prog run over a pcap ---------------------------------------------------
+expect_rc "prog run --pcap-in" 0 "$XDPDK" prog run "$PROGS/xdp_macswap.bpf.o" \
+	--pcap-in "$PCAPS/ipv4_udp.pcap" --pcap-out "$TMP/o.pcap"
+expect_grep "pcap run counts XDP_TX" out "XDP_TX +[1-9]"
+if [ -s "$TMP/o.pcap" ]; then ok "pcap run writes the output pcap"; else bad "pcap run writes the output pcap"; fi
+expect_rc "prog run --pcap-in --json" 0 "$XDPDK" prog run "$PROGS/xdp_macswap.bpf.o" \
+	--pcap-in "$PCAPS/mixed.pcap" --json
+expect_grep "pcap JSON has verdict counts" out '"verdicts":\{"XDP_ABORTED":'
+
+# --- show, dump, verify -----------------------------------------------------
+expect_rc "prog show" 0 "$XDPDK" prog show "$PROGS/xdp_macswap.bpf.o"
+expect_grep "prog show lists the program" out "xdp +name xdp_macswap +section xdp +insns [0-9]+"
+expect_rc "prog show --json" 0 "$XDPDK" prog show "$PROGS/xdp_macswap.bpf.o" --json
+expect_grep "prog show --json lists programs" out '"programs":\[\{"name":"xdp_macswap"'
+expect_rc "prog dump xlated" 0 "$XDPDK" prog dump xlated "$PROGS/xdp_macswap.bpf.o"
+expect_grep "xlated ends with exit" out "^ +[0-9]+: \(95\) exit$"
+expect_grep "xlated shows the rewritten ctx load" out "= \*\(u64 \*\)\(r1 \+8\)"
+expect_rc "prog dump jited" 0 "$XDPDK" prog dump jited "$PROGS/xdp_macswap.bpf.o"
+expect_grep "jited has x86 code" out "^ +[0-9a-f]+: +(ret|push|mov)"
+expect_grep "jited interleaves BPF insns" out "^ +0: \("
+expect_rc "prog verify" 0 "$XDPDK" prog verify "$PROGS/xdp_macswap.bpf.o"
+
+# --- exec-raw (bpf_conformance plugin) --------------------------------------
+# mov r0, 0x10; ldxb r1, [r1+1]; add r0, r1; exit  →  0x10 + mem[1]
+prog_hex="b700000010000000 7111010000000000 0f10000000000000 9500000000000000"
+for engine in interp jit; do
+	echo "$prog_hex" | "$XDPDK" prog exec-raw --engine "$engine" "00 22 33" >"$TMP/out" 2>"$TMP/err"
+	if [ "$(cat "$TMP/out")" = "32" ]; then ok "exec-raw computes r0 ($engine)"
+	else bad "exec-raw computes r0 ($engine)" "got '$(cat "$TMP/out")' $(cat "$TMP/err")"; fi
+done
+# ldxdw r0, [r1+4096]; exit: reads far outside the 3-byte memory
+echo "7910001000000000 9500000000000000" | "$XDPDK" prog exec-raw "00 22 33" >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q "fault" "$TMP/err"; then ok "exec-raw reports a faulting program"
+else bad "exec-raw reports a faulting program" "rc=$rc $(cat "$TMP/err")"; fi
+echo "ff00000000000000 9500000000000000" | "$XDPDK" prog exec-raw >"$TMP/out" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -ne 0 ] && grep -q "insn 0" "$TMP/err"; then ok "exec-raw rejects an unknown opcode naming the insn"
+else bad "exec-raw rejects an unknown opcode naming the insn" "rc=$rc $(cat "$TMP/err")"; fi
+
+# --- demo -------------------------------------------------------------------
+expect_rc "demo runs" 0 "$XDPDK" demo --out "$TMP/demo.pcap"
+expect_grep "demo prints verdict counts" out "^  XDP_(TX|PASS|DROP) +[0-9]+"
+expect_grep "demo prints the rate" out "^rate: [0-9.]+ Mpps"
+expect_grep "demo says where the output is" out "^output: $TMP/demo.pcap"
+
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Instruction builders for tests, named after the kernel's (include/linux/
+ * filter.h), which the UAPI headers do not ship. Each expands to the
+ * initializer of one struct bpf_insn; BPF_LD_IMM64 expands to two.
+ */
+#ifndef XDPDK_TESTS_INSN_MACROS_H
+#define XDPDK_TESTS_INSN_MACROS_H
+
+#include <linux/bpf.h>
+
+#include "isa.h"
+
+/* A brace initializer, not a compound literal, so that static tables can use it. */
+#define BPF_RAW_INSN(CODE, DST, SRC, OFF, IMM) \
+	{ .code = (CODE), .dst_reg = (DST), .src_reg = (SRC), .off = (OFF), .imm = (IMM) }
+
+/* ALU: OP is BPF_ADD etc. */
+#define BPF_ALU64_IMM(OP, DST, IMM) BPF_RAW_INSN(BPF_ALU64 | BPF_OP(OP) | BPF_K, DST, 0, 0, IMM)
+#define BPF_ALU64_REG(OP, DST, SRC) BPF_RAW_INSN(BPF_ALU64 | BPF_OP(OP) | BPF_X, DST, SRC, 0, 0)
+#define BPF_ALU32_IMM(OP, DST, IMM) BPF_RAW_INSN(BPF_ALU | BPF_OP(OP) | BPF_K, DST, 0, 0, IMM)
+#define BPF_ALU32_REG(OP, DST, SRC) BPF_RAW_INSN(BPF_ALU | BPF_OP(OP) | BPF_X, DST, SRC, 0, 0)
+/* sdiv/smod: OFF 1. */
+#define BPF_ALU64_IMM_OFF(OP, DST, IMM, OFF) \
+	BPF_RAW_INSN(BPF_ALU64 | BPF_OP(OP) | BPF_K, DST, 0, OFF, IMM)
+#define BPF_ALU64_REG_OFF(OP, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_ALU64 | BPF_OP(OP) | BPF_X, DST, SRC, OFF, 0)
+#define BPF_ALU32_IMM_OFF(OP, DST, IMM, OFF) \
+	BPF_RAW_INSN(BPF_ALU | BPF_OP(OP) | BPF_K, DST, 0, OFF, IMM)
+#define BPF_ALU32_REG_OFF(OP, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_ALU | BPF_OP(OP) | BPF_X, DST, SRC, OFF, 0)
+#define BPF_MOV64_IMM(DST, IMM) BPF_ALU64_IMM(BPF_MOV, DST, IMM)
+#define BPF_MOV64_REG(DST, SRC) BPF_ALU64_REG(BPF_MOV, DST, SRC)
+#define BPF_MOV32_IMM(DST, IMM) BPF_ALU32_IMM(BPF_MOV, DST, IMM)
+#define BPF_MOV32_REG(DST, SRC) BPF_ALU32_REG(BPF_MOV, DST, SRC)
+#define BPF_MOVSX64_REG(DST, SRC, BITS) BPF_ALU64_REG_OFF(BPF_MOV, DST, SRC, BITS)
+#define BPF_MOVSX32_REG(DST, SRC, BITS) BPF_ALU32_REG_OFF(BPF_MOV, DST, SRC, BITS)
+#define BPF_NEG64(DST) BPF_RAW_INSN(BPF_ALU64 | BPF_NEG | BPF_K, DST, 0, 0, 0)
+#define BPF_NEG32(DST) BPF_RAW_INSN(BPF_ALU | BPF_NEG | BPF_K, DST, 0, 0, 0)
+/* Byte order: TYPE BPF_TO_LE/BPF_TO_BE; BPF_BSWAP is ALU64 END. */
+#define BPF_ENDIAN(TYPE, DST, LEN) BPF_RAW_INSN(BPF_ALU | BPF_END | (TYPE), DST, 0, 0, LEN)
+#define BPF_BSWAP(DST, LEN) BPF_RAW_INSN(BPF_ALU64 | BPF_END | BPF_TO_LE, DST, 0, 0, LEN)
+
+/* Jumps: OFF is relative to the next instruction. */
+#define BPF_JMP_IMM(OP, DST, IMM, OFF) BPF_RAW_INSN(BPF_JMP | BPF_OP(OP) | BPF_K, DST, 0, OFF, IMM)
+#define BPF_JMP_REG(OP, DST, SRC, OFF) BPF_RAW_INSN(BPF_JMP | BPF_OP(OP) | BPF_X, DST, SRC, OFF, 0)
+#define BPF_JMP32_IMM(OP, DST, IMM, OFF) \
+	BPF_RAW_INSN(BPF_JMP32 | BPF_OP(OP) | BPF_K, DST, 0, OFF, IMM)
+#define BPF_JMP32_REG(OP, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_JMP32 | BPF_OP(OP) | BPF_X, DST, SRC, OFF, 0)
+#define BPF_JMP_A(OFF) BPF_RAW_INSN(BPF_JMP | BPF_JA, 0, 0, OFF, 0)
+#define BPF_GOTOL(IMM) BPF_RAW_INSN(BPF_JMP32 | BPF_JA, 0, 0, 0, IMM)
+#define BPF_CALL_HELPER(ID) BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, 0, 0, ID)
+#define BPF_CALL_REL(IMM) BPF_RAW_INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, IMM)
+#define BPF_EXIT_INSN() BPF_RAW_INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+/* 64-bit immediates: two slots. */
+#define BPF_LD_IMM64_RAW(DST, SRC, IMM) \
+	BPF_RAW_INSN(BPF_LD | BPF_DW | BPF_IMM, DST, SRC, 0, (int32_t)(uint32_t)(uint64_t)(IMM)), \
+	BPF_RAW_INSN(0, 0, 0, 0, (int32_t)(uint32_t)((uint64_t)(IMM) >> 32))
+#define BPF_LD_IMM64(DST, IMM) BPF_LD_IMM64_RAW(DST, 0, IMM)
+
+/* Memory: SIZE is BPF_B/H/W/DW. */
+#define BPF_LDX_MEM(SIZE, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_LDX | BPF_SIZE(SIZE) | BPF_MEM, DST, SRC, OFF, 0)
+#define BPF_LDX_MEMSX(SIZE, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_LDX | BPF_SIZE(SIZE) | BPF_MEMSX, DST, SRC, OFF, 0)
+#define BPF_STX_MEM(SIZE, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_STX | BPF_SIZE(SIZE) | BPF_MEM, DST, SRC, OFF, 0)
+#define BPF_ST_MEM(SIZE, DST, OFF, IMM) \
+	BPF_RAW_INSN(BPF_ST | BPF_SIZE(SIZE) | BPF_MEM, DST, 0, OFF, IMM)
+#define BPF_ATOMIC_OP(SIZE, OP, DST, SRC, OFF) \
+	BPF_RAW_INSN(BPF_STX | BPF_SIZE(SIZE) | BPF_ATOMIC, DST, SRC, OFF, OP)
+#define BPF_LD_ABS(SIZE, IMM) BPF_RAW_INSN(BPF_LD | BPF_SIZE(SIZE) | BPF_ABS, 0, 0, 0, IMM)
+#define BPF_LD_IND(SIZE, SRC, IMM) BPF_RAW_INSN(BPF_LD | BPF_SIZE(SIZE) | BPF_IND, 0, SRC, 0, IMM)
+
+#endif /* XDPDK_TESTS_INSN_MACROS_H */
