@@ -219,11 +219,17 @@ parse_num(const char *s, struct num *out)
 	return *end == '\0' && errno == 0;
 }
 
-/* 32-bit immediates may be written signed or as their unsigned bit pattern. */
+/*
+ * 32-bit immediates may be written signed, as their unsigned bit pattern, or
+ * as the 64-bit value they stand for once sign-extended ("jne %r1,
+ * 0xfffffffffffffffc, l" is -4), as the conformance suite writes operands of
+ * 64-bit operations. Any other wider value would be truncated: refused.
+ */
 static bool
 num_to_imm32(const struct num *v, int32_t *out)
 {
-	if (v->neg ? v->mag > (uint64_t)1 << 31 : v->mag > UINT32_MAX)
+	if (v->neg ? v->mag > (uint64_t)1 << 31 :
+	    v->mag > UINT32_MAX && v->mag < 0xffffffff80000000ull)
 		return false;
 	*out = (int32_t)(uint32_t)(v->neg ? 0 - v->mag : v->mag);
 	return true;
@@ -465,7 +471,10 @@ encode_lock(struct asm_state *st, char *rest)
 	return emit(st, &insn, 1);
 }
 
-/* "call N" / "call helper N": helper by id; "call local target": bpf2bpf call. */
+/*
+ * "call N" / "call helper N": helper by id; "call local target": bpf2bpf call;
+ * "call runtime N": a kfunc by BTF id (src 2), as the conformance suite says.
+ */
 static int
 encode_call(struct asm_state *st, char *rest)
 {
@@ -474,7 +483,8 @@ encode_call(struct asm_state *st, char *rest)
 	char *target;
 	int rc;
 
-	if (strcmp(word, "local") == 0 || strcmp(word, "helper") == 0) {
+	if (strcmp(word, "local") == 0 || strcmp(word, "helper") == 0 ||
+	    strcmp(word, "runtime") == 0) {
 		target = trim(mode);
 	} else {
 		/* No mode: a helper id, as bpf_conformance defaults to. */
@@ -490,6 +500,10 @@ encode_call(struct asm_state *st, char *rest)
 	if (strcmp(word, "local") == 0) {
 		insn.src_reg = BPF_PSEUDO_CALL;
 		rc = target_operand(st, target, true, &insn);
+	} else if (strcmp(word, "runtime") == 0) {
+		/* bpf_conformance's name for a call by BTF id (a kfunc): src 2. */
+		insn.src_reg = BPF_PSEUDO_KFUNC_CALL;
+		rc = imm32_operand(st, target, &insn.imm);
 	} else {
 		rc = imm32_operand(st, target, &insn.imm);
 	}

@@ -195,15 +195,18 @@ check_lddw(struct chk *c, uint32_t i, const struct bpf_insn *insn)
 		return reject(c, i, -EINVAL, "cannot write to r10");
 	if (insn->off != 0)
 		return reject(c, i, -EINVAL, "nonzero off %d in lddw", insn->off);
-	/* After relocation the imm holds the address, but the pseudo source stays. */
+	/* After map resolution the imm holds the address, but the pseudo source stays. */
 	switch (insn->src_reg) {
 	case 0:
 	case BPF_PSEUDO_MAP_FD:
 	case BPF_PSEUDO_MAP_VALUE:
 	case BPF_PSEUDO_FUNC:
+		break;
 	case BPF_PSEUDO_MAP_IDX:
 	case BPF_PSEUDO_MAP_IDX_VALUE:
-		break;
+		/* An index is not an address: running it would dereference garbage. */
+		return reject(c, i, -EINVAL, "unresolved reference to map index %d (load the "
+			      "object's maps first: xdpdk_obj_load)", insn->imm);
 	default:
 		return reject(c, i, -EINVAL, "invalid lddw src_reg %u", insn->src_reg);
 	}

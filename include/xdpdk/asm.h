@@ -21,6 +21,10 @@
  * Mnemonics are those of bpf/opcodes.def plus the aliases above. A jump
  * target is a signed offset ("+2", "-3", "2") or a label; "exit" names the
  * first exit instruction unless a label of that name exists.
+ * "call runtime N" is a kfunc call (src_reg 2), which the engine refuses.
+ * A 32-bit immediate may be written as the 64-bit value it sign-extends to
+ * (0xfffffffffffffffc for -4); any other value wider than 32 bits is an
+ * error, never silently truncated.
  */
 #ifndef XDPDK_ASM_H
 #define XDPDK_ASM_H

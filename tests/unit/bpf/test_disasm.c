@@ -438,6 +438,38 @@ test_asm_encodings(void **state)
 	free(in);
 }
 
+/*
+ * The bpf_conformance suite writes the immediate of 64-bit operations as the
+ * 64-bit value it stands for (0xfffffffffffffffc for -4) and calls a kfunc
+ * with "call runtime N".
+ */
+static void
+test_asm_conformance_spellings(void **state)
+{
+	static const char text[] =
+		"jne %r1, 0xffffffffffffffff, +1\n"
+		"mov %r0, 0xfffffffffffffffc\n"
+		"sdiv %r1, 0xFFFFFFFF80000000\n"
+		"call runtime 0x2a\n";
+	struct bpf_insn *in;
+	char buf[128];
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(xdpdk_asm(text, &in, &n, NULL, 0), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(in[0].code, BPF_JMP | BPF_JNE | BPF_K);
+	assert_int_equal(in[0].imm, -1);
+	assert_int_equal(in[1].imm, -4);
+	assert_int_equal(in[2].imm, INT32_MIN);
+	assert_int_equal(in[3].code, BPF_JMP | BPF_CALL);
+	assert_int_equal(in[3].src_reg, BPF_PSEUDO_KFUNC_CALL);
+	assert_int_equal(in[3].imm, 42);
+	assert_int_equal(xdpdk_disasm_insn(&in[3], 1, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "call kernel-function#42");
+	free(in);
+}
+
 /* Per operand shape of opcodes.def, a line that must assemble to that opcode. */
 static const char *
 template_for(const char *kind, const char *mnemonic, uint8_t code, char *buf, size_t size)
@@ -512,6 +544,10 @@ test_asm_errors(void **state)
 		{ "add %r0\n", "line 1: bad operands for 'add'" },
 		{ "mov %r16, 1\n", "line 1: bad operands for 'mov'" },
 		{ "mov32 %r0, 0x100000000\n", "line 1: immediate '0x100000000' does not fit" },
+		{ "jne %r1, 0x100000000, +1\n", "line 1: immediate '0x100000000' does not fit" },
+		{ "mov %r0, 0xffffffff7fffffff\n",
+		  "line 1: immediate '0xffffffff7fffffff' does not fit" },
+		{ "call runtime\n", "line 1: call needs a target" },
 		{ "ldxw %r0, [%r1+40000]\n", "line 1: bad offset in '[%r1+40000]'" },
 		{ "ldxw %r0, %r1\n", "line 1: bad operands for 'ldxw'" },
 		{ "\n\nja nowhere\n", "line 3: unknown label 'nowhere'" },
@@ -605,6 +641,7 @@ main(void)
 		cmocka_unit_test(test_asm_roundtrip_jmp_mem),
 		cmocka_unit_test(test_asm_exit_label),
 		cmocka_unit_test(test_asm_encodings),
+		cmocka_unit_test(test_asm_conformance_spellings),
 		cmocka_unit_test(test_asm_every_opcode),
 		cmocka_unit_test(test_asm_errors),
 		cmocka_unit_test(test_asm_far_label),
