@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ELF object loader: opens a `clang -target bpf` object, finds its programs
+ * ELF object loader: opens a `clang -target bpf` object, describes its maps
+ * (maps.c, btf.c), applies CO-RE relocations (core.c), finds its programs
  * (one per global function in each executable section other than .text,
  * libbpf-style) and hands each to reloc.c. Staged like DPDK's bpf_load_elf:
  * one context, stop at the first error, one cleanup safe on partial state.
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <gelf.h>
 
 #include "elf_internal.h"
@@ -78,6 +80,17 @@ xdpdk_elf_sym_name(struct elf_load *ld, const GElf_Sym *sym)
 	}
 	name = elf_strptr(ld->elf, ld->strtab_idx, sym->st_name);
 	return name != NULL ? name : "?";
+}
+
+size_t
+xdpdk_elf_find_sec(const struct elf_load *ld, const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < ld->shnum; i++)
+		if (strcmp(ld->secs[i].name, name) == 0)
+			return i;
+	return 0;
 }
 
 /*
@@ -435,9 +448,9 @@ add_prog(struct elf_load *ld, uint32_t shndx, const char *name, uint32_t start, 
 }
 
 /*
- * Stage 6: programs, in section order, by offset within a section. A code
- * section without a sized global function (hand-written assembly) is one
- * program named after the section.
+ * Stage 9 (6-8: relocations, maps, CO-RE): programs, in section order, by
+ * offset within a section. A code section without a sized global function
+ * (hand-written assembly) is one program named after the section.
  */
 static int
 find_progs(struct elf_load *ld)
@@ -476,7 +489,7 @@ find_progs(struct elf_load *ld)
 	return 0;
 }
 
-/* Stage 7: relocate each program (reloc.c). */
+/* Stage 10: relocate each program (reloc.c). */
 static int
 relocate_progs(struct elf_load *ld)
 {
@@ -491,18 +504,24 @@ relocate_progs(struct elf_load *ld)
 	return 0;
 }
 
-/* Stage 8: the "license" section, up to its first NUL. */
+/* Stage 11: the "license" section, up to its first NUL, and "version". */
 static int
 read_license(struct elf_load *ld)
 {
-	const struct elf_sec *lic = NULL;
-	size_t i, len = 0;
+	size_t idx = xdpdk_elf_find_sec(ld, "license");
+	const struct elf_sec *lic = idx != 0 ? &ld->secs[idx] : NULL;
+	const struct elf_sec *ver;
+	size_t len = 0;
 
-	for (i = 1; i < ld->shnum; i++) {
-		if (strcmp(ld->secs[i].name, "license") == 0) {
-			lic = &ld->secs[i];
-			break;
+	idx = xdpdk_elf_find_sec(ld, "version");
+	if (idx != 0) {
+		ver = &ld->secs[idx];
+		if (ver->bytes == NULL || ver->shdr.sh_size != sizeof(uint32_t)) {
+			xdpdk_elf_log(ld, "section 'version' is %llu bytes, not 4",
+				      (unsigned long long)ver->shdr.sh_size);
+			return -EINVAL;
 		}
+		memcpy(&ld->obj->kern_version, ver->bytes, sizeof(uint32_t));
 	}
 	if (lic != NULL && lic->bytes != NULL)
 		len = strnlen((const char *)lic->bytes, lic->shdr.sh_size);
@@ -522,6 +541,8 @@ load_cleanup(struct elf_load *ld)
 		free(ld->secs);
 	}
 	free(ld->funcs);
+	free(ld->externs);
+	btf__free(ld->btf);
 	if (ld->elf != NULL)
 		elf_end(ld->elf);
 	free(ld->image);
@@ -565,6 +586,10 @@ xdpdk_obj_open_mem(const void *buf, size_t size, const struct xdpdk_obj_opts *op
 		rc = read_funcs(&ld);
 	if (rc == 0)
 		rc = xdpdk_elf_collect_relocs(&ld);
+	if (rc == 0)
+		rc = xdpdk_elf_read_maps(&ld);
+	if (rc == 0)
+		rc = xdpdk_elf_core_relocate(&ld);
 	if (rc == 0)
 		rc = find_progs(&ld);
 	if (rc == 0)
@@ -652,6 +677,7 @@ xdpdk_obj_close(struct xdpdk_obj *obj)
 		free(obj->progs[i].insns);
 	}
 	free(obj->progs);
+	xdpdk_elf_free_maps(obj);
 	free(obj->license);
 	free(obj);
 }
@@ -714,4 +740,10 @@ const char *
 xdpdk_obj_license(const struct xdpdk_obj *obj)
 {
 	return obj != NULL && obj->license != NULL ? obj->license : "";
+}
+
+uint32_t
+xdpdk_obj_kern_version(const struct xdpdk_obj *obj)
+{
+	return obj != NULL ? obj->kern_version : 0;
 }

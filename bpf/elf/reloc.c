@@ -14,6 +14,8 @@
  *  - call inside the same section: no relocation, plain pc-relative imm.
  *  - &func: lddw with R_BPF_64_64, imm = byte offset from the symbol:
  *    target = st_value + imm; it becomes src_reg = BPF_PSEUDO_FUNC.
+ *  - &map, &global: lddw with R_BPF_64_64 against the map's or variable's
+ *    symbol, or a data section's symbol with the offset in imm.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -228,6 +230,14 @@ find_func(const struct elf_load *ld, uint32_t shndx, uint32_t idx)
 	return best;
 }
 
+const struct elf_func *
+xdpdk_elf_func_at(const struct elf_load *ld, uint32_t shndx, uint32_t idx)
+{
+	int32_t fi = find_func(ld, shndx, idx);
+
+	return fi >= 0 ? &ld->funcs[fi] : NULL;
+}
+
 static int
 append(struct reloc_state *st, uint32_t shndx, uint32_t start, uint32_t len)
 {
@@ -318,7 +328,7 @@ resolve_code(struct reloc_state *st, uint32_t pc, uint32_t shndx, int64_t byte, 
 	return place(st, pc, shndx, (uint32_t)(byte / (int64_t)INSN_SZ), out);
 }
 
-/* Resolve a relocation's symbol, refusing undefined and special ones. */
+/* Resolve a relocation's symbol, refusing special ones (and undefined ones for calls). */
 static int
 reloc_sym(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r, GElf_Sym *sym,
 	  const char **name)
@@ -328,11 +338,13 @@ reloc_sym(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r, GElf_S
 	if (rc != 0)
 		return rc;
 	*name = xdpdk_elf_sym_name(st->ld, sym);
+	if (sym->st_shndx == SHN_UNDEF && r->type == R_BPF_64_64)
+		return 0; /* an extern: maps.c knows the .kconfig ones */
 	if (sym->st_shndx == SHN_UNDEF) {
-		/* kfuncs, __ksym and __kconfig externs: nothing here defines them. */
+		/* A kfunc call: nothing here defines it. */
 		xdpdk_elf_log(st->ld,
-			      "prog '%s': insn %u: unresolved symbol '%s' (externs "
-			      "are not supported)",
+			      "prog '%s': insn %u: call to unresolved symbol '%s' "
+			      "(kfuncs are not supported)",
 			      st->prog->name, pc, *name);
 		return -ENOENT;
 	}
@@ -381,30 +393,6 @@ reloc_call(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r)
 	return 0;
 }
 
-/* A relocated lddw to data: a map or a global variable. */
-static int
-refuse_data_ref(struct reloc_state *st, uint32_t pc, const GElf_Sym *sym, const char *name)
-{
-	const char *sec = st->ld->secs[sym->st_shndx].name;
-
-	if (strcmp(sec, ".maps") == 0 || strcmp(sec, "maps") == 0 || strncmp(sec, "maps/", 5) == 0)
-		xdpdk_elf_log(st->ld,
-			      "prog '%s': insn %u: reference to map '%s' (maps are not "
-			      "supported yet)",
-			      st->prog->name, pc, name);
-	else if (GELF_ST_TYPE(sym->st_info) == STT_SECTION)
-		xdpdk_elf_log(st->ld,
-			      "prog '%s': insn %u: reference to global data in '%s' "
-			      "(global data is not supported yet)",
-			      st->prog->name, pc, sec);
-	else
-		xdpdk_elf_log(st->ld,
-			      "prog '%s': insn %u: reference to global variable '%s' "
-			      "in '%s' (global data is not supported yet)",
-			      st->prog->name, pc, name, sec);
-	return -ENOTSUP;
-}
-
 static int
 reloc_lddw(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r)
 {
@@ -426,8 +414,9 @@ reloc_lddw(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r)
 				      st->prog->name, pc, r->type, name);
 			return -EINVAL;
 		}
-		if (!st->ld->secs[sym.st_shndx].is_code)
-			return refuse_data_ref(st, pc, &sym, name);
+		if (sym.st_shndx == SHN_UNDEF || !st->ld->secs[sym.st_shndx].is_code)
+			return xdpdk_elf_map_ref(st->ld, st->prog->name, pc, &sym, r->sym,
+						 &st->insns[pc]);
 		shndx = sym.st_shndx;
 		byte = (int64_t)sym.st_value + st->insns[pc].imm;
 	} else {

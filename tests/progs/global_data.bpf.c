@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
  * Global variables (.rodata and .bss): libbpf turns them into internal array
- * maps. Used to check that the loader refuses them cleanly until the maps
- * component exists.
+ * maps, and so does the loader (global_data_all covers every section kind).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

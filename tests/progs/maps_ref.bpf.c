@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 /*
- * Counts packets in a BTF-defined array map. Used to check that the loader
- * refuses map references cleanly (with the program, instruction and map
- * named) until the maps component exists.
+ * Counts packets in a BTF-defined array map: the smallest program whose
+ * result is in a map (loader relocation, map creation, the lookup helper,
+ * an atomic add into map memory).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
