@@ -1,3 +1,94 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* PLACEHOLDER until the dataplane issue: nothing here yet. */
-int xdpdk_dataplane_placeholder;
+/*
+ * EAL start-up. Tools (prog run with maps, tests) need DPDK memory but no
+ * ports: they start EAL in-memory without PCI, with a unique file prefix so
+ * several can run at once and nothing is left in /var/run/dpdk.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include <xdpdk/dataplane.h>
+
+#define MAX_EAL_ARGS 32
+
+static int eal_started;
+
+/* Free 2 MiB hugepages; without any, EAL must run on plain memory (--no-huge). */
+static long
+free_hugepages(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "r");
+	long n = 0;
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = 0;
+	fclose(f);
+	return n;
+}
+
+int
+xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
+{
+	char prefix[64], *argv[MAX_EAL_ARGS];
+	int argc = 0, rc;
+
+	if (eal_started)
+		return 0;
+	if (n_extra < 0 || n_extra > MAX_EAL_ARGS - 16)
+		return -E2BIG;
+	snprintf(prefix, sizeof(prefix), "xdpdk-%d", (int)getpid());
+	argv[argc++] = (char *)who;
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-telemetry";
+	argv[argc++] = "-l";
+	argv[argc++] = "0";
+	argv[argc++] = "--file-prefix";
+	argv[argc++] = prefix;
+	argv[argc++] = "--log-level";
+	argv[argc++] = "*:warning";
+	if (free_hugepages() == 0) {
+		/*
+		 * Anonymous memory, touched lazily: room for maps of 1M entries.
+		 * --no-huge means legacy memory, which refuses --in-memory; no
+		 * shared config then keeps other processes out of ours.
+		 */
+		argv[argc++] = "--no-huge";
+		argv[argc++] = "-m";
+		argv[argc++] = "2048";
+		argv[argc++] = "--no-shconf";
+	} else {
+		argv[argc++] = "--in-memory";
+	}
+	for (int i = 0; i < n_extra; i++)
+		argv[argc++] = extra[i];
+	argv[argc] = NULL;
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot start DPDK's EAL: %s\n", who, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	eal_started = 1;
+	return 0;
+}
+
+void
+xdpdk_eal_cleanup_tool(void)
+{
+	char dir[PATH_MAX];
+
+	if (!eal_started)
+		return;
+	/* EAL leaves its (empty) runtime directory behind: one per pid otherwise. */
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(dir);
+	eal_started = 0;
+}

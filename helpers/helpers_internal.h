@@ -12,8 +12,10 @@
 #define XDPDK_HELPER_XDP (1u << XDPDK_PROG_TYPE_XDP)
 #define XDPDK_HELPER_TC (1u << XDPDK_PROG_TYPE_TC)
 
-/* The worker index of the calling thread, set once per lcore. */
-extern __thread uint32_t xdpdk_helpers_cur_worker;
+/*
+ * The worker index is the maps component's (xdpdk_maps_worker()): one index
+ * for bpf_get_smp_processor_id() and the per-CPU map slots.
+ */
 
 /* Time and random family (time.c). */
 uint64_t xdpdk_h_ktime_get_ns(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
@@ -22,5 +24,22 @@ uint64_t xdpdk_h_ktime_get_coarse_ns(uint64_t, uint64_t, uint64_t, uint64_t, uin
 uint64_t xdpdk_h_get_prandom_u32(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_smp_processor_id(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_numa_node_id(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Map family (maps.c). */
+uint64_t xdpdk_h_map_lookup_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_update_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_delete_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_push_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_pop_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_peek_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_map_lookup_percpu_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Output family: ring buffer and perf event array (output.c). */
+uint64_t xdpdk_h_ringbuf_output(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_ringbuf_reserve(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_ringbuf_submit(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_ringbuf_discard(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_ringbuf_query(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_perf_event_output(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 #endif

@@ -24,6 +24,20 @@ static const struct helper_row helper_table[] = {
 	ROW(get_prandom_u32, xdpdk_h_get_prandom_u32, XDPDK_HELPER_ANY),
 	ROW(get_smp_processor_id, xdpdk_h_get_smp_processor_id, XDPDK_HELPER_ANY),
 	ROW(get_numa_node_id, xdpdk_h_get_numa_node_id, XDPDK_HELPER_ANY),
+	/* bpf_base_func_proto(): the map helpers are open to every program type. */
+	ROW(map_lookup_elem, xdpdk_h_map_lookup_elem, XDPDK_HELPER_ANY),
+	ROW(map_update_elem, xdpdk_h_map_update_elem, XDPDK_HELPER_ANY),
+	ROW(map_delete_elem, xdpdk_h_map_delete_elem, XDPDK_HELPER_ANY),
+	ROW(map_push_elem, xdpdk_h_map_push_elem, XDPDK_HELPER_ANY),
+	ROW(map_pop_elem, xdpdk_h_map_pop_elem, XDPDK_HELPER_ANY),
+	ROW(map_peek_elem, xdpdk_h_map_peek_elem, XDPDK_HELPER_ANY),
+	ROW(map_lookup_percpu_elem, xdpdk_h_map_lookup_percpu_elem, XDPDK_HELPER_ANY),
+	ROW(ringbuf_output, xdpdk_h_ringbuf_output, XDPDK_HELPER_ANY),
+	ROW(ringbuf_reserve, xdpdk_h_ringbuf_reserve, XDPDK_HELPER_ANY),
+	ROW(ringbuf_submit, xdpdk_h_ringbuf_submit, XDPDK_HELPER_ANY),
+	ROW(ringbuf_discard, xdpdk_h_ringbuf_discard, XDPDK_HELPER_ANY),
+	ROW(ringbuf_query, xdpdk_h_ringbuf_query, XDPDK_HELPER_ANY),
+	ROW(perf_event_output, xdpdk_h_perf_event_output, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

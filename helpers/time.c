@@ -6,9 +6,9 @@
  */
 #include <time.h>
 
-#include "helpers_internal.h"
+#include <xdpdk/map.h>
 
-__thread uint32_t xdpdk_helpers_cur_worker;
+#include "helpers_internal.h"
 
 /* Per-thread xorshift state: the kernel's prandom is per-CPU too. */
 static __thread uint64_t prandom_state;
@@ -58,7 +58,7 @@ xdpdk_h_get_prandom_u32(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t
 uint64_t
 xdpdk_h_get_smp_processor_id(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
 {
-	return xdpdk_helpers_cur_worker;
+	return xdpdk_maps_worker();
 }
 
 uint64_t
@@ -67,14 +67,15 @@ xdpdk_h_get_numa_node_id(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_
 	return 0; /* workers are placed on one node here; the dataplane refines this */
 }
 
+/* One worker index for the whole runtime: the maps component keeps it. */
 void
 xdpdk_helpers_set_worker(uint32_t worker)
 {
-	xdpdk_helpers_cur_worker = worker;
+	xdpdk_maps_set_worker(worker);
 }
 
 uint32_t
 xdpdk_helpers_worker(void)
 {
-	return xdpdk_helpers_cur_worker;
+	return xdpdk_maps_worker();
 }

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internal to bpf/maps/: the two pieces every "values by pointer" family
+ * (hash, lru, lpm) shares.
+ *
+ *  - xdpdk_pool: a preallocated array of fixed-size elements that never
+ *    move (programs keep pointers into them) and a LIFO stack of free
+ *    indexes. LIFO so that a freed element, still warm in cache, is reused
+ *    first. The caller serialises get/put (its map's writer lock).
+ *
+ *  - xdpdk_defer: an RCU defer queue (rte_rcu_qsbr_dq) of (a, b) pairs
+ *    handed to a release callback once every worker has passed a quiescent
+ *    state. Without RCU (no workers configured) release is immediate. The
+ *    callback runs inside push/reclaim, so under the caller's writer lock.
+ */
+#ifndef XDPDK_MAPS_POOL_H
+#define XDPDK_MAPS_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#define XDPDK_POOL_NONE UINT32_MAX
+
+struct rte_rcu_qsbr;
+struct rte_rcu_qsbr_dq;
+
+struct xdpdk_pool {
+	uint8_t *base;		/* n * stride bytes, zeroed at creation */
+	size_t stride;
+	uint32_t n;
+	uint32_t n_free;
+	uint32_t *free;		/* LIFO of free indexes */
+};
+
+/* @return 0 or -ENOMEM. Every element starts free and zeroed. */
+int xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket);
+void xdpdk_pool_fini(struct xdpdk_pool *p);
+
+static inline void *
+xdpdk_pool_ptr(const struct xdpdk_pool *p, uint32_t i)
+{
+	return p->base + (size_t)i * p->stride;
+}
+
+static inline uint32_t
+xdpdk_pool_idx(const struct xdpdk_pool *p, const void *elem)
+{
+	return (uint32_t)(((const uint8_t *)elem - p->base) / p->stride);
+}
+
+/* A free index, or XDPDK_POOL_NONE. */
+static inline uint32_t
+xdpdk_pool_get(struct xdpdk_pool *p)
+{
+	return p->n_free ? p->free[--p->n_free] : XDPDK_POOL_NONE;
+}
+
+static inline void
+xdpdk_pool_put(struct xdpdk_pool *p, uint32_t i)
+{
+	p->free[p->n_free++] = i;
+}
+
+typedef void (*xdpdk_defer_release_fn)(void *ctx, uint32_t a, uint32_t b);
+
+struct xdpdk_defer {
+	struct rte_rcu_qsbr *rcu;	/* NULL: release at once */
+	struct rte_rcu_qsbr_dq *dq;
+	xdpdk_defer_release_fn release;
+	void *ctx;
+	uint64_t leaked;		/* pushes that found the queue full: a sizing bug */
+};
+
+/*
+ * @p size: the most pairs that can be pending at once; the owner sizes it so
+ * that a push never finds the queue full. @return 0, -ENOMEM.
+ */
+int xdpdk_defer_init(struct xdpdk_defer *d, uint32_t size, xdpdk_defer_release_fn release,
+		     void *ctx, int socket);
+/* Release everything still queued (waits for a grace period if needed). */
+void xdpdk_defer_fini(struct xdpdk_defer *d);
+/* Queue (a, b) for release after a grace period. */
+void xdpdk_defer_push(struct xdpdk_defer *d, uint32_t a, uint32_t b);
+/* Release what has passed its grace period; @return how many. */
+unsigned int xdpdk_defer_reclaim(struct xdpdk_defer *d);
+/*
+ * Wait until everything queued so far can be released. Blocks on the
+ * workers: control plane only, and never with a lock a worker may take.
+ */
+void xdpdk_defer_sync(struct xdpdk_defer *d);
+
+/* A name unique among this process's DPDK objects: "<prefix><n>". */
+void xdpdk_maps_unique_name(char *buf, size_t size, const char *prefix);
+
+#endif /* XDPDK_MAPS_POOL_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared by the maps unit tests: EAL started once per executable (maps live
+ * in DPDK memory) the way xdpdk's tools start it (xdpdk_eal_init_tool: no PCI,
+ * no hugepages needed, nothing left behind), then the maps component set up
+ * with @p n_workers per-CPU slots.
+ */
+#ifndef XDPDK_TESTS_MAPS_TEST_H
+#define XDPDK_TESTS_MAPS_TEST_H
+
+#include <stdint.h>
+
+#include <xdpdk/dataplane.h>
+#include <xdpdk/map.h>
+
+static inline int
+maps_test_start(uint32_t n_workers)
+{
+	const struct xdpdk_maps_config cfg = { .n_workers = n_workers };
+
+	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
+		return -1;
+	return xdpdk_maps_configure(&cfg);
+}
+
+static inline int
+maps_test_eal_init(void **state)
+{
+	(void)state;
+	return xdpdk_eal_init_tool("test", 0, NULL) == 0 ? 0 : -1;
+}
+
+static inline int
+maps_test_eal_cleanup(void **state)
+{
+	(void)state;
+	xdpdk_eal_cleanup_tool();
+	return 0;
+}
+
+#endif /* XDPDK_TESTS_MAPS_TEST_H */
