@@ -11,6 +11,7 @@
 #include <xdpdk/bpf.h>
 #include <xdpdk/config.h>
 #include <xdpdk/elf.h>
+#include <xdpdk/load.h>
 
 /* Exit codes of every verb. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -53,12 +54,16 @@ void cli_json_hex(FILE *out, const uint8_t *buf, size_t len);
  * only/first one) for @p engine with xdpdk's helpers. On error prints why. */
 struct cli_prog {
 	struct xdpdk_obj *obj;
-	struct xdpdk_prog *prog;
+	struct xdpdk_loaded *loaded;	/* maps and programs; owns prog */
+	struct xdpdk_prog *prog;	/* borrowed from loaded */
 	const struct xdpdk_obj_prog *oprog;
 };
 int cli_load_prog(const char *path, const char *obj_path, const char *prog_name,
 		  const char *section, const char *engine, struct cli_prog *out);
 void cli_unload_prog(struct cli_prog *p);
+
+/* Print every entry of the object's maps (text or one JSON array). */
+void cli_dump_maps(FILE *out, const struct xdpdk_loaded *lo, bool json);
 
 /* Program verdict names: "XDP_PASS", "TC_ACT_OK"; NULL if out of range. */
 const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);

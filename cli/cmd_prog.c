@@ -31,6 +31,7 @@ struct run_cfg {
 	unsigned long long repeat;
 	const char *engine;
 	bool json;
+	bool dump_maps;
 };
 
 static const struct xdpdk_opt run_opts[] = {
@@ -56,6 +57,8 @@ static const struct xdpdk_opt run_opts[] = {
 	  "runs to average the duration over; each starts from the original input" },
 	{ "engine", 'e', XDPDK_OPT_CHOICE, offsetof(struct run_cfg, engine), "ENGINE",
 	  "engine (default: jit, falling back to interp with a message)", engine_choices },
+	{ "dump-maps", 'm', XDPDK_OPT_FLAG, offsetof(struct run_cfg, dump_maps), NULL,
+	  "print every map's entries after the run" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	XDPDK_OPT_END,
 };
@@ -145,13 +148,20 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		       xdpdk_engine_name(xdpdk_prog_engine(cp->prog)), t.retval, aname,
 		       t.duration_ns, t.repeat, t.data_size_out);
 		cli_json_hex(stdout, out, t.data_size_out);
-		printf(",\"ctx_out\":{\"data\":%u,\"data_end\":%u,\"data_meta\":%u}}\n", md_out.data,
+		printf(",\"ctx_out\":{\"data\":%u,\"data_end\":%u,\"data_meta\":%u}", md_out.data,
 		       md_out.data_end, md_out.data_meta);
+		if (cfg->dump_maps) {
+			printf(",\"maps\":");
+			cli_dump_maps(stdout, cp->loaded, true);
+		}
+		printf("}\n");
 	} else {
 		printf("retval: %u (%s)\n", t.retval, aname);
 		printf("duration: %" PRIu64 " ns per run (repeat %u, engine %s)\n", t.duration_ns,
 		       t.repeat, xdpdk_engine_name(xdpdk_prog_engine(cp->prog)));
 		printf("data_out: %u bytes (metadata %u)\n", t.data_size_out, md_out.data);
+		if (cfg->dump_maps)
+			cli_dump_maps(stdout, cp->loaded, false);
 	}
 	return CLI_OK;
 }
@@ -240,7 +250,12 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 			printf("%s\"%s\":%" PRIu64, v ? "," : "",
 			       v < 5 ? cli_action_name(XDPDK_PROG_TYPE_XDP, (uint32_t)v) : "other",
 			       counts[v]);
-		printf("},\"duration_ns_avg\":%" PRIu64 "}\n", n ? total_ns / n : 0);
+		printf("},\"duration_ns_avg\":%" PRIu64, n ? total_ns / n : 0);
+		if (cfg->dump_maps) {
+			printf(",\"maps\":");
+			cli_dump_maps(stdout, cp->loaded, true);
+		}
+		printf("}\n");
 	} else {
 		printf("packets: %" PRIu64 " run, %" PRIu64 " refused (as BPF_PROG_TEST_RUN: runts "
 		       "under 14 bytes)\n", n, invalid);
@@ -255,6 +270,8 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 			printf("rate: %.2f Mpps on one core\n", (double)n * 1e3 / (double)total_ns);
 		if (cfg->pcap_out)
 			printf("output: %s\n", cfg->pcap_out);
+		if (cfg->dump_maps)
+			cli_dump_maps(stdout, cp->loaded, false);
 	}
 out:
 	if (dump)
@@ -425,6 +442,36 @@ type_name(enum xdpdk_prog_type t)
 	}
 }
 
+/* Print the names of the maps program @p p references, as JSON strings or words. */
+static void
+print_prog_maps(const struct xdpdk_obj *obj, const struct xdpdk_obj_prog *p, bool json)
+{
+	uint32_t n, n_maps = xdpdk_obj_map_count(obj), k = 0;
+	const struct bpf_insn *insns = xdpdk_obj_prog_insns(p, &n);
+	bool *used = calloc(n_maps ? n_maps : 1, sizeof(*used));
+
+	if (used == NULL)
+		return;
+	for (uint32_t i = 0; i + 1 < n; i++)
+		if (insns[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+		    (insns[i].src_reg == BPF_PSEUDO_MAP_IDX ||
+		     insns[i].src_reg == BPF_PSEUDO_MAP_IDX_VALUE) &&
+		    (uint32_t)insns[i].imm < n_maps)
+			used[insns[i].imm] = true;
+	for (uint32_t m = 0; m < n_maps; m++) {
+		if (!used[m])
+			continue;
+		if (json) {
+			printf("%s", k ? "," : "");
+			cli_json_str(stdout, xdpdk_obj_map_name(xdpdk_obj_map_at(obj, m)));
+		} else {
+			printf("%s%s", k ? "," : "  maps ", xdpdk_obj_map_name(xdpdk_obj_map_at(obj, m)));
+		}
+		k++;
+	}
+	free(used);
+}
+
 static int
 cmd_show(const char *path, int argc, char **argv)
 {
@@ -433,7 +480,7 @@ cmd_show(const char *path, int argc, char **argv)
 	struct xdpdk_obj_opts oo = { .log_buf = log, .log_size = sizeof(log) };
 	struct xdpdk_obj *obj;
 	bool done;
-	int rc = cli_parse(path, "List the programs (and maps) of an object file.", show_opts, argc,
+	int rc = cli_parse(path, "List the programs and maps of an object file.", show_opts, argc,
 			   argv, &cfg, &done);
 
 	if (done)
@@ -444,8 +491,11 @@ cmd_show(const char *path, int argc, char **argv)
 			log[0] ? "\n" : "", log);
 		return CLI_FAIL;
 	}
-	if (cfg.json)
-		printf("{\"license\":\"%s\",\"programs\":[", xdpdk_obj_license(obj));
+	if (cfg.json) {
+		printf("{\"license\":");
+		cli_json_str(stdout, xdpdk_obj_license(obj));
+		printf(",\"programs\":[");
+	}
 	for (uint32_t i = 0; i < xdpdk_obj_prog_count(obj); i++) {
 		const struct xdpdk_obj_prog *p = xdpdk_obj_prog_at(obj, i);
 		uint32_t n;
@@ -456,16 +506,41 @@ cmd_show(const char *path, int argc, char **argv)
 			cli_json_str(stdout, xdpdk_obj_prog_name(p));
 			printf(",\"section\":");
 			cli_json_str(stdout, xdpdk_obj_prog_section(p));
-			printf(",\"type\":\"%s\",\"insns\":%u,\"maps\":[]}",
+			printf(",\"type\":\"%s\",\"insns\":%u,\"maps\":[",
 			       type_name(xdpdk_obj_prog_type(p)), n);
+			print_prog_maps(obj, p, true);
+			printf("]}");
 		} else {
-			printf("%u: %s  name %s  section %s  insns %u\n", i,
+			printf("%u: %s  name %s  section %s  insns %u", i,
 			       type_name(xdpdk_obj_prog_type(p)), xdpdk_obj_prog_name(p),
 			       xdpdk_obj_prog_section(p), n);
+			print_prog_maps(obj, p, false);
+			printf("\n");
 		}
 	}
 	if (cfg.json)
-		printf("],\"maps\":[]}\n");
+		printf("],\"maps\":[");
+	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++) {
+		const struct xdpdk_obj_map *m = xdpdk_obj_map_at(obj, i);
+		const struct xdpdk_map_def *d = xdpdk_obj_map_def(m);
+		const char *tn = xdpdk_map_type_name(d->type);
+
+		if (cfg.json) {
+			printf("%s{\"name\":", i ? "," : "");
+			cli_json_str(stdout, xdpdk_obj_map_name(m));
+			printf(",\"type\":\"%s\",\"key_size\":%u,\"value_size\":%u,"
+			       "\"max_entries\":%u,\"flags\":%u,\"pinning\":%u}",
+			       tn ? tn : "unknown", d->key_size, d->value_size, d->max_entries,
+			       d->map_flags, xdpdk_obj_map_pinning(m));
+		} else {
+			printf("map %u: %s  name %s  key %uB  value %uB  max_entries %u  flags 0x%x%s\n",
+			       i, tn ? tn : "unknown", xdpdk_obj_map_name(m), d->key_size,
+			       d->value_size, d->max_entries, d->map_flags,
+			       xdpdk_obj_map_pinning(m) ? "  pinned by name" : "");
+		}
+	}
+	if (cfg.json)
+		printf("]}\n");
 	xdpdk_obj_close(obj);
 	return CLI_OK;
 }

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xdpdk/dataplane.h>
 #include <xdpdk/helpers.h>
+#include <xdpdk/map.h>
 
 #include "cli.h"
 
@@ -205,11 +207,12 @@ cli_load_prog(const char *path, const char *obj_path, const char *prog_name, con
 {
 	char log[4096] = "";
 	struct xdpdk_obj_opts oopts = { .log_buf = log, .log_size = sizeof(log) };
-	struct xdpdk_prog_opts popts = { .helpers = xdpdk_helpers_resolve };
+	struct xdpdk_load_opts lopts = { .helpers = xdpdk_helpers_resolve, .log_buf = log,
+					 .log_size = sizeof(log) };
 	const char *want = prog_name ? prog_name : section;
 
 	memset(out, 0, sizeof(*out));
-	if (engine != NULL && xdpdk_engine_parse(engine, &popts.engine) != 0) {
+	if (engine != NULL && xdpdk_engine_parse(engine, &lopts.engine) != 0) {
 		cli_err(path, "--engine: '%s' is not one of: jit interp auto", engine);
 		return CLI_USAGE;
 	}
@@ -234,20 +237,16 @@ cli_load_prog(const char *path, const char *obj_path, const char *prog_name, con
 	} else {
 		out->oprog = xdpdk_obj_prog_at(out->obj, 0);
 	}
-	popts.name = xdpdk_obj_prog_name(out->oprog);
-	popts.type = xdpdk_obj_prog_type(out->oprog);
-	popts.log_buf = log;
-	popts.log_size = sizeof(log);
-	{
-		uint32_t n;
-		const struct bpf_insn *insns = xdpdk_obj_prog_insns(out->oprog, &n);
-
-		out->prog = xdpdk_prog_create(insns, n, &popts);
-	}
-	if (out->prog == NULL) {
-		cli_err(path, "program '%s' refused: %s\n%s", popts.name, strerror(errno), log);
+	/* Maps live in DPDK memory: start EAL only for objects that have some. */
+	if (xdpdk_obj_map_count(out->obj) > 0 && xdpdk_eal_init_tool("xdpdk", 0, NULL) != 0)
+		goto err;
+	lopts.only_prog = xdpdk_obj_prog_name(out->oprog);
+	out->loaded = xdpdk_obj_load(out->obj, &lopts);
+	if (out->loaded == NULL) {
+		cli_err(path, "cannot load '%s': %s\n%s", obj_path, strerror(errno), log);
 		goto err;
 	}
+	out->prog = xdpdk_loaded_prog_find(out->loaded, lopts.only_prog);
 	if (log[0]) /* e.g. the JIT fell back to the interpreter: say so */
 		fprintf(stderr, "%s: %s", path, log);
 	return CLI_OK;
@@ -260,9 +259,83 @@ err:
 void
 cli_unload_prog(struct cli_prog *p)
 {
-	xdpdk_prog_free(p->prog);
+	xdpdk_loaded_free(p->loaded);
 	xdpdk_obj_close(p->obj);
 	memset(p, 0, sizeof(*p));
+}
+
+static void
+print_hex(FILE *out, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%s%02x", i && !(i % 4) ? " " : "", b[i]);
+}
+
+/* Types whose entries are not plain bytes a control plane can dump. */
+static bool
+dumpable(enum bpf_map_type t)
+{
+	return t != BPF_MAP_TYPE_PROG_ARRAY && t != BPF_MAP_TYPE_RINGBUF &&
+	       t != BPF_MAP_TYPE_PERF_EVENT_ARRAY && t != BPF_MAP_TYPE_QUEUE &&
+	       t != BPF_MAP_TYPE_STACK && t != BPF_MAP_TYPE_BLOOM_FILTER;
+}
+
+void
+cli_dump_maps(FILE *out, const struct xdpdk_loaded *lo, bool json)
+{
+	if (json)
+		fprintf(out, "[");
+	for (uint32_t i = 0; i < xdpdk_loaded_map_count(lo); i++) {
+		struct xdpdk_map *m = xdpdk_loaded_map_at(lo, i);
+		const struct xdpdk_map_def *d = xdpdk_map_def(m);
+		uint32_t vsz = xdpdk_map_value_buf_size(m), n = 0;
+		uint8_t *key = calloc(1, d->key_size + 1), *next = calloc(1, d->key_size + 1);
+		uint8_t *val = calloc(1, vsz + 1);
+		const char *tn = xdpdk_map_type_name(d->type);
+		bool first = true;
+
+		if (json) {
+			fprintf(out, "%s{\"name\":", i ? "," : "");
+			cli_json_str(out, d->name);
+			fprintf(out, ",\"type\":\"%s\",\"entries\":[", tn ? tn : "unknown");
+		} else {
+			fprintf(out, "map %s (%s, key %u, value %u, max %u):\n", d->name,
+				tn ? tn : "unknown", d->key_size, d->value_size, d->max_entries);
+		}
+		if (key && next && val && dumpable(d->type)) {
+			while (xdpdk_map_get_next_key(m, first ? NULL : key, next) == 0) {
+				first = false;
+				memcpy(key, next, d->key_size);
+				if (xdpdk_map_lookup(m, key, val, 0) != 0)
+					continue;
+				if (json) {
+					fprintf(out, "%s{\"key\":", n ? "," : "");
+					cli_json_hex(out, key, d->key_size);
+					fprintf(out, ",\"value\":");
+					cli_json_hex(out, val, vsz);
+					fprintf(out, "}");
+				} else {
+					fprintf(out, "  key: ");
+					print_hex(out, key, d->key_size);
+					fprintf(out, "  value: ");
+					print_hex(out, val, vsz);
+					fprintf(out, "\n");
+				}
+				n++;
+			}
+		} else if (!json) {
+			fprintf(out, "  (entries of a %s map are not dumped)\n", tn ? tn : "this");
+		}
+		if (json)
+			fprintf(out, "]}");
+		else if (n == 0 && dumpable(d->type))
+			fprintf(out, "  (empty)\n");
+		free(key);
+		free(next);
+		free(val);
+	}
+	if (json)
+		fprintf(out, "]");
 }
 
 const char *

@@ -24,8 +24,11 @@
 #include <bpf/libbpf.h>
 
 #include <xdpdk/bpf.h>
+#include <xdpdk/dataplane.h>
 #include <xdpdk/elf.h>
 #include <xdpdk/helpers.h>
+#include <xdpdk/load.h>
+#include <xdpdk/map.h>
 
 #define MESON_SKIP 77
 #define MAX_PKT (20 * 4096) /* linear part + MAX_SKB_FRAGS pages */
@@ -166,62 +169,183 @@ same(const char *what, const struct packet *pk, const struct outcome *k,
 	return true;
 }
 
-static void
-diff_program(const char *obj_path, struct bpf_program *kp, const struct xdpdk_obj *xobj,
-	     const struct packet_set *set)
+/* The kernel's map for xdpdk's map @p name: global data maps carry a prefix there. */
+static struct bpf_map *
+kernel_map(struct bpf_object *kobj, const char *name)
 {
-	static const enum xdpdk_engine engines[] = { XDPDK_ENGINE_INTERP, XDPDK_ENGINE_JIT };
-	const char *name = bpf_program__name(kp);
-	const struct xdpdk_obj_prog *xp = xdpdk_obj_prog_find(xobj, name);
-	struct outcome *k = malloc(sizeof(*k)), *x = malloc(sizeof(*x));
+	struct bpf_map *km;
 
-	for (size_t e = 0; e < 2; e++) {
-		char log[1024] = "";
-		struct xdpdk_prog_opts opts = {
-			.name = name, .type = XDPDK_PROG_TYPE_XDP, .engine = engines[e],
-			.helpers = xdpdk_helpers_resolve, .log_buf = log, .log_size = sizeof(log),
-		};
-		const char *ename = xdpdk_engine_name(engines[e]);
-		struct xdpdk_prog *prog;
-		uint32_t n, ok = 0, bad = 0;
-		const struct bpf_insn *insns;
+	bpf_object__for_each_map(km, kobj) {
+		const char *kn = bpf_map__name(km);
+		size_t kl = strlen(kn), nl = strlen(name);
 
-		if (xp == NULL) {
-			printf("FAIL %s:%s (%s): the kernel has it, xdpdk's loader does not\n",
-			       obj_path, name, ename);
-			failed++;
-			continue;
-		}
-		insns = xdpdk_obj_prog_insns(xp, &n);
-		prog = xdpdk_prog_create(insns, n, &opts);
-		if (prog == NULL && errno == ENOENT && strstr(log, "unsupported helper")) {
-			/* Listed, not hidden: the helper is not implemented yet. */
-			printf("skip %s:%s (%s): %s", obj_path, name, ename, log);
-			skipped++;
-			continue;
-		}
-		if (prog == NULL) {
-			printf("FAIL %s:%s (%s): xdpdk refuses what the kernel loads: %s", obj_path,
-			       name, ename, log);
-			failed++;
-			continue;
-		}
-		for (size_t i = 0; i < set->n; i++) {
-			kernel_run(bpf_program__fd(kp), &set->p[i], k);
-			xdpdk_run(prog, &set->p[i], x);
-			if (same(ename, &set->p[i], k, x))
-				ok++;
-			else
-				bad++;
-		}
-		printf("%s %s:%s (%s): %u packets same, %u different\n", bad ? "FAIL" : "ok  ",
-		       obj_path, name, ename, ok, bad);
-		if (bad)
-			failed++;
-		else
-			passed++;
-		xdpdk_prog_free(prog);
+		if (strcmp(kn, name) == 0 ||
+		    (name[0] == '.' && kl > nl && strcmp(kn + kl - nl, name) == 0))
+			return km;
 	}
+	return NULL;
+}
+
+static bool
+is_percpu(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/* Per-CPU values are compared as the sum of their slots (u64 words): the kernel's
+ * test runs land on whatever CPU the syscall ran on. */
+static void
+fold_percpu(uint8_t *buf, uint32_t value_size, uint32_t n_slots)
+{
+	uint32_t stride = (value_size + 7) & ~7u;
+
+	for (uint32_t s = 1; s < n_slots; s++)
+		for (uint32_t w = 0; w < value_size / 8; w++) {
+			uint64_t a, b;
+
+			memcpy(&a, buf + w * 8, 8);
+			memcpy(&b, buf + s * stride + w * 8, 8);
+			a += b;
+			memcpy(buf + w * 8, &a, 8);
+		}
+}
+
+/* Same entries (keys and values) in the kernel's map and xdpdk's? */
+static bool
+same_map(const char *what, struct bpf_map *km, struct xdpdk_map *xm)
+{
+	const struct xdpdk_map_def *d = xdpdk_map_def(xm);
+	int fd = bpf_map__fd(km), ncpu = libbpf_num_possible_cpus();
+	uint32_t ks = d->key_size, vs = d->value_size, n = 0;
+	uint32_t kbuf_size = is_percpu(d->type) ? ((vs + 7) & ~7u) * (uint32_t)ncpu : vs;
+	uint8_t *key = calloc(1, ks + 8), *next = calloc(1, ks + 8);
+	uint8_t *kval = calloc(1, kbuf_size + 8), *xval = calloc(1, xdpdk_map_value_buf_size(xm) + 8);
+	bool ok = true, first = true;
+
+	if (is_percpu(d->type) && vs % 8 != 0) {
+		printf("  note %s map %s: per-CPU values of %u bytes are not compared\n", what,
+		       d->name, vs);
+		goto out;
+	}
+	/* Every kernel entry must be in xdpdk with the same value ... */
+	while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
+		first = false;
+		memcpy(key, next, ks);
+		n++;
+		if (bpf_map_lookup_elem(fd, key, kval) != 0)
+			continue;
+		if (xdpdk_map_lookup(xm, key, xval, 0) != 0) {
+			printf("  DIFF %s map %s: a key the kernel has is missing in xdpdk\n", what,
+			       d->name);
+			ok = false;
+			break;
+		}
+		if (is_percpu(d->type)) {
+			fold_percpu(kval, vs, (uint32_t)ncpu);
+			fold_percpu(xval, vs, xdpdk_maps_n_workers());
+		}
+		if (memcmp(kval, xval, vs) != 0) {
+			printf("  DIFF %s map %s: values differ for a key\n", what, d->name);
+			ok = false;
+			break;
+		}
+	}
+	/* ... and xdpdk must have no more entries. */
+	first = true;
+	while (ok && xdpdk_map_get_next_key(xm, first ? NULL : key, next) == 0) {
+		first = false;
+		memcpy(key, next, ks);
+		n--;
+	}
+	if (ok && n != 0) {
+		printf("  DIFF %s map %s: entry counts differ\n", what, d->name);
+		ok = false;
+	}
+out:
+	free(key);
+	free(next);
+	free(kval);
+	free(xval);
+	return ok;
+}
+
+static bool
+dumpable(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_LRU_HASH ||
+	       t == BPF_MAP_TYPE_LPM_TRIE || is_percpu(t);
+}
+
+/* Run one program on one engine: fresh maps on both sides, every packet, then maps. */
+static void
+diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj *xobj,
+	     const char *name, enum xdpdk_engine engine, const struct packet_set *set)
+{
+	const char *ename = xdpdk_engine_name(engine);
+	char log[2048] = "";
+	struct xdpdk_load_opts lo_opts = { .engine = engine, .helpers = xdpdk_helpers_resolve,
+					   .only_prog = name, .log_buf = log,
+					   .log_size = sizeof(log) };
+	struct outcome *k = malloc(sizeof(*k)), *x = malloc(sizeof(*x));
+	struct bpf_object *kobj = bpf_object__open_file(full_path, NULL);
+	struct xdpdk_loaded *lo = NULL;
+	struct xdpdk_prog *prog;
+	uint32_t ok = 0, bad = 0, maps_bad = 0;
+
+	if (kobj == NULL || bpf_object__load(kobj) != 0) {
+		printf("FAIL %s:%s (%s): the kernel loaded it once, not twice\n", obj_path, name,
+		       ename);
+		failed++;
+		goto out;
+	}
+	lo = xdpdk_obj_load(xobj, &lo_opts);
+	if (lo == NULL && errno == ENOENT && strstr(log, "unsupported helper")) {
+		/* Listed, not hidden: the helper is not implemented yet. */
+		printf("skip %s:%s (%s): %s", obj_path, name, ename, log);
+		skipped++;
+		goto out;
+	}
+	if (lo == NULL) {
+		printf("FAIL %s:%s (%s): xdpdk refuses what the kernel loads: %s", obj_path, name,
+		       ename, log);
+		failed++;
+		goto out;
+	}
+	prog = xdpdk_loaded_prog_find(lo, name);
+	for (size_t i = 0; i < set->n; i++) {
+		kernel_run(bpf_program__fd(bpf_object__find_program_by_name(kobj, name)),
+			   &set->p[i], k);
+		xdpdk_run(prog, &set->p[i], x);
+		if (same(ename, &set->p[i], k, x))
+			ok++;
+		else
+			bad++;
+	}
+	for (uint32_t m = 0; m < xdpdk_loaded_map_count(lo); m++) {
+		struct xdpdk_map *xm = xdpdk_loaded_map_at(lo, m);
+		struct bpf_map *km = kernel_map(kobj, xdpdk_map_def(xm)->name);
+
+		if (!dumpable(xdpdk_map_def(xm)->type))
+			continue;
+		if (km == NULL) {
+			printf("  DIFF %s: map %s has no kernel counterpart\n", ename,
+			       xdpdk_map_def(xm)->name);
+			maps_bad++;
+		} else if (!same_map(ename, km, xm)) {
+			maps_bad++;
+		}
+	}
+	printf("%s %s:%s (%s): %u packets same, %u different; maps %s\n",
+	       bad || maps_bad ? "FAIL" : "ok  ", obj_path, name, ename, ok, bad,
+	       maps_bad ? "differ" : "same");
+	if (bad || maps_bad)
+		failed++;
+	else
+		passed++;
+out:
+	xdpdk_loaded_free(lo);
+	bpf_object__close(kobj);
 	free(k);
 	free(x);
 }
@@ -229,6 +353,7 @@ diff_program(const char *obj_path, struct bpf_program *kp, const struct xdpdk_ob
 static void
 diff_object(const char *path, const struct packet_set *set)
 {
+	static const enum xdpdk_engine engines[] = { XDPDK_ENGINE_INTERP, XDPDK_ENGINE_JIT };
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	char log[1024] = "";
 	struct xdpdk_obj_opts xo = { .log_buf = log, .log_size = sizeof(log) };
@@ -263,7 +388,8 @@ diff_object(const char *path, const struct packet_set *set)
 			skipped++;
 			continue;
 		}
-		diff_program(base, kp, xobj, set);
+		for (size_t e = 0; e < 2; e++)
+			diff_program(base, path, xobj, bpf_program__name(kp), engines[e], set);
 	}
 	xdpdk_obj_close(xobj);
 	bpf_object__close(kobj);
@@ -289,6 +415,8 @@ main(int argc, char **argv)
 		return MESON_SKIP;
 	}
 	libbpf_set_print(NULL);
+	if (xdpdk_eal_init_tool("test_kernel_diff", 0, NULL) != 0)
+		return 1;
 	for (int i = sep + 1; i < argc; i++)
 		if (add_pcap(&set, argv[i]) != 0)
 			return 1;
@@ -301,5 +429,6 @@ main(int argc, char **argv)
 		free((void *)set.p[i].origin);
 	}
 	free(set.p);
+	xdpdk_eal_cleanup_tool();
 	return failed ? 1 : 0;
 }

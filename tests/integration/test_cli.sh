@@ -93,6 +93,20 @@ expect_rc "prog run --pcap-in --json" 0 "$XDPDK" prog run "$PROGS/xdp_macswap.bp
 	--pcap-in "$PCAPS/mixed.pcap" --json
 expect_grep "pcap JSON has verdict counts" out '"verdicts":\{"XDP_ABORTED":'
 
+# --- programs with maps -------------------------------------------------------
+expect_rc "prog run with a map" 0 "$XDPDK" prog run "$PROGS/maps_ref.bpf.o" \
+	--pcap-in "$PCAPS/ipv4_udp.pcap" --dump-maps --engine jit
+n_ipv4=$(grep -Eo "^  XDP_PASS +[0-9]+" "$TMP/out" | awk '{print $2}')
+expect_grep "--dump-maps prints the map" out "^map pkt_count \(array, key 4, value 8, max 1\):"
+want_count=$(printf '%02x000000 00000000' "${n_ipv4:-0}")
+expect_grep "the counter in the map equals the packets run" out "key: 00000000  value: $want_count"
+expect_rc "prog run --dump-maps --json" 0 "$XDPDK" prog run "$PROGS/maps_ref.bpf.o" \
+	--data-in "$TMP/pkt.bin" --repeat 5 --dump-maps --json
+expect_grep "--json maps hold the entries" out '"maps":\[\{"name":"pkt_count","type":"array","entries":\[\{"key":"00000000","value":"0500000000000000"\}\]\}\]'
+expect_rc "prog show with maps" 0 "$XDPDK" prog show "$PROGS/map_in_map.bpf.o"
+expect_grep "prog show lists map-in-map and prog_array maps" out "^map [0-9]+: prog_array +name jump"
+expect_grep "prog show names the maps a program uses" out "name xdp_dispatch .* maps [a-z_,]*jump"
+
 # --- show, dump, verify -----------------------------------------------------
 expect_rc "prog show" 0 "$XDPDK" prog show "$PROGS/xdp_macswap.bpf.o"
 expect_grep "prog show lists the program" out "xdp +name xdp_macswap +section xdp +insns [0-9]+"
