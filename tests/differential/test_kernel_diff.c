@@ -277,6 +277,31 @@ dumpable(enum bpf_map_type t)
 	       t == BPF_MAP_TYPE_LPM_TRIE || is_percpu(t);
 }
 
+/*
+ * Open and load @p path in the kernel without pinning: a pinned map would be
+ * reused from bpffs across loads (and left behind), so the kernel would not
+ * start from the same state as xdpdk.
+ */
+static struct bpf_object *
+kernel_load(const char *path)
+{
+	struct bpf_object *kobj = bpf_object__open_file(path, NULL);
+	struct bpf_map *km;
+
+	if (kobj == NULL)
+		return NULL;
+	bpf_object__for_each_map(km, kobj)
+		bpf_map__set_pin_path(km, NULL);
+	if (bpf_object__load(kobj) != 0) {
+		int err = errno;
+
+		bpf_object__close(kobj);
+		errno = err;
+		return NULL;
+	}
+	return kobj;
+}
+
 /* Run one program on one engine: fresh maps on both sides, every packet, then maps. */
 static void
 diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj *xobj,
@@ -288,12 +313,12 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 					   .only_prog = name, .log_buf = log,
 					   .log_size = sizeof(log) };
 	struct outcome *k = malloc(sizeof(*k)), *x = malloc(sizeof(*x));
-	struct bpf_object *kobj = bpf_object__open_file(full_path, NULL);
+	struct bpf_object *kobj = kernel_load(full_path);
 	struct xdpdk_loaded *lo = NULL;
 	struct xdpdk_prog *prog;
 	uint32_t ok = 0, bad = 0, maps_bad = 0;
 
-	if (kobj == NULL || bpf_object__load(kobj) != 0) {
+	if (kobj == NULL) {
 		printf("FAIL %s:%s (%s): the kernel loaded it once, not twice\n", obj_path, name,
 		       ename);
 		failed++;
@@ -361,12 +386,11 @@ diff_object(const char *path, const struct packet_set *set)
 	struct bpf_object *kobj;
 	struct bpf_program *kp;
 
-	kobj = bpf_object__open_file(path, NULL);
-	if (kobj == NULL || bpf_object__load(kobj) != 0) {
+	kobj = kernel_load(path);
+	if (kobj == NULL) {
 		/* Run on xdpdk only, as issue #12 asks: listed, not compared. */
 		printf("skip %s: the kernel does not load it (%s)\n", base, strerror(errno));
 		skipped++;
-		bpf_object__close(kobj);
 		return;
 	}
 	xobj = xdpdk_obj_open(path, &xo);
