@@ -18,18 +18,6 @@
 
 #include "isa.h"
 
-/* Operand shapes of opcodes.def's kind column. */
-enum op_kind {
-	KIND_NONE = 0,
-	KIND_ALU64_IMM, KIND_ALU64_REG, KIND_ALU64_UN,
-	KIND_ALU32_IMM, KIND_ALU32_REG, KIND_ALU32_UN,
-	KIND_END, KIND_JA,
-	KIND_JMP64_IMM, KIND_JMP64_REG, KIND_JMP32_IMM, KIND_JMP32_REG,
-	KIND_CALL, KIND_EXIT, KIND_LDDW, KIND_LD_ABS, KIND_LD_IND,
-	KIND_LDX, KIND_LDXSX, KIND_ST, KIND_STX, KIND_ATOMIC,
-	KIND_COUNT
-};
-
 struct mnemonic {
 	const char *name;
 	uint8_t code;

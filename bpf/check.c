@@ -16,19 +16,9 @@
 
 #include "prog_internal.h"
 
-/* The operand kinds of opcodes.def; 0 marks an opcode that is not listed. */
-enum chk_kind {
-	KIND_INVALID = 0,
-	KIND_ALU64_IMM, KIND_ALU64_REG, KIND_ALU64_UN,
-	KIND_ALU32_IMM, KIND_ALU32_REG, KIND_ALU32_UN, KIND_END,
-	KIND_JA, KIND_JMP64_IMM, KIND_JMP64_REG, KIND_JMP32_IMM, KIND_JMP32_REG,
-	KIND_CALL, KIND_EXIT,
-	KIND_LDDW, KIND_LD_ABS, KIND_LD_IND, KIND_LDX, KIND_LDXSX, KIND_ST, KIND_STX, KIND_ATOMIC,
-};
-
 struct chk_op {
 	const char *mnem;
-	enum chk_kind kind;
+	enum xdpdk_isa_kind kind;
 };
 
 static const struct chk_op ops[256] = {
@@ -72,13 +62,13 @@ reject(struct chk *c, uint32_t i, int err, const char *fmt, ...)
 }
 
 static bool
-is_alu(enum chk_kind k)
+is_alu(enum xdpdk_isa_kind k)
 {
 	return k >= KIND_ALU64_IMM && k <= KIND_END;
 }
 
 static bool
-is_jump(enum chk_kind k)
+is_jump(enum xdpdk_isa_kind k)
 {
 	return k >= KIND_JA && k <= KIND_JMP32_REG;
 }
@@ -127,7 +117,7 @@ is_pseudo_func(const struct bpf_insn *insn)
 
 /* ALU field rules, as the kernel's check_alu_op. */
 static int
-check_alu(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum chk_kind k)
+check_alu(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum xdpdk_isa_kind k)
 {
 	const uint8_t op = BPF_OP(insn->code);
 	const bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
@@ -163,7 +153,7 @@ check_alu(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum chk_kind 
 }
 
 static int
-check_jump_fields(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum chk_kind k)
+check_jump_fields(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum xdpdk_isa_kind k)
 {
 	if (k == KIND_JA) {
 		if (insn->dst_reg != 0 || insn->src_reg != 0)
@@ -246,7 +236,7 @@ check_call(struct chk *c, uint32_t i, const struct bpf_insn *insn)
 }
 
 static int
-check_mem(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum chk_kind k)
+check_mem(struct chk *c, uint32_t i, const struct bpf_insn *insn, enum xdpdk_isa_kind k)
 {
 	switch (k) {
 	case KIND_LD_ABS:
@@ -289,9 +279,9 @@ static int
 check_insn(struct chk *c, uint32_t i)
 {
 	const struct bpf_insn *insn = &c->prog->insns[i];
-	const enum chk_kind k = ops[insn->code].kind;
+	const enum xdpdk_isa_kind k = ops[insn->code].kind;
 
-	if (k == KIND_INVALID)
+	if (k == KIND_NONE)
 		return reject(c, i, -EINVAL, "invalid opcode 0x%02x", insn->code);
 	if (k == KIND_LDDW) {
 		if (i + 1 < c->prog->n_insns)
@@ -321,7 +311,7 @@ static int
 check_targets(struct chk *c, uint32_t i)
 {
 	const struct bpf_insn *insn = &c->prog->insns[i];
-	const enum chk_kind k = ops[insn->code].kind;
+	const enum xdpdk_isa_kind k = ops[insn->code].kind;
 	int64_t t;
 
 	if (is_jump(k)) {

@@ -13,17 +13,6 @@
 
 #include "prog_internal.h"
 
-/* Operand shapes of opcodes.def's kind column; 0 marks an opcode not listed. */
-enum op_kind {
-	KIND_NONE = 0,
-	KIND_ALU64_IMM, KIND_ALU64_REG, KIND_ALU64_UN,
-	KIND_ALU32_IMM, KIND_ALU32_REG, KIND_ALU32_UN,
-	KIND_END, KIND_JA,
-	KIND_JMP64_IMM, KIND_JMP64_REG, KIND_JMP32_IMM, KIND_JMP32_REG,
-	KIND_CALL, KIND_EXIT, KIND_LDDW, KIND_LD_ABS, KIND_LD_IND,
-	KIND_LDX, KIND_LDXSX, KIND_ST, KIND_STX, KIND_ATOMIC,
-};
-
 static const uint8_t op_kind[256] = {
 #define XDPDK_OP(code, mnemonic, kind, op) [code] = KIND_##kind,
 #include "opcodes.def"
@@ -90,7 +79,7 @@ invalid(const struct bpf_insn *insn, char *buf, size_t size)
 }
 
 static int
-print_alu(const struct bpf_insn *insn, enum op_kind kind, char *buf, size_t size)
+print_alu(const struct bpf_insn *insn, enum xdpdk_isa_kind kind, char *buf, size_t size)
 {
 	char w = (kind == KIND_ALU32_IMM || kind == KIND_ALU32_REG || kind == KIND_ALU32_UN) ?
 		 'w' : 'r';
@@ -141,7 +130,7 @@ print_end(const struct bpf_insn *insn, char *buf, size_t size)
 }
 
 static int
-print_jmp(const struct bpf_insn *insn, enum op_kind kind, char *buf, size_t size)
+print_jmp(const struct bpf_insn *insn, enum xdpdk_isa_kind kind, char *buf, size_t size)
 {
 	char w = (kind == KIND_JMP32_IMM || kind == KIND_JMP32_REG) ? 'w' : 'r';
 	const char *sym = jmp_ops[BPF_OP(insn->code) >> 4];
@@ -249,7 +238,7 @@ print_atomic(const struct bpf_insn *insn, char *buf, size_t size)
 int
 xdpdk_disasm_insn(const struct bpf_insn *insn, uint32_t n_left, char *buf, size_t size)
 {
-	enum op_kind kind;
+	enum xdpdk_isa_kind kind;
 
 	if (insn == NULL || n_left == 0) {
 		put(buf, size, "invalid insn (truncated)");

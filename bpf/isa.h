@@ -24,6 +24,22 @@
 #define XDPDK_BPF_MAX_INSNS (1u << 20)
 #define XDPDK_BPF_NREGS 11
 
+/*
+ * Operand shapes: the kind column of opcodes.def, which selects how an
+ * instruction is checked, printed, assembled and run. KIND_NONE marks an
+ * opcode that opcodes.def does not list (an invalid one).
+ */
+enum xdpdk_isa_kind {
+	KIND_NONE = 0,
+	KIND_ALU64_IMM, KIND_ALU64_REG, KIND_ALU64_UN,
+	KIND_ALU32_IMM, KIND_ALU32_REG, KIND_ALU32_UN,
+	KIND_END, KIND_JA,
+	KIND_JMP64_IMM, KIND_JMP64_REG, KIND_JMP32_IMM, KIND_JMP32_REG,
+	KIND_CALL, KIND_EXIT, KIND_LDDW, KIND_LD_ABS, KIND_LD_IND,
+	KIND_LDX, KIND_LDXSX, KIND_ST, KIND_STX, KIND_ATOMIC,
+	KIND_COUNT
+};
+
 /* Field accessors: the instruction's class, operation, source and size. */
 static inline uint8_t xdpdk_isa_class(uint8_t code) { return BPF_CLASS(code); }
 static inline uint8_t xdpdk_isa_op(uint8_t code) { return BPF_OP(code); }
