@@ -8,6 +8,7 @@
 #ifndef XDPDK_TESTS_MAPS_TEST_H
 #define XDPDK_TESTS_MAPS_TEST_H
 
+#include <errno.h>
 #include <stdint.h>
 
 #include <xdpdk/dataplane.h>
@@ -21,6 +22,21 @@ maps_test_start(uint32_t n_workers)
 	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
 		return -1;
 	return xdpdk_maps_configure(&cfg);
+}
+
+/* Create a map from @p d and drop it: 0 if it could be created, else its errno. */
+static inline int
+maps_test_create_errno(const struct xdpdk_map_def *d)
+{
+	struct xdpdk_map *m;
+
+	errno = 0;
+	m = xdpdk_map_create(d);
+	if (m != NULL) {
+		xdpdk_map_put(m);
+		return 0;
+	}
+	return errno;
 }
 
 static inline int

@@ -47,56 +47,42 @@ mk(uint32_t value_size, uint32_t max_entries, uint64_t nr_hashes, uint32_t flags
 	return xdpdk_map_create(&d);
 }
 
-static int
-create_errno(const struct xdpdk_map_def *d)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(d);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
 static void
 test_bloom_create_checks(void **state)
 {
 	struct xdpdk_map_def d = { .type = BPF_MAP_TYPE_BLOOM_FILTER, .value_size = 4,
 				   .max_entries = 100 };
 
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.key_size = 4;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.key_size = 0;
 	d.value_size = 0;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.value_size = 4;
 	d.max_entries = 0;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.max_entries = 100;
 	for (uint64_t k = 0; k <= 15; k++) {
 		d.map_extra = k;
-		assert_int_equal(create_errno(&d), 0);
+		assert_int_equal(maps_test_create_errno(&d), 0);
 	}
 	d.map_extra = 16;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_extra = 1ull << 40;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_extra = 0;
 	d.map_flags = BPF_F_NO_PREALLOC;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_MMAPABLE;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_ZERO_SEED | BPF_F_RDONLY_PROG;
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.map_flags = BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = 0;
 	d.value_size = 8u << 20;
-	assert_int_equal(create_errno(&d), E2BIG);
+	assert_int_equal(maps_test_create_errno(&d), E2BIG);
 }
 
 static void

@@ -29,6 +29,8 @@
 
 #include <xdpdk/map.h>
 
+#include "maps_test.h"
+
 #define RCU_THREADS 4
 
 struct fixture {
@@ -39,13 +41,9 @@ static int
 group_setup(void **state)
 {
 	static struct fixture fx;
-	char prefix[64];
-	char *argv[] = { "test", "--no-huge", "--no-pci", "--no-shconf", "-l", "0", "-m", "256",
-			 "--log-level", "*:error", "--file-prefix", prefix };
 	size_t sz;
 
-	snprintf(prefix, sizeof(prefix), "xdpdk-test-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
+	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
 		return -1;
 	sz = rte_rcu_qsbr_get_memsize(RCU_THREADS);
 	fx.rcu = rte_zmalloc("test_rcu", sz, RTE_CACHE_LINE_SIZE);
@@ -62,7 +60,7 @@ group_teardown(void **state)
 
 	xdpdk_maps_configure(NULL);
 	rte_free(fx->rcu);
-	rte_eal_cleanup();
+	xdpdk_eal_cleanup_tool();
 	return 0;
 }
 
@@ -97,20 +95,6 @@ mk(enum bpf_map_type type, uint32_t key_size, uint32_t value_size, uint32_t max_
 }
 
 static int
-create_errno(const struct xdpdk_map_def *d)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(d);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
-static int
 upd(struct xdpdk_map *m, uint32_t key, uint64_t val, uint64_t flags)
 {
 	return xdpdk_map_update(m, &key, &val, flags);
@@ -139,37 +123,37 @@ test_hash_create_checks(void **state)
 
 	(void)state;
 	configure(2, NULL);
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	t = d, t.map_flags = BPF_F_NO_PREALLOC;		/* accepted, still preallocated */
-	assert_int_equal(create_errno(&t), 0);
+	assert_int_equal(maps_test_create_errno(&t), 0);
 	t = d, t.map_flags = BPF_F_ZERO_SEED;
-	assert_int_equal(create_errno(&t), 0);
+	assert_int_equal(maps_test_create_errno(&t), 0);
 	t = d, t.map_flags = BPF_F_MMAPABLE;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.map_flags = BPF_F_NO_COMMON_LRU;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.max_entries = 0;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.key_size = 0;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.value_size = 0;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.value_size = 4u << 20;
-	assert_int_equal(create_errno(&t), E2BIG);
+	assert_int_equal(maps_test_create_errno(&t), E2BIG);
 	t = d, t.type = BPF_MAP_TYPE_PERCPU_HASH, t.value_size = (32u << 10) + 1;
-	assert_int_equal(create_errno(&t), E2BIG);
+	assert_int_equal(maps_test_create_errno(&t), E2BIG);
 	t = d, t.type = BPF_MAP_TYPE_PERCPU_HASH, t.map_flags = BPF_F_NUMA_NODE, t.numa_node = 0;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.type = BPF_MAP_TYPE_LRU_HASH, t.map_flags = BPF_F_NO_PREALLOC;
-	assert_int_equal(create_errno(&t), ENOTSUP);
+	assert_int_equal(maps_test_create_errno(&t), ENOTSUP);
 	t = d, t.type = BPF_MAP_TYPE_LRU_HASH, t.map_flags = BPF_F_NO_COMMON_LRU;
-	assert_int_equal(create_errno(&t), 0);
+	assert_int_equal(maps_test_create_errno(&t), 0);
 	t = d, t.type = BPF_MAP_TYPE_LRU_PERCPU_HASH, t.map_flags = BPF_F_NO_COMMON_LRU |
 								 BPF_F_NUMA_NODE;
 	t.numa_node = 0;
-	assert_int_equal(create_errno(&t), EINVAL);
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);
 	t = d, t.type = BPF_MAP_TYPE_HASH_OF_MAPS, t.value_size = 4;
-	assert_int_equal(create_errno(&t), EINVAL);	/* no inner template */
+	assert_int_equal(maps_test_create_errno(&t), EINVAL);	/* no inner template */
 	assert_string_equal(xdpdk_map_type_name(BPF_MAP_TYPE_LRU_PERCPU_HASH),
 			    "lru_percpu_hash");
 }

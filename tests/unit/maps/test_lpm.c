@@ -29,6 +29,8 @@
 
 #include <xdpdk/map.h>
 
+#include "maps_test.h"
+
 #include "maps/map_internal.h"
 
 extern const struct xdpdk_map_ops xdpdk_map_lpm_trie_ops;
@@ -51,12 +53,8 @@ static int
 group_setup(void **state)
 {
 	static struct fixture fx;
-	char prefix[64];
-	char *argv[] = { "test", "--no-huge", "--no-pci", "--no-shconf", "-l", "0", "-m", "512",
-			 "--log-level", "*:error", "--file-prefix", prefix };
 
-	snprintf(prefix, sizeof(prefix), "xdpdk-test-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(argv), argv) < 0)
+	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
 		return -1;
 	fx.rcu = rte_zmalloc("test_rcu", rte_rcu_qsbr_get_memsize(RCU_THREADS),
 			     RTE_CACHE_LINE_SIZE);
@@ -73,7 +71,7 @@ group_teardown(void **state)
 
 	xdpdk_maps_configure(NULL);
 	rte_free(fx->rcu);
-	rte_eal_cleanup();
+	xdpdk_eal_cleanup_tool();
 	return 0;
 }
 

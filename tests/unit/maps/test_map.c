@@ -32,20 +32,6 @@ array_map(uint32_t value_size, uint32_t max_entries, uint32_t flags)
 }
 
 /* Create with @p def expecting failure; the errno. */
-static int
-create_errno(const struct xdpdk_map_def *def)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(def);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
 static void
 test_map_type_names_are_the_kernels(void **state)
 {
@@ -72,9 +58,9 @@ test_map_create_unsupported_type_is_enotsup(void **state)
 	struct xdpdk_map_def def = { .name = "s", .type = BPF_MAP_TYPE_SOCKMAP, .key_size = 4,
 				     .value_size = 4, .max_entries = 4 };
 
-	assert_int_equal(create_errno(&def), ENOTSUP);
+	assert_int_equal(maps_test_create_errno(&def), ENOTSUP);
 	def.type = (enum bpf_map_type)9999;
-	assert_int_equal(create_errno(&def), ENOTSUP);
+	assert_int_equal(maps_test_create_errno(&def), ENOTSUP);
 	errno = 0;
 	assert_null(xdpdk_map_create(NULL));
 	assert_int_equal(errno, EINVAL);
@@ -88,28 +74,28 @@ test_map_create_generic_checks(void **state)
 	struct xdpdk_map_def def = { .name = "g", .type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
 				     .value_size = 8, .max_entries = 4 };
 
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 	def.map_flags = BPF_F_RDONLY | BPF_F_WRONLY;
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.map_flags = BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.map_flags = 1u << 30;	/* no such flag */
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.map_flags = BPF_F_NUMA_NODE;
 	def.numa_node = 1000;
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.numa_node = 0;
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 	def.map_flags = 0;
 	def.numa_node = 1000;	/* ignored without BPF_F_NUMA_NODE */
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 	def.numa_node = 0;
 	memset(long_name, 'a', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
 	def.name = long_name;
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	long_name[XDPDK_MAP_NAME_MAX - 1] = '\0';	/* 63 chars fit */
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 }
 
 static void
@@ -120,18 +106,18 @@ test_map_create_spin_lock_checks(void **state)
 				     .value_size = 16, .max_entries = 2, .has_spin_lock = true,
 				     .spin_lock_off = 8 };
 
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 	def.spin_lock_off = 6;	/* misaligned */
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.spin_lock_off = 16;	/* outside the value */
-	assert_int_equal(create_errno(&def), EINVAL);
+	assert_int_equal(maps_test_create_errno(&def), EINVAL);
 	def.spin_lock_off = 12;
-	assert_int_equal(create_errno(&def), 0);
+	assert_int_equal(maps_test_create_errno(&def), 0);
 	def.map_flags = BPF_F_RDONLY_PROG;
-	assert_int_equal(create_errno(&def), EACCES);
+	assert_int_equal(maps_test_create_errno(&def), EACCES);
 	def.map_flags = 0;
 	def.type = BPF_MAP_TYPE_PERCPU_ARRAY;
-	assert_int_equal(create_errno(&def), ENOTSUP);
+	assert_int_equal(maps_test_create_errno(&def), ENOTSUP);
 }
 
 static void

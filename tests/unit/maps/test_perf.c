@@ -62,20 +62,6 @@ mk(uint32_t max_entries, uint64_t ring_bytes)
 	return xdpdk_map_create(&d);
 }
 
-static int
-create_errno(const struct xdpdk_map_def *d)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(d);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
 struct seen {
 	uint32_t n;
 	uint32_t slot[64];
@@ -116,30 +102,30 @@ test_perf_create_checks(void **state)
 				   .value_size = 4, .max_entries = 4 };
 	struct xdpdk_map *m;
 
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.key_size = 8;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.key_size = 4;
 	d.value_size = 8;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.value_size = 4;
 	d.map_flags = BPF_F_NO_PREALLOC;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_RDONLY_PROG;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_MMAPABLE;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_PRESERVE_ELEMS;
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.map_flags = 0;
 	d.map_extra = 100;		/* not a power of two */
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_extra = 32;		/* below the minimum */
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_extra = 1ull << 40;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_extra = 4096;
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	/* max_entries 0: one per worker, as libbpf's one per CPU */
 	d.max_entries = 0;
 	m = xdpdk_map_create(&d);

@@ -46,20 +46,6 @@ mk(enum bpf_map_type type, uint32_t value_size, uint32_t max_entries)
 	return xdpdk_map_create(&d);
 }
 
-static int
-create_errno(const struct xdpdk_map_def *d)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(d);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
 static void
 test_queue_create_checks(void **state)
 {
@@ -68,30 +54,30 @@ test_queue_create_checks(void **state)
 	for (size_t i = 0; i < RTE_DIM(types); i++) {
 		struct xdpdk_map_def d = { .type = types[i], .value_size = 4, .max_entries = 8 };
 
-		assert_int_equal(create_errno(&d), 0);
+		assert_int_equal(maps_test_create_errno(&d), 0);
 		d.key_size = 4;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.key_size = 0;
 		d.value_size = 0;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.value_size = 4;
 		d.max_entries = 0;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.max_entries = 8;
 		d.map_flags = BPF_F_NO_PREALLOC;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.map_flags = BPF_F_ZERO_SEED;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.map_flags = BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.map_flags = BPF_F_RDONLY_PROG;
-		assert_int_equal(create_errno(&d), 0);
+		assert_int_equal(maps_test_create_errno(&d), 0);
 		d.map_flags = 0;
 		d.map_extra = 1;
-		assert_int_equal(create_errno(&d), EINVAL);
+		assert_int_equal(maps_test_create_errno(&d), EINVAL);
 		d.map_extra = 0;
 		d.value_size = 8u << 20;
-		assert_int_equal(create_errno(&d), E2BIG);
+		assert_int_equal(maps_test_create_errno(&d), E2BIG);
 	}
 }
 

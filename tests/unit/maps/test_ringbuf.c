@@ -55,20 +55,6 @@ mk(uint32_t size)
 	return xdpdk_map_create(&d);
 }
 
-static int
-create_errno(const struct xdpdk_map_def *d)
-{
-	struct xdpdk_map *m;
-
-	errno = 0;
-	m = xdpdk_map_create(d);
-	if (m != NULL) {
-		xdpdk_map_put(m);
-		return 0;
-	}
-	return errno;
-}
-
 /* What a consumer callback saw. */
 struct seen {
 	uint32_t n;
@@ -101,32 +87,32 @@ test_ringbuf_create_checks(void **state)
 {
 	struct xdpdk_map_def d = { .type = BPF_MAP_TYPE_RINGBUF, .max_entries = 4096 };
 
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.max_entries = 1u << 20;
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.max_entries = 0;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.max_entries = 3 * 4096;		/* page-aligned, not a power of two */
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.max_entries = 2048;			/* a power of two, not page-aligned */
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.max_entries = 4096;
 	d.key_size = 4;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.key_size = 0;
 	d.value_size = 4;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.value_size = 0;
 	d.map_flags = BPF_F_NO_PREALLOC;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_RDONLY_PROG;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 	d.map_flags = BPF_F_NUMA_NODE;
 	d.numa_node = -1;
-	assert_int_equal(create_errno(&d), 0);
+	assert_int_equal(maps_test_create_errno(&d), 0);
 	d.map_flags = 0;
 	d.map_extra = 1;
-	assert_int_equal(create_errno(&d), EINVAL);
+	assert_int_equal(maps_test_create_errno(&d), EINVAL);
 }
 
 static void
