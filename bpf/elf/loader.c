@@ -183,6 +183,16 @@ open_elf(struct elf_load *ld)
 }
 
 /*
+ * Whether a section's sh_offset/sh_size name bytes of the file. SHT_NULL
+ * (inactive) headers may hold any values: they are neither checked nor read.
+ */
+static bool
+has_contents(const GElf_Shdr *sh)
+{
+	return sh->sh_type != SHT_NOBITS && sh->sh_type != SHT_NULL;
+}
+
+/*
  * Stage 3: section headers. Every section with file contents must lie in
  * the file, code must be whole instructions, and the name table must be a
  * string table (elf_strptr then bounds-checks each name).
@@ -203,7 +213,7 @@ read_sections(struct elf_load *ld)
 			xdpdk_elf_log(ld, "section %zu: %s", i, elf_errmsg(-1));
 			return -EINVAL;
 		}
-		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_type != SHT_NULL &&
+		if (has_contents(&s->shdr) &&
 		    (s->shdr.sh_offset > ld->size ||
 		     s->shdr.sh_size > ld->size - s->shdr.sh_offset)) {
 			xdpdk_elf_log(ld,
@@ -227,7 +237,8 @@ read_sections(struct elf_load *ld)
 			xdpdk_elf_log(ld, "section %zu: bad name offset %u", i, s->shdr.sh_name);
 			return -EINVAL;
 		}
-		if (s->shdr.sh_type != SHT_NOBITS && s->shdr.sh_size > 0)
+		/* Only checked contents get a pointer: sections found by name read it. */
+		if (has_contents(&s->shdr) && s->shdr.sh_size > 0)
 			s->bytes = ld->image + s->shdr.sh_offset;
 		s->is_code = s->shdr.sh_type == SHT_PROGBITS && (s->shdr.sh_flags & SHF_EXECINSTR);
 		if (!s->is_code)

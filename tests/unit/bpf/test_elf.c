@@ -490,6 +490,41 @@ test_elf_bad_sections(void **state)
 	free(img);
 }
 
+/*
+ * An inactive (SHT_NULL) header may hold any offset and size: the loader must
+ * not read through it, even when its name is one it looks up (found by
+ * fuzz_elf: "license" with an offset past the end was read by strnlen).
+ */
+static void
+test_elf_null_section_is_not_read(void **state)
+{
+	struct fixture *fx = *state;
+	const struct blob *b = &fx->macswap;
+	uint8_t *img = dup_blob(b);
+	unsigned lic = find_sec(img, "license");
+	struct xdpdk_obj *obj;
+	unsigned btf;
+
+	shdr(img, lic)->sh_type = SHT_NULL;
+	shdr(img, lic)->sh_offset = 1ull << 40;
+	shdr(img, lic)->sh_size = 256;
+	obj = open_blob(fx, img, b->size);
+	if (obj == NULL)
+		fail_msg("open failed (errno %d): %s", errno, fx->log);
+	assert_string_equal(xdpdk_obj_license(obj), "");
+	xdpdk_obj_close(obj);
+	free(img);
+
+	/* BTF-defined maps need .BTF: an inactive one is an absent one. */
+	b = &fx->btf_maps;
+	img = dup_blob(b);
+	btf = find_sec(img, ".BTF");
+	shdr(img, btf)->sh_type = SHT_NULL;
+	shdr(img, btf)->sh_offset = 1ull << 40;
+	expect_einval(fx, img, b->size, "section '.BTF' is empty");
+	free(img);
+}
+
 /* A call whose target lands outside .text, or inside no function. */
 static void
 test_elf_bad_call_target(void **state)
@@ -707,6 +742,7 @@ main(void)
 	    cmocka_unit_test(test_elf_bad_header),
 	    cmocka_unit_test(test_elf_truncated_everywhere),
 	    cmocka_unit_test(test_elf_bad_sections),
+	    cmocka_unit_test(test_elf_null_section_is_not_read),
 	    cmocka_unit_test(test_elf_bad_call_target),
 	    cmocka_unit_test(test_elf_random_mutations),
 	    cmocka_unit_test(test_elf_btf_mutations),
