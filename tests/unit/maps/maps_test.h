@@ -10,6 +10,10 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <unistd.h>
+
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 
 #include <xdpdk/dataplane.h>
 #include <xdpdk/map.h>
@@ -37,6 +41,47 @@ maps_test_create_errno(const struct xdpdk_map_def *d)
 		return 0;
 	}
 	return errno;
+}
+
+/*
+ * Set the maps' worker count and RCU variable. Maps of earlier tests may
+ * still wait for their grace period (-EBUSY), so retry for up to a second.
+ */
+static inline int
+maps_test_configure(uint32_t n_workers, struct rte_rcu_qsbr *rcu)
+{
+	const struct xdpdk_maps_config cfg = { .n_workers = n_workers, .rcu = rcu };
+	int ret = -EBUSY;
+
+	for (int i = 0; i < 1000 && ret == -EBUSY; i++) {
+		ret = xdpdk_maps_configure(&cfg);
+		if (ret == -EBUSY)
+			usleep(1000);
+	}
+	if (ret == 0)
+		xdpdk_maps_set_worker(0);
+	return ret;
+}
+
+/* EAL, then an RCU variable for @p n_threads readers in *@p rcu (group setup). */
+static inline int
+maps_test_start_rcu(struct rte_rcu_qsbr **rcu, uint32_t n_threads)
+{
+	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
+		return -1;
+	*rcu = rte_zmalloc("test_rcu", rte_rcu_qsbr_get_memsize(n_threads), RTE_CACHE_LINE_SIZE);
+	if (*rcu == NULL || rte_rcu_qsbr_init(*rcu, n_threads) != 0)
+		return -1;
+	return 0;
+}
+
+/* Undo maps_test_start_rcu (group teardown). */
+static inline void
+maps_test_stop_rcu(struct rte_rcu_qsbr *rcu)
+{
+	xdpdk_maps_configure(NULL);
+	rte_free(rcu);
+	xdpdk_eal_cleanup_tool();
 }
 
 static inline int

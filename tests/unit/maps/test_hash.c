@@ -41,16 +41,9 @@ static int
 group_setup(void **state)
 {
 	static struct fixture fx;
-	size_t sz;
 
-	if (xdpdk_eal_init_tool("test", 0, NULL) != 0)
-		return -1;
-	sz = rte_rcu_qsbr_get_memsize(RCU_THREADS);
-	fx.rcu = rte_zmalloc("test_rcu", sz, RTE_CACHE_LINE_SIZE);
-	if (fx.rcu == NULL || rte_rcu_qsbr_init(fx.rcu, RCU_THREADS) != 0)
-		return -1;
 	*state = &fx;
-	return 0;
+	return maps_test_start_rcu(&fx.rcu, RCU_THREADS);
 }
 
 static int
@@ -58,27 +51,14 @@ group_teardown(void **state)
 {
 	struct fixture *fx = *state;
 
-	xdpdk_maps_configure(NULL);
-	rte_free(fx->rcu);
-	xdpdk_eal_cleanup_tool();
+	maps_test_stop_rcu(fx->rcu);
 	return 0;
 }
 
-/* Maps of earlier tests may still wait for their grace period: retry. */
 static void
 configure(uint32_t n_workers, struct rte_rcu_qsbr *rcu)
 {
-	const struct xdpdk_maps_config cfg = { .n_workers = n_workers, .rcu = rcu };
-	int ret, i;
-
-	for (i = 0; i < 1000; i++) {
-		ret = xdpdk_maps_configure(&cfg);
-		if (ret != -EBUSY)
-			break;
-		usleep(1000);
-	}
-	assert_int_equal(ret, 0);
-	xdpdk_maps_set_worker(0);
+	assert_int_equal(maps_test_configure(n_workers, rcu), 0);
 }
 
 static struct xdpdk_map *
