@@ -55,7 +55,8 @@ xdpdk_dir24_init(struct xdpdk_dir24 *d, uint32_t n_groups, struct xdpdk_defer *d
 				      RTE_CACHE_LINE_SIZE, socket);
 	if (d->tbl24 == NULL)
 		return -ENOMEM;
-	ret = xdpdk_pool_init(&d->groups, n_groups, GROUP_SIZE * sizeof(uint32_t), socket);
+	ret = xdpdk_pool_init(&d->groups, n_groups, GROUP_SIZE * sizeof(uint32_t), socket,
+			      true);
 	if (ret != 0)
 		xdpdk_dir24_fini(d);
 	return ret;

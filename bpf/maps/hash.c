@@ -21,8 +21,9 @@
  * no RCU reader and must not copy a value being recycled.
  *
  * Memory: max_entries elements plus headroom for those waiting for their
- * grace period, always preallocated: BPF_F_NO_PREALLOC is accepted and
- * changes nothing. When the headroom runs out (workers not reporting
+ * grace period, preallocated in DPDK memory; with BPF_F_NO_PREALLOC the
+ * values are only reserved and backed as they are first used (pool.h), while
+ * rte_hash's own key slots stay preallocated (rte_hash always preallocates). When the headroom runs out (workers not reporting
  * quiescent states), the control plane waits for a grace period; a program
  * gets -E2BIG for a new key (the kernel's answer when its preallocated free
  * list is empty) and, for an existing key, its value written in place (what
@@ -226,7 +227,7 @@ htab_alloc(struct xdpdk_map *map)
 	n_elems += cap;
 
 	ret = xdpdk_pool_init(&ht->vals, n_elems, (size_t)ht->stride * ht->n_slots,
-			      map->socket_id);
+			      map->socket_id, def->map_flags & BPF_F_NO_PREALLOC);
 	if (ret != 0)
 		goto err;
 	ret = xdpdk_defer_init(&ht->defer, n_elems, htab_release, ht, map->socket_id);

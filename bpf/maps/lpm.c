@@ -38,9 +38,11 @@
  * missing one -ENOENT, a new prefix in a full map -ENOSPC, replacing one in
  * a full map works. Lookups with prefixlen > max return nothing.
  *
- * Memory is preallocated for max_entries (the kernel allocates per update,
- * hence its BPF_F_NO_PREALLOC requirement): values, and twice as many nodes,
- * since n prefixes need at most n - 1 IM nodes.
+ * Memory for max_entries is reserved, not committed (the kernel allocates
+ * per update, hence its BPF_F_NO_PREALLOC requirement): values, and twice
+ * as many nodes, since n prefixes need at most n - 1 IM nodes; pages are
+ * backed as the trie grows (pool.h). The DIR-24-8 first level is the
+ * exception: it is read by every lookup, so it lives in DPDK memory.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -321,10 +323,10 @@ node_idx(const struct lpm *t, const struct lpm_node *node)
 static bool
 take(struct lpm *t, uint32_t n_nodes, uint32_t nodes[2], uint32_t *val)
 {
-	if ((t->nodes.n_free < n_nodes || t->vals.n_free == 0) &&
+	if ((xdpdk_pool_avail(&t->nodes) < n_nodes || xdpdk_pool_avail(&t->vals) == 0) &&
 	    xdpdk_defer_reclaim(&t->defer) == 0)
 		return false;
-	if (t->nodes.n_free < n_nodes || t->vals.n_free == 0)
+	if (xdpdk_pool_avail(&t->nodes) < n_nodes || xdpdk_pool_avail(&t->vals) == 0)
 		return false;
 	nodes[0] = xdpdk_pool_get(&t->nodes);
 	if (n_nodes > 1)
@@ -502,11 +504,11 @@ lpm_alloc(struct xdpdk_map *map)
 		goto err;
 	}
 	ret = xdpdk_pool_init(&t->vals, (uint32_t)n_vals, RTE_ALIGN_CEIL(def->value_size, 8),
-			      map->socket_id);
+			      map->socket_id, true);
 	if (ret == 0)
 		ret = xdpdk_pool_init(&t->nodes, (uint32_t)n_nodes,
 				      RTE_ALIGN_CEIL(sizeof(struct lpm_node) + t->data_size, 8),
-				      map->socket_id);
+				      map->socket_id, true);
 	if (def->key_size == LPM_KEY_HDR + 4 && def->max_entries >= LPM4_MIN_ENTRIES &&
 	    n_vals <= XDPDK_DIR24_IDX_MAX)
 		n_groups = RTE_MIN(def->max_entries / 4 + 256, LPM4_GROUPS_MAX);

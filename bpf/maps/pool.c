@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
@@ -21,36 +22,63 @@
 #define DEFER_TRIGGER	32
 #define DEFER_BATCH	64
 
-int
-xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket)
+/* Address space backed on first touch, asking for transparent huge pages. */
+static void *
+reserve(size_t len)
 {
-	uint32_t i;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, len, MADV_HUGEPAGE);
+	return p;
+}
+
+int
+xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket, bool lazy)
+{
+	const size_t len = (size_t)n * stride;
 
 	memset(p, 0, sizeof(*p));
 	p->stride = stride;
 	p->n = n;
-	p->base = rte_zmalloc_socket("xdpdk_pool", (size_t)n * stride, RTE_CACHE_LINE_SIZE,
-				     socket);
+	if (lazy) {
+		/* One mapping: the elements, then the free stack (page-aligned). */
+		const size_t off = RTE_ALIGN_CEIL(len, 4096);
+
+		p->lazy_len = off + (size_t)n * sizeof(uint32_t);
+		p->base = reserve(p->lazy_len);
+		if (p->base == NULL) {
+			p->lazy_len = 0;
+			return -ENOMEM;
+		}
+		p->free = (uint32_t *)(p->base + off);
+		return 0;
+	}
+	p->base = rte_zmalloc_socket("xdpdk_pool", len, RTE_CACHE_LINE_SIZE, socket);
 	p->free = rte_malloc_socket("xdpdk_pool_free", (size_t)n * sizeof(uint32_t), 0, socket);
 	if (p->base == NULL || p->free == NULL) {
 		xdpdk_pool_fini(p);
 		return -ENOMEM;
 	}
-	/* Highest index at the bottom: the first gets return 0, 1, 2, ... */
-	for (i = 0; i < n; i++)
-		p->free[i] = n - 1 - i;
-	p->n_free = n;
 	return 0;
 }
 
 void
 xdpdk_pool_fini(struct xdpdk_pool *p)
 {
-	rte_free(p->base);
-	rte_free(p->free);
+	if (p->lazy_len != 0) {
+		munmap(p->base, p->lazy_len);
+	} else {
+		rte_free(p->base);
+		rte_free(p->free);
+	}
 	p->base = NULL;
 	p->free = NULL;
 	p->n_free = 0;
+	p->next = p->n;
+	p->lazy_len = 0;
 }
 
 struct defer_entry {

@@ -3,10 +3,15 @@
  * Internal to bpf/maps/: the two pieces every "values by pointer" family
  * (hash, lru, lpm) shares.
  *
- *  - xdpdk_pool: a preallocated array of fixed-size elements that never
- *    move (programs keep pointers into them) and a LIFO stack of free
- *    indexes. LIFO so that a freed element, still warm in cache, is reused
- *    first. The caller serialises get/put (its map's writer lock).
+ *  - xdpdk_pool: an array of fixed-size elements that never move (programs
+ *    keep pointers into them) and a LIFO stack of free indexes. LIFO so
+ *    that a freed element, still warm in cache, is reused first. Indexes
+ *    never handed out are taken in order after the stack, so the elements
+ *    touched are those up to the map's high-water mark. A preallocated pool
+ *    lives in DPDK memory, committed at creation; a lazy one
+ *    (BPF_F_NO_PREALLOC, and LPM tries, which the kernel never
+ *    preallocates) only reserves address space, and its pages are backed
+ *    when first used. The caller serialises get/put (its map's writer lock).
  *
  *  - xdpdk_defer: an RCU defer queue (rte_rcu_qsbr_dq) of (a, b) pairs
  *    handed to a release callback once every worker has passed a quiescent
@@ -16,6 +21,7 @@
 #ifndef XDPDK_MAPS_POOL_H
 #define XDPDK_MAPS_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,12 +36,17 @@ struct xdpdk_pool {
 	uint8_t *base;		/* n * stride bytes, zeroed at creation */
 	size_t stride;
 	uint32_t n;
-	uint32_t n_free;
-	uint32_t *free;		/* LIFO of free indexes */
+	uint32_t n_free;	/* on the stack */
+	uint32_t next;		/* [next, n) never handed out */
+	uint32_t *free;		/* LIFO of freed indexes */
+	size_t lazy_len;	/* lazy: bytes mapped at base and at free; else 0 */
 };
 
-/* @return 0 or -ENOMEM. Every element starts free and zeroed. */
-int xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket);
+/*
+ * @p lazy: reserve, do not commit (see above).
+ * @return 0 or -ENOMEM. Every element starts free and zeroed.
+ */
+int xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket, bool lazy);
 void xdpdk_pool_fini(struct xdpdk_pool *p);
 
 static inline void *
@@ -54,7 +65,16 @@ xdpdk_pool_idx(const struct xdpdk_pool *p, const void *elem)
 static inline uint32_t
 xdpdk_pool_get(struct xdpdk_pool *p)
 {
-	return p->n_free ? p->free[--p->n_free] : XDPDK_POOL_NONE;
+	if (p->n_free != 0)
+		return p->free[--p->n_free];
+	return p->next < p->n ? p->next++ : XDPDK_POOL_NONE;
+}
+
+/* How many gets would succeed now. */
+static inline uint32_t
+xdpdk_pool_avail(const struct xdpdk_pool *p)
+{
+	return p->n_free + (p->n - p->next);
 }
 
 static inline void

@@ -28,10 +28,11 @@
  * 4096 of the keys instead (traffic with locality), which leaves the
  * lookup's own cost.
  *
- * EAL starts on the first map benchmark, without hugepages (2 GiB), and its
- * memory is then madvised for transparent huge pages: with 4 KiB pages a
- * random lookup in a 64 MiB table is a TLB miss as well, which production
- * (hugepages) does not pay. Without THP the numbers are just higher.
+ * EAL starts on the first map benchmark as the xdpdk tools start it: on
+ * hugepages when some are free (as production runs), else on anonymous
+ * memory madvised for transparent huge pages, since with 4 KiB pages a
+ * random lookup in a 64 MiB table is a TLB miss as well. The context block
+ * of the report says which ("hugepages").
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -52,48 +53,15 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
+#include <xdpdk/dataplane.h>
 #include <xdpdk/map.h>
 
 #include "bench.h"
+#include "bench_maps.h"
 
 #define BATCH 1024
-/* rte_fib's "no route" next hop; its 4-byte next hops have 31 bits */
-#define FIB_MISS 0x7ffffff0u
 
-/* lookups per pass over the key array (a power of two) */
-#define N_LOOKUPS (1u << 20)
-/* keys of the _hot variants */
-#define N_HOT 4096u
 
-enum impl {
-	I_XDPDK,
-	I_RTE_HASH,
-	I_RTE_HASH_CMP,
-	I_RTE_LPM,
-	I_RTE_FIB,
-};
-
-enum kind {
-	K_HASH,
-	K_LRU,
-	K_LPM4,
-};
-
-struct maps_case {
-	enum kind kind;
-	enum impl impl;
-	uint32_t n;		/* keys or routes */
-	uint32_t max_entries;	/* of the xdpdk map */
-	bool hot;		/* N_HOT keys only */
-	/* built on first use, kept for later runs of the same case */
-	struct xdpdk_map *map;
-	struct rte_hash *h;
-	struct rte_lpm *lpm;
-	struct rte_fib *fib;
-	uint64_t *values;	/* the direct structures' values */
-	uint32_t *keys;		/* N_LOOKUPS keys (hash) or addresses, network order (lpm) */
-	const char *err;
-};
 
 static int
 advise_thp(const struct rte_memseg_list *msl, void *arg)
@@ -103,25 +71,29 @@ advise_thp(const struct rte_memseg_list *msl, void *arg)
 	return 0;
 }
 
-static bool
-eal_ready(void)
+bool
+xdpdk_bench_eal_ready(void)
 {
 	static int state;	/* 0: not tried, 1: up, -1: failed */
-	char prefix[64];
-	char *argv[] = { "bench", "--no-huge", "--no-pci", "--no-shconf", "-l", "0", "-m", "2048",
-			 "--log-level", "*:error", "--file-prefix", prefix };
+	char *extra[] = { "--log-level", "*:error" };
 
 	if (state == 0) {
-		snprintf(prefix, sizeof(prefix), "xdpdk-bench-%d", (int)getpid());
-		state = rte_eal_init((int)RTE_DIM(argv), argv) < 0 ? -1 : 1;
-		if (state == 1)
+		state = xdpdk_eal_init_tool("xdpdk_bench", (int)RTE_DIM(extra), extra) < 0 ? -1 : 1;
+		/* Without hugepages EAL runs on anonymous memory: ask for THP at least. */
+		if (state == 1 && !xdpdk_bench_hugepages())
 			rte_memseg_list_walk(advise_thp, NULL);
 	}
 	return state == 1;
 }
 
-static uint64_t
-rnd64(uint64_t *s)
+bool
+xdpdk_bench_hugepages(void)
+{
+	return rte_eal_has_hugepages() != 0;
+}
+
+uint64_t
+xdpdk_bench_rnd64(uint64_t *s)
 {
 	/* splitmix64: reproducible, and no rand() state shared with other benchmarks */
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
@@ -131,11 +103,19 @@ rnd64(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+static unsigned int
+unique_id(void)
+{
+	static unsigned int id;
+
+	return id++;
+}
+
 static void
 shuffle(uint32_t *a, uint32_t n, uint64_t *seed)
 {
 	for (uint32_t i = n - 1; i > 0; i--) {
-		uint32_t j = (uint32_t)(rnd64(seed) % (i + 1)), t = a[i];
+		uint32_t j = (uint32_t)(xdpdk_bench_rnd64(seed) % (i + 1)), t = a[i];
 
 		a[i] = a[j];
 		a[j] = t;
@@ -195,7 +175,8 @@ build_hash(struct maps_case *c)
 				      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 		};
 
-		snprintf(name, sizeof(name), "bh%u_%d", c->n, (int)c->impl);
+		/* DPDK names are global: a counter tells the lookup and update cases apart. */
+		snprintf(name, sizeof(name), "bh%u", unique_id());
 		c->h = rte_hash_create(&hp);
 		if (c->h != NULL && c->impl == I_RTE_HASH_CMP)
 			rte_hash_set_cmp_func(c->h, cmp4);
@@ -226,17 +207,17 @@ struct route {
 static uint8_t
 route_depth(uint64_t *seed)
 {
-	uint32_t r = (uint32_t)(rnd64(seed) % 100);
+	uint32_t r = (uint32_t)(xdpdk_bench_rnd64(seed) % 100);
 
 	if (r < 60)
 		return 24;
 	if (r < 75)
-		return (uint8_t)(22 + rnd64(seed) % 2);
+		return (uint8_t)(22 + xdpdk_bench_rnd64(seed) % 2);
 	if (r < 94)
-		return (uint8_t)(16 + rnd64(seed) % 6);
+		return (uint8_t)(16 + xdpdk_bench_rnd64(seed) % 6);
 	if (r < 95)
-		return (uint8_t)(10 + rnd64(seed) % 6);
-	return (uint8_t)(25 + rnd64(seed) % 8);
+		return (uint8_t)(10 + xdpdk_bench_rnd64(seed) % 6);
+	return (uint8_t)(25 + xdpdk_bench_rnd64(seed) % 8);
 }
 
 static const char *
@@ -256,7 +237,7 @@ build_lpm4(struct maps_case *c)
 		return "out of memory";
 	for (i = 0; i < c->n; i++) {
 		rt[i].depth = route_depth(&seed);
-		rt[i].ip = (uint32_t)rnd64(&seed) & (uint32_t)(~0ull << (32 - rt[i].depth));
+		rt[i].ip = (uint32_t)xdpdk_bench_rnd64(&seed) & (uint32_t)(~0ull << (32 - rt[i].depth));
 	}
 	switch (c->impl) {
 	case I_XDPDK:
@@ -290,8 +271,10 @@ build_lpm4(struct maps_case *c)
 			.max_routes = (int)c->n,
 			.dir24_8 = { .nh_sz = RTE_FIB_DIR24_8_4B, .num_tbl8 = 65535 },
 		};
+		char name[32];
 
-		c->fib = rte_fib_create(c->n == 1024 ? "bf1k" : "bf1m", SOCKET_ID_ANY, &cfg);
+		snprintf(name, sizeof(name), "bf%u", unique_id());
+		c->fib = rte_fib_create(name, SOCKET_ID_ANY, &cfg);
 		if (c->fib == NULL)
 			return "rte_fib_create failed";
 		for (i = 0; i < c->n; i++)
@@ -305,8 +288,8 @@ build_lpm4(struct maps_case *c)
 		return "out of memory";
 	/* Addresses under the routes: host bits at random. */
 	for (i = 0; i < N_LOOKUPS; i++) {
-		const struct route *r = &rt[rnd64(&seed) % c->n];
-		uint32_t host = r->depth == 32 ? 0 : (uint32_t)rnd64(&seed) >> r->depth;
+		const struct route *r = &rt[xdpdk_bench_rnd64(&seed) % c->n];
+		uint32_t host = r->depth == 32 ? 0 : (uint32_t)xdpdk_bench_rnd64(&seed) >> r->depth;
 
 		c->keys[i] = r->ip | host;
 	}
@@ -319,8 +302,8 @@ build_lpm4(struct maps_case *c)
 
 /* ---- the timed loops ----------------------------------------------------- */
 
-static void
-report(struct xdpdk_bench_state *st, uint64_t tsc, uint64_t acc)
+void
+xdpdk_bench_maps_report(struct xdpdk_bench_state *st, uint64_t tsc, uint64_t acc)
 {
 	xdpdk_bench_keep(&acc);
 	xdpdk_bench_set_items(st, xdpdk_bench_iterations(st));
@@ -341,7 +324,7 @@ run_map(struct xdpdk_bench_state *st, struct maps_case *c)
 			acc += p != NULL ? *p : 1;
 		}
 	}
-	report(st, __rdtsc() - t0, acc);
+	xdpdk_bench_maps_report(st, __rdtsc() - t0, acc);
 }
 
 static void
@@ -361,7 +344,7 @@ run_lpm_map(struct xdpdk_bench_state *st, struct maps_case *c)
 			acc += p != NULL ? *p : 1;
 		}
 	}
-	report(st, __rdtsc() - t0, acc);
+	xdpdk_bench_maps_report(st, __rdtsc() - t0, acc);
 }
 
 static void
@@ -380,7 +363,7 @@ run_rte_hash(struct xdpdk_bench_state *st, struct maps_case *c)
 				acc++;
 		}
 	}
-	report(st, __rdtsc() - t0, acc);
+	xdpdk_bench_maps_report(st, __rdtsc() - t0, acc);
 }
 
 static void
@@ -398,7 +381,7 @@ run_rte_lpm(struct xdpdk_bench_state *st, struct maps_case *c)
 				acc++;
 		}
 	}
-	report(st, __rdtsc() - t0, acc);
+	xdpdk_bench_maps_report(st, __rdtsc() - t0, acc);
 }
 
 static void
@@ -415,7 +398,7 @@ run_rte_fib(struct xdpdk_bench_state *st, struct maps_case *c)
 			acc += nh != FIB_MISS ? c->values[nh] : 1;
 		}
 	}
-	report(st, __rdtsc() - t0, acc);
+	xdpdk_bench_maps_report(st, __rdtsc() - t0, acc);
 }
 
 static struct maps_case cases[] = {
@@ -445,8 +428,8 @@ static struct maps_case cases[] = {
 static const size_t n_cases = RTE_DIM(cases);
 
 /* A _hot case runs on the structure its cold twin built. */
-static struct maps_case *
-built(struct maps_case *c)
+struct maps_case *
+xdpdk_bench_maps_built(struct maps_case *c)
 {
 	struct maps_case *b = c;
 
@@ -464,17 +447,18 @@ bench_map_case(struct xdpdk_bench_state *st, void *arg)
 {
 	struct maps_case *c = arg, run;
 
-	if (!eal_ready()) {
+	if (!xdpdk_bench_eal_ready()) {
 		xdpdk_bench_skip(st, "rte_eal_init failed");
 		return;
 	}
-	run = *built(c);
+	run = *xdpdk_bench_maps_built(c);
 	if (run.err != NULL) {
 		xdpdk_bench_skip(st, "%s", run.err);
 		return;
 	}
 	run.hot = c->hot;
 	c = &run;
+	xdpdk_bench_label(st, "%s", xdpdk_bench_hugepages() ? "hugepages" : "4K pages+THP");
 	switch (c->impl) {
 	case I_XDPDK:
 		if (c->kind == K_LPM4)

@@ -138,6 +138,58 @@ test_hash_create_checks(void **state)
 			    "lru_percpu_hash");
 }
 
+/* Resident memory of this process, in KiB. */
+static long
+rss_kib(void)
+{
+	char line[128];
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * BPF_F_NO_PREALLOC: 1M values of 64 KiB are 64 GiB, more than the machine
+ * has, so the map can only exist if its values are backed as they are used.
+ */
+static void
+test_hash_no_prealloc_backs_values_on_use(void **state)
+{
+	static uint8_t val[65536], out[65536];
+	struct xdpdk_map *m;
+	long before;
+
+	(void)state;
+	configure(1, NULL);
+	before = rss_kib();
+	m = mk(BPF_MAP_TYPE_HASH, 4, sizeof(val), 1u << 20, BPF_F_NO_PREALLOC);
+	for (uint32_t k = 0; k < 64; k++) {
+		memset(val, (int)k + 1, sizeof(val));
+		assert_int_equal(xdpdk_map_update(m, &k, val, BPF_NOEXIST), 0);
+	}
+	for (uint32_t k = 0; k < 64; k++) {
+		assert_int_equal(xdpdk_map_lookup(m, &k, out, 0), 0);
+		assert_int_equal(out[0], k + 1);
+		assert_int_equal(out[sizeof(out) - 1], k + 1);
+	}
+	/* 64 values (4 MiB) and rte_hash's preallocated key slots, not 64 GiB. */
+	assert_true(rss_kib() - before < 512 * 1024);
+	for (uint32_t k = 0; k < 64; k += 2)
+		assert_int_equal(xdpdk_map_delete(m, &k), 0);
+	for (uint32_t k = 64; k < 96; k++)
+		assert_int_equal(xdpdk_map_update(m, &k, val, BPF_NOEXIST), 0);
+	assert_int_equal(xdpdk_map_lookup(m, &(uint32_t){ 2 }, out, 0), -ENOENT);
+	assert_int_equal(xdpdk_map_lookup(m, &(uint32_t){ 3 }, out, 0), 0);
+	assert_int_equal(out[100], 4);
+	xdpdk_map_put(m);
+}
+
 static void
 test_hash_update_flags_and_errors(void **state)
 {
@@ -751,6 +803,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_create_checks),
 		cmocka_unit_test(test_hash_update_flags_and_errors),
+		cmocka_unit_test(test_hash_no_prealloc_backs_values_on_use),
 		cmocka_unit_test(test_hash_full_map),
 		cmocka_unit_test(test_hash_replace_takes_new_element_and_defers_reuse),
 		cmocka_unit_test(test_hash_get_next_key_visits_every_key_once),
