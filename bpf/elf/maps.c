@@ -282,9 +282,21 @@ extern_ref(struct elf_load *ld, const char *prog, uint32_t pc, uint32_t sym_idx,
 		if (ld->externs[i].sym == sym_idx)
 			e = &ld->externs[i];
 	if (e != NULL && e->ksym) {
+		/*
+		 * No kernel here, so no kernel symbol is ever found: a weak one
+		 * reads as NULL, which is what libbpf gives a weak __ksym the
+		 * running kernel lacks (bpf_ksym_exists() is then false).
+		 */
+		if (e->weak) {
+			insn[0].src_reg = 0;
+			insn[0].imm = 0;
+			insn[1].imm = 0;
+			return 0;
+		}
 		xdpdk_elf_log(ld,
-			      "prog '%s': insn %u: extern '%s' is a kernel symbol (__ksym), which "
-			      "xdpdk does not support",
+			      "prog '%s': insn %u: extern '%s' is a kernel symbol (__ksym): xdpdk "
+			      "runs without a kernel and has none (declare it __weak to test for it "
+			      "with bpf_ksym_exists())",
 			      prog, pc, name);
 		return -ENOTSUP;
 	}

@@ -457,6 +457,29 @@ test_elf_run_core(void **state)
 	xdpdk_obj_close(obj);
 }
 
+/* A weak __ksym is never found here: it reads as NULL and the program says so. */
+static void
+test_elf_run_weak_ksym(void **state)
+{
+	struct fixture *fx = *state;
+	struct xdpdk_obj_opts o = {.log_buf = fx->log, .log_size = sizeof(fx->log)};
+	char path[512];
+	struct xdpdk_obj *obj;
+	struct xdpdk_prog *prog;
+	uint8_t pkt[32] = {0};
+	struct xdp_buf b;
+
+	snprintf(path, sizeof(path), "%s/ksym_weak.bpf.o", getenv("XDPDK_PROGS_DIR"));
+	obj = xdpdk_obj_open(path, &o);
+	if (obj == NULL)
+		fail_msg("open %s: %s", path, fx->log);
+	prog = create_prog(fx, obj, "xdp_ksym");
+	xdp_buf_init(&b, pkt, sizeof(pkt));
+	assert_int_equal(xdpdk_prog_run(prog, &b.ctx, 0), XDP_PASS);
+	xdpdk_prog_free(prog);
+	xdpdk_obj_close(obj);
+}
+
 int
 main(void)
 {
@@ -468,6 +491,7 @@ main(void)
 	    cmocka_unit_test(test_elf_run_global_data),
 	    cmocka_unit_test(test_elf_run_kconfig),
 	    cmocka_unit_test(test_elf_run_core),
+	    cmocka_unit_test(test_elf_run_weak_ksym),
 	};
 
 	/* libbpf quiet on stderr, as in the other ELF tests; the log says why. */
