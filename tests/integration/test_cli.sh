@@ -145,5 +145,52 @@ expect_grep "demo prints the rate" out "^rate: [0-9.]+ Mpps"
 expect_grep "demo says where the output is" out "^output: $TMP/demo.pcap"
 
 echo
+# --- run --check: a configuration and the objects it names ------------------
+cat >"$TMP/ok.yaml" <<EOF
+eal: {args: ["--no-pci", "--vdev=net_null0"]}
+ports:
+  - {name: p0, device: net_null0}
+programs:
+  - name: flows
+    object: $PROGS/btf_maps.bpf.o
+    program: xdp_flows
+    attach: [{port: p0}]
+  - name: count
+    object: $PROGS/btf_maps.bpf.o
+    program: tc_count
+    attach: [{port: p0, hook: tc_ingress}]
+  - name: hash
+    object: xdp_flowhash.bpf.o
+    attach: [{port: p0, priority: 60}]
+maps:
+  - name: counters
+    program: flows
+    entries:
+      - {key: "00000000", value: "$(printf '%048d' 0)"}
+EOF
+expect_rc "run --check accepts a valid configuration" 0 "$XDPDK" run -c "$TMP/ok.yaml" --check
+expect_grep "run --check summarises it" out "valid: 1 port\(s\), 1 worker\(s\), 3 program\(s\), 1 map\(s\) to prefill \(1 entries\)"
+expect_rc "run --check --json" 0 "$XDPDK" run -c "$TMP/ok.yaml" --check --json
+expect_grep "run --check --json has the counts" out '"valid":true,"ports":1,"workers":1,"programs":3,"maps":1,"map_entries":1'
+expect_rc "run without --check says what is missing" 1 "$XDPDK" run -c "$TMP/ok.yaml"
+expect_grep "run without --check is honest" err "starting the dataplane is not implemented yet"
+sed 's/hook: tc_ingress/hook: xdp/' "$TMP/ok.yaml" >"$TMP/hook.yaml"
+expect_rc "run --check refuses a TC program at an XDP hook" 1 "$XDPDK" run -c "$TMP/hook.yaml" --check
+expect_grep "the wrong hook is named with its line" err "hook.yaml:12:31: programs\[1\].attach\[0\].hook: program 'tc_count' \(section 'tc'\) cannot run at a xdp hook"
+sed 's/value: "0*"/value: "00"/' "$TMP/ok.yaml" >"$TMP/size.yaml"
+expect_rc "run --check refuses an entry of the wrong size" 1 "$XDPDK" run -c "$TMP/size.yaml" --check
+expect_grep "the entry's sizes are explained" err "maps\[0\].entries\[0\]: map 'counters' has 4-byte keys and 24-byte values; this entry has 4 and 1"
+sed 's/name: counters/name: nosuch/' "$TMP/ok.yaml" >"$TMP/map.yaml"
+expect_rc "run --check refuses an unknown map" 1 "$XDPDK" run -c "$TMP/map.yaml" --check
+expect_grep "the unknown map is named" err "maps\[0\].name: no map 'nosuch' in that program's object"
+sed 's/program: xdp_flows/program: xdp_nope/' "$TMP/ok.yaml" >"$TMP/prog.yaml"
+expect_rc "run --check refuses an unknown program" 1 "$XDPDK" run -c "$TMP/prog.yaml" --check
+expect_grep "the unknown program is named" err "programs\[0\].program: '.*btf_maps.bpf.o' has no program 'xdp_nope'"
+printf 'ports:\n  - name: p0\n    device: net_null0\n    rx_queues: two\n' >"$TMP/bad.yaml"
+expect_rc "run --check refuses a malformed file" 1 "$XDPDK" run -c "$TMP/bad.yaml" --check
+expect_grep "a malformed field is named with its line" err "bad.yaml:4:16: ports\[0\].rx_queues: expected a non-negative integer, got 'two'"
+expect_rc "run --check on a missing file" 1 "$XDPDK" run -c "$TMP/none.yaml" --check
+expect_grep "a missing file is named" err "none.yaml: No such file or directory"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
