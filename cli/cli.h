@@ -76,5 +76,6 @@ int cli_cmd_replay(const char *path, int argc, char **argv);
 int cli_cmd_bench(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);
+int cli_cmd_feature(const char *path, int argc, char **argv);
 
 #endif

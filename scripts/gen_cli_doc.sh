@@ -25,4 +25,4 @@ for sub in run test verify dump show exec-raw; do section "xdpdk prog $sub" prog
 printf '\n## xdpdk map\n\n```\n'
 "$X" map --help
 printf '```\n'
-for v in run replay bench stats demo; do section "xdpdk $v" "$v"; done
+for v in run replay bench stats feature demo; do section "xdpdk $v" "$v"; done

@@ -320,6 +320,12 @@ find_type(enum bpf_map_type type)
 	return NULL;
 }
 
+bool
+xdpdk_map_type_supported(enum bpf_map_type type)
+{
+	return find_type(type) != NULL;
+}
+
 const char *
 xdpdk_map_type_name(enum bpf_map_type type)
 {

@@ -110,6 +110,8 @@ uint32_t xdpdk_map_id(const struct xdpdk_map *map);
 struct xdpdk_map *xdpdk_map_get_by_id(uint32_t id);
 /** The kernel's name of a map type ("hash", "lru_percpu_hash"); NULL if unknown. */
 const char *xdpdk_map_type_name(enum bpf_map_type type);
+/** Whether xdpdk implements map type @p type (else creation fails with ENOTSUP). */
+bool xdpdk_map_type_supported(enum bpf_map_type type);
 
 /**
  * The address a program's map reference (lddw BPF_PSEUDO_MAP_FD/IDX) becomes.
