@@ -62,11 +62,20 @@ int cli_load_prog(const char *path, const char *obj_path, const char *prog_name,
 		  const char *section, const char *engine, struct cli_prog *out);
 void cli_unload_prog(struct cli_prog *p);
 
+/* Print every entry of one map (text, or one JSON object with its id, name, type, entries). */
+void cli_dump_map(FILE *out, struct xdpdk_map *m, bool json);
 /* Print every entry of the object's maps (text or one JSON array). */
 void cli_dump_maps(FILE *out, const struct xdpdk_loaded *lo, bool json);
 
 /* Program verdict names: "XDP_PASS", "TC_ACT_OK"; NULL if out of range. */
 const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);
+
+/*
+ * What a running dataplane serves on its control socket (ctl_map.c): the
+ * handler for xdpdk_ctl_server_start, and the map verbs it dispatches to.
+ */
+int cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg);
+int cli_ctl_map(int argc, char **argv, FILE *out, FILE *err);
 
 /* Verb families. */
 extern const struct cli_cmd cli_prog_cmds[];

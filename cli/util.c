@@ -281,58 +281,65 @@ dumpable(enum bpf_map_type t)
 }
 
 void
+cli_dump_map(FILE *out, struct xdpdk_map *m, bool json)
+{
+	const struct xdpdk_map_def *d = xdpdk_map_def(m);
+	uint32_t vsz = xdpdk_map_value_buf_size(m), n = 0;
+	uint8_t *key = calloc(1, d->key_size + 1), *next = calloc(1, d->key_size + 1);
+	uint8_t *val = calloc(1, vsz + 1);
+	const char *tn = xdpdk_map_type_name(d->type);
+	bool first = true;
+
+	if (json) {
+		fprintf(out, "{\"id\":%u,\"name\":", xdpdk_map_id(m));
+		cli_json_str(out, d->name);
+		fprintf(out, ",\"type\":\"%s\",\"entries\":[", tn ? tn : "unknown");
+	} else {
+		fprintf(out, "map %s (%s, key %u, value %u, max %u):\n", d->name,
+			tn ? tn : "unknown", d->key_size, d->value_size, d->max_entries);
+	}
+	if (key && next && val && dumpable(d->type)) {
+		while (xdpdk_map_get_next_key(m, first ? NULL : key, next) == 0) {
+			first = false;
+			memcpy(key, next, d->key_size);
+			if (xdpdk_map_lookup(m, key, val, 0) != 0)
+				continue;
+			if (json) {
+				fprintf(out, "%s{\"key\":", n ? "," : "");
+				cli_json_hex(out, key, d->key_size);
+				fprintf(out, ",\"value\":");
+				cli_json_hex(out, val, vsz);
+				fprintf(out, "}");
+			} else {
+				fprintf(out, "  key: ");
+				print_hex(out, key, d->key_size);
+				fprintf(out, "  value: ");
+				print_hex(out, val, vsz);
+				fprintf(out, "\n");
+			}
+			n++;
+		}
+	} else if (!json) {
+		fprintf(out, "  (entries of a %s map are not dumped)\n", tn ? tn : "this");
+	}
+	if (json)
+		fprintf(out, "]}");
+	else if (n == 0 && dumpable(d->type))
+		fprintf(out, "  (empty)\n");
+	free(key);
+	free(next);
+	free(val);
+}
+
+void
 cli_dump_maps(FILE *out, const struct xdpdk_loaded *lo, bool json)
 {
 	if (json)
 		fprintf(out, "[");
 	for (uint32_t i = 0; i < xdpdk_loaded_map_count(lo); i++) {
-		struct xdpdk_map *m = xdpdk_loaded_map_at(lo, i);
-		const struct xdpdk_map_def *d = xdpdk_map_def(m);
-		uint32_t vsz = xdpdk_map_value_buf_size(m), n = 0;
-		uint8_t *key = calloc(1, d->key_size + 1), *next = calloc(1, d->key_size + 1);
-		uint8_t *val = calloc(1, vsz + 1);
-		const char *tn = xdpdk_map_type_name(d->type);
-		bool first = true;
-
-		if (json) {
-			fprintf(out, "%s{\"name\":", i ? "," : "");
-			cli_json_str(out, d->name);
-			fprintf(out, ",\"type\":\"%s\",\"entries\":[", tn ? tn : "unknown");
-		} else {
-			fprintf(out, "map %s (%s, key %u, value %u, max %u):\n", d->name,
-				tn ? tn : "unknown", d->key_size, d->value_size, d->max_entries);
-		}
-		if (key && next && val && dumpable(d->type)) {
-			while (xdpdk_map_get_next_key(m, first ? NULL : key, next) == 0) {
-				first = false;
-				memcpy(key, next, d->key_size);
-				if (xdpdk_map_lookup(m, key, val, 0) != 0)
-					continue;
-				if (json) {
-					fprintf(out, "%s{\"key\":", n ? "," : "");
-					cli_json_hex(out, key, d->key_size);
-					fprintf(out, ",\"value\":");
-					cli_json_hex(out, val, vsz);
-					fprintf(out, "}");
-				} else {
-					fprintf(out, "  key: ");
-					print_hex(out, key, d->key_size);
-					fprintf(out, "  value: ");
-					print_hex(out, val, vsz);
-					fprintf(out, "\n");
-				}
-				n++;
-			}
-		} else if (!json) {
-			fprintf(out, "  (entries of a %s map are not dumped)\n", tn ? tn : "this");
-		}
-		if (json)
-			fprintf(out, "]}");
-		else if (n == 0 && dumpable(d->type))
-			fprintf(out, "  (empty)\n");
-		free(key);
-		free(next);
-		free(val);
+		if (json && i)
+			fprintf(out, ",");
+		cli_dump_map(out, xdpdk_loaded_map_at(lo, i), json);
 	}
 	if (json)
 		fprintf(out, "]");

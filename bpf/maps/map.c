@@ -309,6 +309,23 @@ xdpdk_map_get_by_id(uint32_t id)
 	return found;
 }
 
+struct xdpdk_map *
+xdpdk_map_get_next(uint32_t id)
+{
+	struct xdpdk_map *found = NULL;
+
+	pthread_mutex_lock(&maps_lock);
+	for (uint32_t i = 0; i < maps_n_live; i++)
+		if (maps_live[i]->id > id && (found == NULL || maps_live[i]->id < found->id))
+			found = maps_live[i];
+	if (found != NULL)
+		__atomic_add_fetch(&found->refcnt, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&maps_lock);
+	if (found == NULL)
+		errno = ENOENT;
+	return found;
+}
+
 /* ---- creation and references -------------------------------------------- */
 
 static const struct xdpdk_map_type_entry *

@@ -108,6 +108,12 @@ uint32_t xdpdk_map_id(const struct xdpdk_map *map);
  * NULL with errno ENOENT. Ids start at 1 and are never reused.
  */
 struct xdpdk_map *xdpdk_map_get_by_id(uint32_t id);
+/**
+ * The live map with the smallest id above @p id, with a new reference (as
+ * BPF_MAP_GET_NEXT_ID then GET_FD_BY_ID): start from 0 to walk every map.
+ * NULL with errno ENOENT after the last one.
+ */
+struct xdpdk_map *xdpdk_map_get_next(uint32_t id);
 /** The kernel's name of a map type ("hash", "lru_percpu_hash"); NULL if unknown. */
 const char *xdpdk_map_type_name(enum bpf_map_type type);
 /** Whether xdpdk implements map type @p type (else creation fails with ENOTSUP). */

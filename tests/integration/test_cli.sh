@@ -53,8 +53,8 @@ expect_grep "bad number is explained" err "expected a non-negative integer, got 
 expect_rc "bad --engine exits 2" 2 "$XDPDK" prog run x.o --data-in y --engine fast
 expect_rc "missing object exits 1" 1 "$XDPDK" prog run "$TMP/nope.o" --data-in "$TMP/nope"
 expect_grep "missing object is explained" err "^xdpdk prog run: cannot load"
-expect_rc "a verb not built yet exits 1" 1 "$XDPDK" map show
-expect_grep "a verb not built yet says so" err "^xdpdk map show: not implemented yet"
+expect_rc "a verb not built yet exits 1" 1 "$XDPDK" replay --pcap x
+expect_grep "a verb not built yet says so" err "^xdpdk replay: not implemented yet"
 
 # --- prog run on the MAC-swap program ---------------------------------------
 python3 - "$TMP" <<'EOF'
@@ -102,7 +102,7 @@ want_count=$(printf '%02x000000 00000000' "${n_ipv4:-0}")
 expect_grep "the counter in the map equals the packets run" out "key: 00000000  value: $want_count"
 expect_rc "prog run --dump-maps --json" 0 "$XDPDK" prog run "$PROGS/maps_ref.bpf.o" \
 	--data-in "$TMP/pkt.bin" --repeat 5 --dump-maps --json
-expect_grep "--json maps hold the entries" out '"maps":\[\{"name":"pkt_count","type":"array","entries":\[\{"key":"00000000","value":"0500000000000000"\}\]\}\]'
+expect_grep "--json maps hold the entries" out '"maps":\[\{"id":[0-9]+,"name":"pkt_count","type":"array","entries":\[\{"key":"00000000","value":"0500000000000000"\}\]\}\]'
 expect_rc "prog show with maps" 0 "$XDPDK" prog show "$PROGS/map_in_map.bpf.o"
 expect_grep "prog show lists map-in-map and prog_array maps" out "^map [0-9]+: prog_array +name jump"
 expect_grep "prog show names the maps a program uses" out "name xdp_dispatch .* maps [a-z_,]*jump"
