@@ -38,6 +38,15 @@ static const struct helper_row helper_table[] = {
 	ROW(ringbuf_discard, xdpdk_h_ringbuf_discard, XDPDK_HELPER_ANY),
 	ROW(ringbuf_query, xdpdk_h_ringbuf_query, XDPDK_HELPER_ANY),
 	ROW(perf_event_output, xdpdk_h_perf_event_output, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	/* xdp_func_proto: the packet helpers are XDP's own. */
+	ROW(xdp_adjust_head, xdpdk_h_xdp_adjust_head, XDPDK_HELPER_XDP),
+	ROW(xdp_adjust_meta, xdpdk_h_xdp_adjust_meta, XDPDK_HELPER_XDP),
+	ROW(xdp_adjust_tail, xdpdk_h_xdp_adjust_tail, XDPDK_HELPER_XDP),
+	ROW(xdp_load_bytes, xdpdk_h_xdp_load_bytes, XDPDK_HELPER_XDP),
+	ROW(xdp_store_bytes, xdpdk_h_xdp_store_bytes, XDPDK_HELPER_XDP),
+	ROW(xdp_get_buff_len, xdpdk_h_xdp_get_buff_len, XDPDK_HELPER_XDP),
+	/* In both xdp_func_proto and tc_cls_act_func_proto. */
+	ROW(csum_diff, xdpdk_h_csum_diff, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */
