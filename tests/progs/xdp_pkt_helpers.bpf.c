@@ -55,7 +55,7 @@ xdp_meta(struct xdp_md *ctx)
 	rc[4] = bpf_xdp_adjust_head(ctx, 2);
 	rc[5] = bpf_xdp_adjust_head(ctx, -HEADROOM_FREE);	/* data must stay after meta */
 	rc[6] = bpf_xdp_adjust_head(ctx, -(HEADROOM_FREE - 8 - 2));
-	rc[7] = bpf_xdp_adjust_meta(ctx, -4);		/* meta would cross into the frame */
+	rc[7] = bpf_xdp_adjust_meta(ctx, -8);		/* meta would cross into the frame */
 	return put_results(ctx, 0, rc, 8);
 }
 
