@@ -57,6 +57,10 @@ uint32_t xdpdk_xdp_buff_len(const struct xdpdk_xdp_ctx *x);
 void xdpdk_xdp_copy(const struct xdpdk_xdp_ctx *x, uint32_t off, uint8_t *buf, uint32_t len,
 		    bool store);
 
+/* Routing family (fib.c): on the process-wide table of include/xdpdk/fib.h. */
+uint64_t xdpdk_h_xdp_fib_lookup(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_check_mtu(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 /*
  * Checksum arithmetic (csum.c), the kernel's on x86-64, for csum_diff and the
  * TC checksum helpers: 32-bit unfolded sums (__wsum) and 16-bit folds.

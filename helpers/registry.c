@@ -45,6 +45,9 @@ static const struct helper_row helper_table[] = {
 	ROW(xdp_load_bytes, xdpdk_h_xdp_load_bytes, XDPDK_HELPER_XDP),
 	ROW(xdp_store_bytes, xdpdk_h_xdp_store_bytes, XDPDK_HELPER_XDP),
 	ROW(xdp_get_buff_len, xdpdk_h_xdp_get_buff_len, XDPDK_HELPER_XDP),
+	/* The XDP variants; TC's (bpf_skb_fib_lookup, bpf_skb_check_mtu) differ. */
+	ROW(fib_lookup, xdpdk_h_xdp_fib_lookup, XDPDK_HELPER_XDP),
+	ROW(check_mtu, xdpdk_h_xdp_check_mtu, XDPDK_HELPER_XDP),
 	/* In both xdp_func_proto and tc_cls_act_func_proto. */
 	ROW(csum_diff, xdpdk_h_csum_diff, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
 };
