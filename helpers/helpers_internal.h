@@ -61,6 +61,12 @@ void xdpdk_xdp_copy(const struct xdpdk_xdp_ctx *x, uint32_t off, uint8_t *buf, u
 uint64_t xdpdk_h_xdp_fib_lookup(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_xdp_check_mtu(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* SYN cookies (syncookie.c). */
+uint64_t xdpdk_h_tcp_raw_gen_syncookie_ipv4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_gen_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 /*
  * Checksum arithmetic (csum.c), the kernel's on x86-64, for csum_diff and the
  * TC checksum helpers: 32-bit unfolded sums (__wsum) and 16-bit folds.

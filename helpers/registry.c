@@ -50,6 +50,14 @@ static const struct helper_row helper_table[] = {
 	ROW(check_mtu, xdpdk_h_xdp_check_mtu, XDPDK_HELPER_XDP),
 	/* In both xdp_func_proto and tc_cls_act_func_proto. */
 	ROW(csum_diff, xdpdk_h_csum_diff, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_gen_syncookie_ipv4, xdpdk_h_tcp_raw_gen_syncookie_ipv4,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_gen_syncookie_ipv6, xdpdk_h_tcp_raw_gen_syncookie_ipv6,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_check_syncookie_ipv4, xdpdk_h_tcp_raw_check_syncookie_ipv4,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_check_syncookie_ipv6, xdpdk_h_tcp_raw_check_syncookie_ipv6,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

@@ -44,14 +44,14 @@ struct result {
 };
 
 static int
-setup(void **state)
+setup_obj(void **state, const char *obj)
 {
 	const char *dir = getenv("XDPDK_PROGS_DIR");
 	struct fixture *f = calloc(1, sizeof(*f));
 	char path[512];
 	struct xdpdk_obj_opts o = { .log_buf = f->log, .log_size = sizeof(f->log) };
 
-	snprintf(path, sizeof(path), "%s/xdp_pkt_helpers.bpf.o", dir ? dir : "tests/progs");
+	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir ? dir : "tests/progs", obj);
 	f->obj = xdpdk_obj_open(path, &o);
 	if (f->obj == NULL) {
 		fprintf(stderr, "open %s: %s\n", path, f->log);
@@ -70,6 +70,18 @@ setup(void **state)
 	}
 	*state = f;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_obj(state, "xdp_pkt_helpers");
+}
+
+static int
+setup_syncookie(void **state)
+{
+	return setup_obj(state, "xdp_syncookie");
 }
 
 static int
@@ -354,9 +366,138 @@ test_xdp_errors_leave_packet_unchanged(void **state)
 	assert_ptr_equal(x.data, frame + 40);
 }
 
+/* A TCP SYN over IPv4 or IPv6 with an MSS option of @mss (0: none). */
+static uint32_t
+make_syn(uint8_t *pkt, int v6, uint16_t mss)
+{
+	static const uint8_t eth4[] = { 2, 0, 0, 0, 0, 0x0b, 2, 0, 0, 0, 0, 0x0a, 0x08, 0x00 };
+	static const uint8_t eth6[] = { 2, 0, 0, 0, 0, 0x0b, 2, 0, 0, 0, 0, 0x0a, 0x86, 0xdd };
+	const uint32_t l3 = v6 ? 40 : 20, th_len = mss ? 24 : 20;
+	uint8_t *ip = pkt + 14, *th = ip + l3;
+
+	memset(pkt, 0, 14 + l3 + th_len);
+	memcpy(pkt, v6 ? eth6 : eth4, 14);
+	if (v6) {
+		ip[0] = 0x60;
+		ip[5] = (uint8_t)th_len;
+		ip[6] = 6; /* TCP */
+		ip[7] = 64;
+		ip[8] = 0x20, ip[9] = 0x01, ip[23] = 1;	/* 2001::1 */
+		ip[24] = 0x20, ip[25] = 0x01, ip[39] = 2;	/* 2001::2 */
+	} else {
+		ip[0] = 0x45;
+		ip[3] = (uint8_t)(l3 + th_len);
+		ip[8] = 64;
+		ip[9] = 6;
+		ip[12] = 10, ip[15] = 1, ip[16] = 10, ip[19] = 2;
+	}
+	th[0] = 0x30, th[1] = 0x39;	/* 12345 */
+	th[3] = 80;
+	th[4] = 0x12, th[5] = 0x34, th[6] = 0x56, th[7] = 0x78;
+	th[12] = (uint8_t)((th_len / 4) << 4);
+	th[13] = 0x02; /* SYN */
+	if (mss) {
+		th[20] = 2, th[21] = 4, th[22] = (uint8_t)(mss >> 8), th[23] = (uint8_t)mss;
+	}
+	return 14 + l3 + th_len;
+}
+
+static int32_t
+rc32(const struct result *r, uint32_t i)
+{
+	int32_t v;
+
+	memcpy(&v, r->data + 14 + 4 * i, 4);
+	return v;
+}
+
+static void
+test_syncookie_round_trip_and_errors(void **state)
+{
+	struct fixture *f = *state;
+	static struct result r;
+	static const struct {
+		int v6;
+		uint16_t mss_in, mss_kept;
+	} cases[] = {
+		{ 0, 0, 536 },		/* no option: TCP_MSS_DEFAULT */
+		{ 0, 1460, 1460 },
+		{ 0, 1450, 1440 },	/* the largest msstab entry not above it */
+		{ 0, 1000, 536 },
+		{ 0, 9000, 1460 },
+		{ 1, 0, 1220 },		/* IPv6 without option: IPV6_MIN_MTU - 60 */
+		{ 1, 1440, 1440 },
+		{ 1, 9000, 8940 },
+		{ 1, 1500, 1440 },
+	};
+	uint8_t pkt[128];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t len = make_syn(pkt, cases[i].v6, cases[i].mss_in);
+
+		run(f, "xdp_syncookie", pkt, len, &r);
+		assert_int_equal(r.retval, XDP_TX);
+		assert_int_equal(rc32(&r, 0), cases[i].mss_kept);
+		assert_int_equal(rc32(&r, 1), -EINVAL);	/* th_len != doff * 4 */
+		assert_int_equal(rc32(&r, 2), -EINVAL);	/* th_len 0 */
+		assert_int_equal(rc32(&r, 3), 0);		/* the ACK's cookie checks */
+		assert_int_equal(rc32(&r, 4), -EACCES);	/* from another minute */
+		assert_int_equal(rc32(&r, 5), -EACCES);	/* another hash */
+		assert_int_equal(rc32(&r, 7), 1);
+	}
+}
+
+/* The helpers directly: the cookie carries the MSS index and the SYN's sequence number. */
+static void
+test_syncookie_direct(void **state)
+{
+	uint8_t pkt[128], ack[60];
+	uint32_t len;
+	uint64_t g, g2;
+	uint32_t cookie;
+
+	(void)state;
+	len = make_syn(pkt, 0, 1460);
+	assert_int_equal(len, 14 + 20 + 24);
+	g = xdpdk_h_tcp_raw_gen_syncookie_ipv4((uintptr_t)(pkt + 14), (uintptr_t)(pkt + 34), 24,
+					       0, 0);
+	assert_int_equal(g >> 32, 1460);
+	/* Same tuple, same minute: same cookie; another source port: another cookie. */
+	g2 = xdpdk_h_tcp_raw_gen_syncookie_ipv4((uintptr_t)(pkt + 14), (uintptr_t)(pkt + 34), 24,
+						0, 0);
+	assert_int_equal(g, g2);
+	pkt[34] ^= 1;
+	g2 = xdpdk_h_tcp_raw_gen_syncookie_ipv4((uintptr_t)(pkt + 14), (uintptr_t)(pkt + 34), 24,
+						0, 0);
+	assert_int_not_equal((uint32_t)g, (uint32_t)g2);
+	pkt[34] ^= 1;
+	cookie = (uint32_t)g;
+	memcpy(ack, pkt + 34, 20);
+	ack[4] = 0x12, ack[5] = 0x34, ack[6] = 0x56, ack[7] = 0x79;	/* seq + 1 */
+	cookie += 1;
+	ack[8] = (uint8_t)(cookie >> 24), ack[9] = (uint8_t)(cookie >> 16);
+	ack[10] = (uint8_t)(cookie >> 8), ack[11] = (uint8_t)cookie;
+	assert_int_equal(xdpdk_h_tcp_raw_check_syncookie_ipv4((uintptr_t)(pkt + 14),
+							      (uintptr_t)ack, 0, 0, 0), 0);
+	/* Another client address does not pass. */
+	pkt[14 + 15] = 9;
+	assert_int_equal((int64_t)xdpdk_h_tcp_raw_check_syncookie_ipv4((uintptr_t)(pkt + 14),
+								       (uintptr_t)ack, 0, 0, 0),
+			 -EACCES);
+	/* A header length short of the struct. */
+	assert_int_equal((int64_t)xdpdk_h_tcp_raw_gen_syncookie_ipv6((uintptr_t)(pkt + 14),
+								     (uintptr_t)(pkt + 34), 16, 0,
+								     0),
+			 -EINVAL);
+}
+
 int
 main(void)
 {
+	const struct CMUnitTest syncookie_tests[] = {
+		cmocka_unit_test(test_syncookie_round_trip_and_errors),
+		cmocka_unit_test(test_syncookie_direct),
+	};
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xdp_adjust_head_limits),
 		cmocka_unit_test(test_xdp_adjust_meta_limits),
@@ -367,5 +508,8 @@ main(void)
 		cmocka_unit_test(test_xdp_errors_leave_packet_unchanged),
 	};
 
-	return cmocka_run_group_tests_name("helpers_xdp", tests, setup, teardown);
+	int failed = cmocka_run_group_tests_name("helpers_xdp", tests, setup, teardown);
+
+	return failed + cmocka_run_group_tests_name("helpers_syncookie", syncookie_tests,
+						    setup_syncookie, teardown);
 }
