@@ -471,6 +471,32 @@ v6_strict(const uint8_t *a)
 	       memcmp(a, loopback, 16) == 0;
 }
 
+/*
+ * The source address of a packet leaving through @ifindex: its own, else (as
+ * inet_select_addr and IPv6 source selection fall back to other devices)
+ * the first interface's that has one; NULL if none has.
+ */
+static const uint8_t *
+if_source(const struct xdpdk_fib *fib, uint32_t ifindex, int family)
+{
+	const struct fib_if *e = get_if(fib, ifindex);
+	const uint8_t *a;
+
+	if (e != NULL) {
+		a = family == AF_INET ? e->c.addr4 : e->c.addr6;
+		if (!all_zero(a, addr_len(family)))
+			return a;
+	}
+	for (uint32_t i = 1; i <= XDPDK_FIB_MAX_IFINDEX; i++) {
+		if (!fib->ifs[i].present)
+			continue;
+		a = family == AF_INET ? fib->ifs[i].c.addr4 : fib->ifs[i].c.addr6;
+		if (!all_zero(a, addr_len(family)))
+			return a;
+	}
+	return NULL;
+}
+
 /* Both families after the route is found: MTU, next hop, source, neighbour. */
 static int
 forward(const struct xdpdk_fib *fib, struct bpf_fib_lookup *p, uint32_t flags, int family,
@@ -495,10 +521,9 @@ forward(const struct xdpdk_fib *fib, struct bpf_fib_lookup *p, uint32_t flags, i
 	p->rt_metric = r->metric;
 	p->ifindex = r->ifindex;
 	if (flags & BPF_FIB_LOOKUP_SRC) {
-		ifsrc = family == AF_INET ? eif->c.addr4 : eif->c.addr6;
-		if (!all_zero(r->prefsrc, addr_len(family)))
-			ifsrc = r->prefsrc;
-		if (all_zero(ifsrc, addr_len(family)))
+		ifsrc = all_zero(r->prefsrc, addr_len(family)) ? if_source(fib, r->ifindex, family)
+							       : r->prefsrc;
+		if (ifsrc == NULL)
 			return BPF_FIB_LKUP_RET_NO_SRC_ADDR;
 		memcpy(src, ifsrc, addr_len(family));
 	}

@@ -310,7 +310,6 @@ test_fib_reject_codes(void **state)
 		{ "172.16.0.1", 1, 0, BPF_FIB_LKUP_RET_NOT_FWDED },	/* no route */
 		{ "10.1.0.1", 3, 0, BPF_FIB_LKUP_RET_FWD_DISABLED },
 		{ "10.7.0.1", 1, 0, BPF_FIB_LKUP_RET_NO_NEIGH },
-		{ "10.9.0.1", 1, BPF_FIB_LOOKUP_SRC, BPF_FIB_LKUP_RET_NO_SRC_ADDR },
 		{ "10.1.0.1", 99, 0, -ENODEV },
 		{ "10.1.0.1", 1, 1u << 7, -EINVAL },			/* unknown flag */
 		/* DIRECT | TBID with a table that does not exist. */
@@ -374,11 +373,33 @@ test_fib_flags(void **state)
 	assert_int_equal(r.p.dmac[0], 0x5a);
 	assert_int_equal(r.p.mtu_result, 1400);
 
-	/* SRC: the egress interface's address. */
+	/* SRC: the egress interface's address, else another interface's. */
 	r = req4(1, "10.1.2.3", BPF_FIB_LOOKUP_SRC);
 	run(f, &r);
 	assert_int_equal(r.rc_fib, 0);
 	assert_int_equal(r.p.ipv4_src, ip4("192.0.2.1"));
+	r = req4(1, "10.9.0.1", BPF_FIB_LOOKUP_SRC | BPF_FIB_LOOKUP_SKIP_NEIGH);
+	run(f, &r);
+	assert_int_equal(r.rc_fib, 0);
+	assert_int_equal(r.p.ipv4_src, ip4("10.0.0.1"));
+	/* No interface with an IPv6 address: NO_SRC_ADDR, and no MACs. */
+	{
+		struct xdpdk_fib_if i2 = { .mtu = 1400, .forwarding = true, .forwarding6 = true };
+
+		memcpy(i2.mac, mac2, 6);
+		v4(i2.addr4, "192.0.2.1");
+		assert_int_equal(xdpdk_fib_if_set(f->fib, 2, &i2), 0);
+		r = req6(1, "2001:db8:1::42", BPF_FIB_LOOKUP_SRC);
+		run(f, &r);
+		assert_int_equal(r.rc_fib, BPF_FIB_LKUP_RET_NO_SRC_ADDR);
+		assert_int_equal(r.p.dmac[0], 0);
+		v6(i2.addr6, "2001:db8:2::1");
+		assert_int_equal(xdpdk_fib_if_set(f->fib, 2, &i2), 0);
+		r = req6(1, "2001:db8:1::42", BPF_FIB_LOOKUP_SRC);
+		run(f, &r);
+		assert_int_equal(r.rc_fib, 0);
+		assert_memory_equal(r.p.ipv6_src, i2.addr6, 16);
+	}
 
 	/* OUTPUT on if 2: the /24 via if 1 is skipped for the /16 via if 2. */
 	r = req4(2, "10.8.0.5", 0);
