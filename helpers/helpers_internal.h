@@ -67,6 +67,11 @@ uint64_t xdpdk_h_tcp_raw_gen_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64
 uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* XDP metadata kfuncs (kfunc.c), called by the ids of include/xdpdk/kfunc.h. */
+uint64_t xdpdk_kf_xdp_metadata_rx_timestamp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_kf_xdp_metadata_rx_hash(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_kf_xdp_metadata_rx_vlan_tag(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 /*
  * Checksum arithmetic (csum.c), the kernel's on x86-64, for csum_diff and the
  * TC checksum helpers: 32-bit unfolded sums (__wsum) and 16-bit folds.

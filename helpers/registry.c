@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <linux/bpf.h>
 
+#include <xdpdk/kfunc.h>
+
 #include "helpers_internal.h"
 
 struct helper_row {
@@ -16,6 +18,11 @@ struct helper_row {
 
 #define ROW(func, impl, allowed) \
 	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, NULL }, allowed }
+
+/* XDP only: the metadata kfuncs are registered for BPF_PROG_TYPE_XDP. */
+#define KFUNC_ROW(name, idx, impl) \
+	[XDPDK_KFUNC_ID_BASE + (idx)] = { { XDPDK_KFUNC_ID_BASE + (idx), #name, impl, NULL }, \
+					  XDPDK_HELPER_XDP }
 
 static const struct helper_row helper_table[] = {
 	ROW(ktime_get_ns, xdpdk_h_ktime_get_ns, XDPDK_HELPER_ANY),
@@ -58,6 +65,10 @@ static const struct helper_row helper_table[] = {
 	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
 	ROW(tcp_raw_check_syncookie_ipv6, xdpdk_h_tcp_raw_check_syncookie_ipv6,
 	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	/* Kfuncs, at the ids the loader gives their calls (include/xdpdk/kfunc.h). */
+	KFUNC_ROW(bpf_xdp_metadata_rx_timestamp, 0, xdpdk_kf_xdp_metadata_rx_timestamp),
+	KFUNC_ROW(bpf_xdp_metadata_rx_hash, 1, xdpdk_kf_xdp_metadata_rx_hash),
+	KFUNC_ROW(bpf_xdp_metadata_rx_vlan_tag, 2, xdpdk_kf_xdp_metadata_rx_vlan_tag),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */
