@@ -18,9 +18,9 @@ ror32(uint32_t v, unsigned n)
 }
 
 /*
- * A 64-bit sum of 32-bit words folded twice equals the x86 code's 64-bit
- * end-around-carry sum folded with add32_with_carry: both are the value
- * modulo 2^32 - 1 in [1, 2^32 - 1] unless every input is zero.
+ * A 64-bit end-around-carry sum folded twice to 32 bits is the x86 code's
+ * add32_with_carry result: the value modulo 2^32 - 1 in [1, 2^32 - 1]
+ * unless every input is zero.
  */
 uint32_t
 xdpdk_csum_partial(const void *buf, uint32_t len, uint32_t sum)
@@ -38,21 +38,34 @@ xdpdk_csum_partial(const void *buf, uint32_t len, uint32_t sum)
 		len--;
 		p++;
 	}
-	for (; len >= 4; len -= 4, p += 4) {
+	/* 64-bit words with end-around carry, as the x86 code's adc chain. */
+	for (; len >= 8; len -= 8, p += 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		acc += w;
+		acc += acc < w;
+	}
+	if (len & 4) {
 		uint32_t w;
 
 		memcpy(&w, p, 4);
 		acc += w;
+		acc += acc < w;
+		p += 4;
 	}
 	if (len & 2) {
 		uint16_t h;
 
 		memcpy(&h, p, 2);
 		acc += h;
+		acc += acc < h;
 		p += 2;
 	}
-	if (len & 1)
+	if (len & 1) {
 		acc += *p;
+		acc += acc < *p;
+	}
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	acc = (acc & 0xffffffffu) + (acc >> 32);
 	r = (uint32_t)acc;
