@@ -226,38 +226,6 @@ be32_host(const uint8_t *a)
 	return ntohl(v);
 }
 
-int
-xdpdk_fib_route_add(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r)
-{
-	struct route_key k;
-	struct fib_table *t = NULL;
-	int32_t pos;
-	int rc;
-
-	if ((r->family != AF_INET && r->family != AF_INET6) ||
-	    r->depth > addr_len(r->family) * 8 || r->type > XDPDK_FIB_ROUTE_LOCAL ||
-	    (r->type == XDPDK_FIB_ROUTE_UNICAST &&
-	     (r->ifindex == 0 || r->ifindex > XDPDK_FIB_MAX_IFINDEX)) ||
-	    (r->gw_family != 0 && r->gw_family != AF_INET && r->gw_family != AF_INET6))
-		return -EINVAL;
-	route_key_make(&k, r->table, r->family, r->dst, r->depth);
-	rc = table_for(fib, k.table, r->family, &t);
-	if (rc != 0)
-		return rc;
-	pos = rte_hash_add_key(fib->routes, &k);
-	if (pos < 0)
-		return pos;
-	/* Written before the prefix points at it, so a lookup never sees a stale slot. */
-	fib->route[pos] = *r;
-	fib->route[pos].table = k.table;
-	memcpy(fib->route[pos].dst, k.dst, sizeof(k.dst));
-	rc = r->family == AF_INET ? rte_fib_add(t->v4, be32_host(k.dst), k.depth, (uint64_t)pos + 1)
-				  : rte_fib6_add(t->v6, k.dst, k.depth, (uint64_t)pos + 1);
-	if (rc != 0)
-		rte_hash_del_key(fib->routes, &k);
-	return rc;
-}
-
 /*
  * Lock-free hashes keep a deleted key's slot until it is freed explicitly;
  * free it at once (see fib.h: deletions want workers quiescent).
@@ -271,6 +239,40 @@ hash_del(struct rte_hash *h, const void *key)
 		return -ENOENT;
 	rte_hash_free_key_with_position(h, pos);
 	return 0;
+}
+
+int
+xdpdk_fib_route_add(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r)
+{
+	struct route_key k;
+	struct fib_table *t = NULL;
+	bool existed;
+	int32_t pos;
+	int rc;
+
+	if ((r->family != AF_INET && r->family != AF_INET6) ||
+	    r->depth > addr_len(r->family) * 8 || r->type > XDPDK_FIB_ROUTE_LOCAL ||
+	    (r->type == XDPDK_FIB_ROUTE_UNICAST &&
+	     (r->ifindex == 0 || r->ifindex > XDPDK_FIB_MAX_IFINDEX)) ||
+	    (r->gw_family != 0 && r->gw_family != AF_INET && r->gw_family != AF_INET6))
+		return -EINVAL;
+	route_key_make(&k, r->table, r->family, r->dst, r->depth);
+	rc = table_for(fib, k.table, r->family, &t);
+	if (rc != 0)
+		return rc;
+	existed = rte_hash_lookup(fib->routes, &k) >= 0;
+	pos = rte_hash_add_key(fib->routes, &k);
+	if (pos < 0)
+		return pos;
+	/* Written before the prefix points at it, so a lookup never sees a stale slot. */
+	fib->route[pos] = *r;
+	fib->route[pos].table = k.table;
+	memcpy(fib->route[pos].dst, k.dst, sizeof(k.dst));
+	rc = r->family == AF_INET ? rte_fib_add(t->v4, be32_host(k.dst), k.depth, (uint64_t)pos + 1)
+				  : rte_fib6_add(t->v6, k.dst, k.depth, (uint64_t)pos + 1);
+	if (rc != 0 && !existed)
+		hash_del(fib->routes, &k);
+	return rc;
 }
 
 int
