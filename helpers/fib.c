@@ -45,6 +45,26 @@ struct route_key {
 	uint8_t dst[16]; /* masked to depth */
 };
 
+/*
+ * What routes share, as the kernel's fib_info: routes with the same next
+ * hop, type, metric and source use one next hop entry, so a lookup over a
+ * large table touches one hot entry after the LPM (rte_fib's next hop value
+ * is its position + 1).
+ */
+struct nh_key {
+	uint32_t type;
+	uint32_t gw_family;
+	uint32_t ifindex;
+	uint32_t metric;
+	uint8_t gw[16];
+	uint8_t prefsrc[16];
+};
+
+struct nexthop {
+	struct xdpdk_fib_route r;	/* dst, depth and table unused */
+	uint32_t refs;			/* routes using it */
+};
+
 struct neigh_key {
 	uint32_t ifindex;
 	uint32_t family;
@@ -64,8 +84,10 @@ struct fib_if {
 
 struct xdpdk_fib {
 	struct xdpdk_fib_opts o;
-	struct rte_hash *routes;	/* route_key -> position in route[] */
-	struct xdpdk_fib_route *route;
+	struct rte_hash *routes;	/* route_key -> position in route_nh[] */
+	uint32_t *route_nh;		/* the route's next hop: position in nh[] */
+	struct rte_hash *nhs;		/* nh_key -> position in nh[] */
+	struct nexthop *nh;
 	struct rte_hash *neighs;	/* neigh_key -> position in mac[] */
 	uint8_t (*mac)[6];
 	struct fib_table table[MAX_TABLES];
@@ -123,9 +145,12 @@ xdpdk_fib_create(const struct xdpdk_fib_opts *opts)
 	fib->serial = atomic_fetch_add(&fib_serial, 1);
 	fib->routes = make_hash(fib, "r", fib->o.max_routes, sizeof(struct route_key));
 	fib->neighs = make_hash(fib, "n", fib->o.max_neigh, sizeof(struct neigh_key));
-	fib->route = calloc(fib->o.max_routes, sizeof(*fib->route));
+	fib->nhs = make_hash(fib, "h", fib->o.max_routes, sizeof(struct nh_key));
+	fib->route_nh = calloc(fib->o.max_routes, sizeof(*fib->route_nh));
+	fib->nh = calloc(fib->o.max_routes, sizeof(*fib->nh));
 	fib->mac = calloc(fib->o.max_neigh, sizeof(*fib->mac));
-	if (fib->routes == NULL || fib->neighs == NULL || fib->route == NULL || fib->mac == NULL) {
+	if (fib->routes == NULL || fib->neighs == NULL || fib->nhs == NULL ||
+	    fib->route_nh == NULL || fib->nh == NULL || fib->mac == NULL) {
 		xdpdk_fib_free(fib);
 		errno = ENOMEM;
 		return NULL;
@@ -143,8 +168,10 @@ xdpdk_fib_free(struct xdpdk_fib *fib)
 		rte_fib6_free(fib->table[i].v6);
 	}
 	rte_hash_free(fib->routes);
+	rte_hash_free(fib->nhs);
+	free(fib->route_nh);
+	free(fib->nh);
 	rte_hash_free(fib->neighs);
-	free(fib->route);
 	free(fib->mac);
 	free(fib);
 }
@@ -241,13 +268,50 @@ hash_del(struct rte_hash *h, const void *key)
 	return 0;
 }
 
+/* The next hop entry for @r's next hop, shared if one exists; a reference is taken. */
+static int32_t
+nh_get(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r)
+{
+	struct nh_key k = { .type = r->type, .gw_family = (uint32_t)r->gw_family,
+			    .ifindex = r->ifindex, .metric = r->metric };
+	int32_t pos;
+
+	memcpy(k.gw, r->gw, sizeof(k.gw));
+	memcpy(k.prefsrc, r->prefsrc, sizeof(k.prefsrc));
+	pos = rte_hash_lookup(fib->nhs, &k);
+	if (pos < 0) {
+		pos = rte_hash_add_key(fib->nhs, &k);
+		if (pos < 0)
+			return pos;
+		fib->nh[pos] = (struct nexthop){ .r = *r, .refs = 0 };
+		memset(fib->nh[pos].r.dst, 0, sizeof(fib->nh[pos].r.dst));
+		fib->nh[pos].r.depth = 0;
+		fib->nh[pos].r.table = 0;
+	}
+	fib->nh[pos].refs++;
+	return pos;
+}
+
+static void
+nh_put(struct xdpdk_fib *fib, uint32_t pos)
+{
+	const struct xdpdk_fib_route *r = &fib->nh[pos].r;
+	struct nh_key k = { .type = r->type, .gw_family = (uint32_t)r->gw_family,
+			    .ifindex = r->ifindex, .metric = r->metric };
+
+	if (--fib->nh[pos].refs != 0)
+		return;
+	memcpy(k.gw, r->gw, sizeof(k.gw));
+	memcpy(k.prefsrc, r->prefsrc, sizeof(k.prefsrc));
+	hash_del(fib->nhs, &k);
+}
+
 int
 xdpdk_fib_route_add(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r)
 {
 	struct route_key k;
 	struct fib_table *t = NULL;
-	bool existed;
-	int32_t pos;
+	int32_t pos, nh, old = -1;
 	int rc;
 
 	if ((r->family != AF_INET && r->family != AF_INET6) ||
@@ -260,19 +324,30 @@ xdpdk_fib_route_add(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r)
 	rc = table_for(fib, k.table, r->family, &t);
 	if (rc != 0)
 		return rc;
-	existed = rte_hash_lookup(fib->routes, &k) >= 0;
-	pos = rte_hash_add_key(fib->routes, &k);
-	if (pos < 0)
+	nh = nh_get(fib, r);
+	if (nh < 0)
+		return nh;
+	pos = rte_hash_lookup(fib->routes, &k);
+	if (pos >= 0)
+		old = (int32_t)fib->route_nh[pos];
+	else
+		pos = rte_hash_add_key(fib->routes, &k);
+	if (pos < 0) {
+		nh_put(fib, (uint32_t)nh);
 		return pos;
-	/* Written before the prefix points at it, so a lookup never sees a stale slot. */
-	fib->route[pos] = *r;
-	fib->route[pos].table = k.table;
-	memcpy(fib->route[pos].dst, k.dst, sizeof(k.dst));
-	rc = r->family == AF_INET ? rte_fib_add(t->v4, be32_host(k.dst), k.depth, (uint64_t)pos + 1)
-				  : rte_fib6_add(t->v6, k.dst, k.depth, (uint64_t)pos + 1);
-	if (rc != 0 && !existed)
-		hash_del(fib->routes, &k);
-	return rc;
+	}
+	rc = r->family == AF_INET ? rte_fib_add(t->v4, be32_host(k.dst), k.depth, (uint64_t)nh + 1)
+				  : rte_fib6_add(t->v6, k.dst, k.depth, (uint64_t)nh + 1);
+	if (rc != 0) {
+		nh_put(fib, (uint32_t)nh);
+		if (old < 0)
+			hash_del(fib->routes, &k);
+		return rc;
+	}
+	fib->route_nh[pos] = (uint32_t)nh;
+	if (old >= 0)
+		nh_put(fib, (uint32_t)old);
+	return 0;
 }
 
 int
@@ -281,18 +356,21 @@ xdpdk_fib_route_del(struct xdpdk_fib *fib, uint32_t table, int family, const voi
 {
 	struct route_key k;
 	const struct fib_table *t;
+	int32_t pos;
 	int rc;
 
 	if ((family != AF_INET && family != AF_INET6) || depth > addr_len(family) * 8)
 		return -EINVAL;
 	route_key_make(&k, table, family, dst, depth);
 	t = find_table(fib, k.table);
-	if (t == NULL || rte_hash_lookup(fib->routes, &k) < 0)
+	pos = t == NULL ? -ENOENT : rte_hash_lookup(fib->routes, &k);
+	if (pos < 0)
 		return -ENOENT;
 	rc = family == AF_INET ? rte_fib_delete(t->v4, be32_host(k.dst), depth)
 			       : rte_fib6_delete(t->v6, k.dst, depth);
 	if (rc != 0)
 		return rc;
+	nh_put(fib, fib->route_nh[pos]);
 	return hash_del(fib->routes, &k);
 }
 
@@ -376,7 +454,7 @@ lpm(const struct xdpdk_fib *fib, const struct fib_table *t, int family, const ui
 		memcpy(ip[0], dst, 16);
 		rte_fib6_lookup_bulk(t->v6, ip, &nh, 1);
 	}
-	return nh == 0 ? NULL : &fib->route[nh - 1];
+	return nh == 0 ? NULL : &fib->nh[nh - 1].r;
 }
 
 /*
@@ -389,6 +467,7 @@ lpm_oif(const struct xdpdk_fib *fib, const struct fib_table *t, const uint8_t *d
 	uint32_t oif)
 {
 	for (int depth = 32; depth >= 0; depth--) {
+		const struct xdpdk_fib_route *r;
 		struct route_key k;
 		int32_t pos;
 
@@ -396,8 +475,9 @@ lpm_oif(const struct xdpdk_fib *fib, const struct fib_table *t, const uint8_t *d
 		pos = rte_hash_lookup(fib->routes, &k);
 		if (pos < 0)
 			continue;
-		if (fib->route[pos].type != XDPDK_FIB_ROUTE_UNICAST || fib->route[pos].ifindex == oif)
-			return &fib->route[pos];
+		r = &fib->nh[fib->route_nh[pos]].r;
+		if (r->type != XDPDK_FIB_ROUTE_UNICAST || r->ifindex == oif)
+			return r;
 	}
 	return NULL;
 }

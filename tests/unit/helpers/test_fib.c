@@ -440,6 +440,11 @@ test_fib_table_changes(void **state)
 	r = req4(1, "10.2.0.9", 0);
 	run(f, &r);
 	assert_int_equal(r.rc_fib, BPF_FIB_LKUP_RET_NOT_FWDED);
+	/* 10.7.0.0/16 shared its next hop (dev 2, no gateway): still there. */
+	r = req4(1, "10.7.0.1", BPF_FIB_LOOKUP_SKIP_NEIGH);
+	run(f, &r);
+	assert_int_equal(r.rc_fib, 0);
+	assert_int_equal(r.p.ifindex, 2);
 	route(f->fib, 0, AF_INET, "10.2.0.0", 16, XDPDK_FIB_ROUTE_UNICAST, NULL, 2, 0);
 
 	/* Replacing a route changes its next hop in place. */
