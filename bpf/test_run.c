@@ -8,8 +8,9 @@
  *
  * Like the kernel (bpf_prog_test_run_xdp), a packet longer than the linear
  * area is split: the program sees the first XDP_MAX_DATA bytes, the rest are
- * fragments (at most MAX_SKB_FRAGS pages) that follow them in data_out.
- * Helpers that reach into fragments come with the multi-buffer helpers.
+ * fragments (at most MAX_SKB_FRAGS pages, each of frag_size FRAME_SIZE as the
+ * kernel sets the test queue's) in ctx->frags, which the multi-buffer helpers
+ * read and change; data_out is the linear part and then the fragments.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -24,7 +25,7 @@
 #define FRAME_SIZE 4096
 #define ETH_HLEN_MIN 14
 #define XDP_MAX_DATA (FRAME_SIZE - XDPDK_XDP_HEADROOM - XDPDK_XDP_TAIL_RESERVE)
-#define XDP_MAX_FRAGS 17 /* MAX_SKB_FRAGS */
+#define XDP_MAX_FRAGS XDPDK_XDP_MAX_FRAGS
 
 static uint64_t
 now_ns(void)
@@ -35,15 +36,29 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Lay the packet out in @frame and point @ctx at it; metalen bytes lead as metadata. */
+/* Lay the packet out in @frame (fragments in the pages after it) and point @ctx at it. */
 static void
-xdp_reset(struct xdpdk_xdp_ctx *ctx, uint8_t *frame, const struct xdpdk_test_run *t,
-	  uint32_t linear, uint32_t metalen, const struct xdp_md *md)
+xdp_reset(struct xdpdk_xdp_ctx *ctx, uint8_t *frame, struct xdpdk_xdp_frags *frags,
+	  const struct xdpdk_test_run *t, uint32_t linear, uint32_t metalen,
+	  const struct xdp_md *md)
 {
 	uint8_t *start = frame + XDPDK_XDP_HEADROOM;
+	uint32_t off = linear;
 
 	memcpy(start, t->data_in, linear);
 	memset(ctx, 0, sizeof(*ctx));
+	frags->nr_frags = 0;
+	frags->frags_size = t->data_size_in - linear;
+	for (uint32_t i = 0; off < t->data_size_in; i++) {
+		uint32_t n = t->data_size_in - off < FRAME_SIZE ? t->data_size_in - off : FRAME_SIZE;
+
+		frags->frag[i] = (struct xdpdk_xdp_frag){ frame + (i + 1) * FRAME_SIZE, n,
+							 FRAME_SIZE };
+		memcpy(frags->frag[i].addr, (const uint8_t *)t->data_in + off, n);
+		frags->nr_frags++;
+		off += n;
+	}
+	ctx->frags = frags;
 	ctx->data_hard_start = frame;
 	ctx->data_hard_end = frame + FRAME_SIZE - XDPDK_XDP_TAIL_RESERVE;
 	ctx->data_meta = start;
@@ -73,8 +88,9 @@ run_xdp(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 	struct xdp_md md_in = { 0 };
 	const struct xdp_md *md = NULL;
 	struct xdpdk_xdp_ctx ctx;
+	struct xdpdk_xdp_frags frags;
 	uint32_t repeat = t->repeat ? t->repeat : 1;
-	uint32_t metalen = 0, out_len, linear, frags_len;
+	uint32_t metalen = 0, out_len, linear, frags_len, n_pages;
 	uint64_t t0, t_run, t_reset = 0;
 	uint8_t *frame;
 	int rc = 0;
@@ -93,47 +109,54 @@ run_xdp(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 		md = &md_in;
 		metalen = md_in.data;
 	}
-	frame = aligned_alloc(64, FRAME_SIZE);
+	/* The frame, then one page per fragment. */
+	n_pages = 1 + (frags_len + FRAME_SIZE - 1) / FRAME_SIZE;
+	frame = aligned_alloc(64, (size_t)n_pages * FRAME_SIZE);
 	if (frame == NULL)
 		return -ENOMEM;
-	memset(frame, 0, FRAME_SIZE);
+	memset(frame, 0, (size_t)n_pages * FRAME_SIZE);
 
 	if (t->fresh_input && repeat > 1) {
 		/* Measure re-laying the packet out, to take it out of the figure. */
 		t0 = now_ns();
 		for (uint32_t i = 1; i < repeat; i++) {
-			xdp_reset(&ctx, frame, t, linear, metalen, md);
+			xdp_reset(&ctx, frame, &frags, t, linear, metalen, md);
 			__asm__ volatile("" : : "r"(&ctx) : "memory");
 		}
 		t_reset = now_ns() - t0;
 	}
-	xdp_reset(&ctx, frame, t, linear, metalen, md);
+	xdp_reset(&ctx, frame, &frags, t, linear, metalen, md);
 	t0 = now_ns();
 	for (uint32_t i = 0; i < repeat; i++) {
 		if (t->fresh_input && i > 0)
-			xdp_reset(&ctx, frame, t, linear, metalen, md);
+			xdp_reset(&ctx, frame, &frags, t, linear, metalen, md);
 		t->retval = (uint32_t)xdpdk_prog_run(prog, &ctx, 0);
 	}
 	t_run = now_ns() - t0;
 	t->duration_ns = (t_run > t_reset ? t_run - t_reset : 0) / repeat;
 
 	/* Output: the linear part as the program left it, then the fragments. */
-	out_len = (uint32_t)(ctx.data_end - ctx.data_meta) + frags_len;
+	linear = (uint32_t)(ctx.data_end - ctx.data_meta);
+	out_len = linear + frags.frags_size;
 	if (t->data_out != NULL) {
-		uint32_t lin = (uint32_t)(ctx.data_end - ctx.data_meta);
-		uint32_t n = lin < t->data_size_out ? lin : t->data_size_out;
-		uint32_t nf = t->data_size_out - n < frags_len ? t->data_size_out - n : frags_len;
+		uint32_t n = linear < t->data_size_out ? linear : t->data_size_out;
 
 		memcpy(t->data_out, ctx.data_meta, n);
-		memcpy((uint8_t *)t->data_out + n, (const uint8_t *)t->data_in + linear, nf);
-		if (n + nf < out_len)
+		for (uint32_t i = 0; i < frags.nr_frags && n < t->data_size_out; i++) {
+			uint32_t nf = t->data_size_out - n < frags.frag[i].len ?
+					      t->data_size_out - n : frags.frag[i].len;
+
+			memcpy((uint8_t *)t->data_out + n, frags.frag[i].addr, nf);
+			n += nf;
+		}
+		if (n < out_len)
 			rc = -ENOSPC;
 	}
 	t->data_size_out = out_len;
 	if (t->ctx_out != NULL && t->ctx_size_out > 0) {
 		struct xdp_md out = {
 			.data = (uint32_t)(ctx.data - ctx.data_meta),
-			.data_end = out_len,
+			.data_end = linear, /* xdp_convert_buff_to_md: the linear part */
 			.data_meta = 0,
 			.ingress_ifindex = ctx.ingress_ifindex,
 			.rx_queue_index = ctx.rx_queue_index,

@@ -3,8 +3,10 @@
 #ifndef XDPDK_HELPERS_INTERNAL_H
 #define XDPDK_HELPERS_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <xdpdk/ctx.h>
 #include <xdpdk/helpers.h>
 
 /* Which program types may call a helper (bit per enum xdpdk_prog_type). */
@@ -41,5 +43,69 @@ uint64_t xdpdk_h_ringbuf_submit(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 uint64_t xdpdk_h_ringbuf_discard(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_ringbuf_query(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_perf_event_output(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* XDP packet family (xdp.c). */
+uint64_t xdpdk_h_xdp_adjust_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_adjust_meta(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_adjust_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_get_buff_len(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/* Linear part plus fragments: xdp_get_buff_len. */
+uint32_t xdpdk_xdp_buff_len(const struct xdpdk_xdp_ctx *x);
+/* Copy bytes at a packet offset to (store: from) buf across fragments; bounds checked by caller. */
+void xdpdk_xdp_copy(const struct xdpdk_xdp_ctx *x, uint32_t off, uint8_t *buf, uint32_t len,
+		    bool store);
+
+/* Routing family (fib.c): on the process-wide table of include/xdpdk/fib.h. */
+uint64_t xdpdk_h_xdp_fib_lookup(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_xdp_check_mtu(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* SYN cookies (syncookie.c). */
+uint64_t xdpdk_h_tcp_raw_gen_syncookie_ipv4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_gen_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv4(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_tcp_raw_check_syncookie_ipv6(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* XDP metadata kfuncs (kfunc.c), called by the ids of include/xdpdk/kfunc.h. */
+uint64_t xdpdk_kf_xdp_metadata_rx_timestamp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_kf_xdp_metadata_rx_hash(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_kf_xdp_metadata_rx_vlan_tag(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/*
+ * Checksum arithmetic (csum.c), the kernel's on x86-64, for csum_diff and the
+ * TC checksum helpers: 32-bit unfolded sums (__wsum) and 16-bit folds.
+ */
+uint32_t xdpdk_csum_partial(const void *buf, uint32_t len, uint32_t sum);
+uint64_t xdpdk_h_csum_diff(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+static inline uint32_t
+xdpdk_csum_add(uint32_t a, uint32_t b)
+{
+	uint32_t r = a + b;
+
+	return r + (r < b);
+}
+
+static inline uint32_t
+xdpdk_csum_sub(uint32_t a, uint32_t b)
+{
+	return xdpdk_csum_add(a, ~b);
+}
+
+/* csum_from32to16: the 16-bit ones' complement sum of a __wsum, not inverted. */
+static inline uint16_t
+xdpdk_csum_from32to16(uint32_t sum)
+{
+	sum += (sum >> 16) | (sum << 16);
+	return (uint16_t)(sum >> 16);
+}
+
+/* csum_fold: the 16-bit checksum field value of a __wsum. */
+static inline uint16_t
+xdpdk_csum_fold(uint32_t sum)
+{
+	return (uint16_t)~xdpdk_csum_from32to16(sum);
+}
 
 #endif

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <linux/bpf.h>
 
+#include <xdpdk/kfunc.h>
+
 #include "helpers_internal.h"
 
 struct helper_row {
@@ -16,6 +18,11 @@ struct helper_row {
 
 #define ROW(func, impl, allowed) \
 	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, NULL }, allowed }
+
+/* XDP only: the metadata kfuncs are registered for BPF_PROG_TYPE_XDP. */
+#define KFUNC_ROW(name, idx, impl) \
+	[XDPDK_KFUNC_ID_BASE + (idx)] = { { XDPDK_KFUNC_ID_BASE + (idx), #name, impl, NULL }, \
+					  XDPDK_HELPER_XDP }
 
 static const struct helper_row helper_table[] = {
 	ROW(ktime_get_ns, xdpdk_h_ktime_get_ns, XDPDK_HELPER_ANY),
@@ -38,6 +45,30 @@ static const struct helper_row helper_table[] = {
 	ROW(ringbuf_discard, xdpdk_h_ringbuf_discard, XDPDK_HELPER_ANY),
 	ROW(ringbuf_query, xdpdk_h_ringbuf_query, XDPDK_HELPER_ANY),
 	ROW(perf_event_output, xdpdk_h_perf_event_output, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	/* xdp_func_proto: the packet helpers are XDP's own. */
+	ROW(xdp_adjust_head, xdpdk_h_xdp_adjust_head, XDPDK_HELPER_XDP),
+	ROW(xdp_adjust_meta, xdpdk_h_xdp_adjust_meta, XDPDK_HELPER_XDP),
+	ROW(xdp_adjust_tail, xdpdk_h_xdp_adjust_tail, XDPDK_HELPER_XDP),
+	ROW(xdp_load_bytes, xdpdk_h_xdp_load_bytes, XDPDK_HELPER_XDP),
+	ROW(xdp_store_bytes, xdpdk_h_xdp_store_bytes, XDPDK_HELPER_XDP),
+	ROW(xdp_get_buff_len, xdpdk_h_xdp_get_buff_len, XDPDK_HELPER_XDP),
+	/* The XDP variants; TC's (bpf_skb_fib_lookup, bpf_skb_check_mtu) differ. */
+	ROW(fib_lookup, xdpdk_h_xdp_fib_lookup, XDPDK_HELPER_XDP),
+	ROW(check_mtu, xdpdk_h_xdp_check_mtu, XDPDK_HELPER_XDP),
+	/* In both xdp_func_proto and tc_cls_act_func_proto. */
+	ROW(csum_diff, xdpdk_h_csum_diff, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_gen_syncookie_ipv4, xdpdk_h_tcp_raw_gen_syncookie_ipv4,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_gen_syncookie_ipv6, xdpdk_h_tcp_raw_gen_syncookie_ipv6,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_check_syncookie_ipv4, xdpdk_h_tcp_raw_check_syncookie_ipv4,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(tcp_raw_check_syncookie_ipv6, xdpdk_h_tcp_raw_check_syncookie_ipv6,
+	    XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	/* Kfuncs, at the ids the loader gives their calls (include/xdpdk/kfunc.h). */
+	KFUNC_ROW(bpf_xdp_metadata_rx_timestamp, 0, xdpdk_kf_xdp_metadata_rx_timestamp),
+	KFUNC_ROW(bpf_xdp_metadata_rx_hash, 1, xdpdk_kf_xdp_metadata_rx_hash),
+	KFUNC_ROW(bpf_xdp_metadata_rx_vlan_tag, 2, xdpdk_kf_xdp_metadata_rx_vlan_tag),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

@@ -161,6 +161,9 @@ int xdpdk_elf_read_maps(struct elf_load *ld);
 int xdpdk_elf_map_ref(struct elf_load *ld, const char *prog, uint32_t pc, const GElf_Sym *sym,
 		      uint32_t sym_idx, struct bpf_insn *insn);
 void xdpdk_elf_free_maps(struct xdpdk_obj *obj);
+/* ksym.c: a call to an undefined symbol is a kfunc call: resolve it by name. */
+int xdpdk_elf_kfunc_call(struct elf_load *ld, const char *prog, uint32_t pc, const char *name,
+			 struct bpf_insn *insn);
 
 /* Stage (core.c): apply .BTF.ext CO-RE relocations to the code sections. */
 int xdpdk_elf_core_relocate(struct elf_load *ld);

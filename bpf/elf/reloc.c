@@ -369,6 +369,11 @@ reloc_call(struct reloc_state *st, uint32_t pc, const struct elf_reloc *r)
 	int rc;
 
 	if (r != NULL) {
+		/* A call to an undefined (extern __ksym) function: a kfunc (ksym.c). */
+		if (xdpdk_elf_sym(st->ld, r->sym, &sym) == 0 && sym.st_shndx == SHN_UNDEF)
+			return xdpdk_elf_kfunc_call(st->ld, st->prog->name, pc,
+						    xdpdk_elf_sym_name(st->ld, &sym),
+						    &st->insns[pc]);
 		rc = reloc_sym(st, pc, r, &sym, &name);
 		if (rc != 0)
 			return rc;

@@ -20,6 +20,26 @@ extern "C" {
 /** Tail reserve that the kernel keeps for skb_shared_info on x86-64. */
 #define XDPDK_XDP_TAIL_RESERVE 320
 
+/** Fragments of a multi-buffer packet at most, as the kernel's MAX_SKB_FRAGS. */
+#define XDPDK_XDP_MAX_FRAGS 17
+
+/** One fragment of a multi-buffer packet (the kernel's skb_frag_t). */
+struct xdpdk_xdp_frag {
+	uint8_t *addr;			/**< first byte of the fragment's data */
+	uint32_t len;			/**< bytes of data */
+	uint32_t cap;			/**< bytes from addr the fragment may grow to */
+};
+
+/**
+ * The fragments after the linear part of a multi-buffer packet, as the
+ * kernel's skb_shared_info: the multi-buffer helpers read and change them.
+ */
+struct xdpdk_xdp_frags {
+	uint32_t nr_frags;		/**< fragments in use */
+	uint32_t frags_size;		/**< sum of their len (xdp_frags_size) */
+	struct xdpdk_xdp_frag frag[XDPDK_XDP_MAX_FRAGS];
+};
+
 /**
  * XDP context. data and data_end come first in every xdpdk context, so
  * LD_ABS/LD_IND and the checked interpreter find the packet the same way.
@@ -36,6 +56,7 @@ struct xdpdk_xdp_ctx {
 	uint32_t worker;		/**< worker index: per-CPU slot */
 	void *mbuf;			/**< the packet's rte_mbuf, NULL outside the dataplane */
 	void *run;			/**< per-worker run state (redirect target, flush lists) */
+	struct xdpdk_xdp_frags *frags;	/**< fragments; NULL or none in use: linear packet */
 };
 
 /** The packet-area fields shared by every context layout. */

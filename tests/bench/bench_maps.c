@@ -46,6 +46,7 @@
 
 #include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_fib.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
