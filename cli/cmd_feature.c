@@ -13,6 +13,7 @@
 
 #include <xdpdk/asm.h>
 #include <xdpdk/helpers.h>
+#include <xdpdk/kfunc.h>
 #include <xdpdk/map.h>
 
 #include "cli.h"
@@ -252,13 +253,37 @@ print_helpers(enum fmt f, bool *first)
 		printf("  (%u of the kernel's %u helpers)\n", n_yes, n_all);
 }
 
+/* kfuncs: resolved by name at load (extern ... __ksym), called by their id. */
+static void
+print_kfuncs(enum fmt f, bool *first)
+{
+#define KFUNC_NAME(name, idx) [idx] = #name,
+	static const char *const names[] = { XDPDK_KFUNC_MAPPER(KFUNC_NAME) };
+#undef KFUNC_NAME
+
+	section_start(f, "kfuncs", "| kfunc | xdp | tc |", "|---|---|---|", first);
+	for (uint32_t i = 0; i < ARRAY_LEN(names); i++) {
+		const uint32_t id = XDPDK_KFUNC_ID_BASE + i;
+		const bool xdp = xdpdk_helpers_resolve(id, XDPDK_PROG_TYPE_XDP, NULL) != NULL;
+		const bool tc = xdpdk_helpers_resolve(id, XDPDK_PROG_TYPE_TC, NULL) != NULL;
+
+		if (f == F_JSON)
+			printf("%s{\"name\":\"%s\",\"xdp\":%s,\"tc\":%s}", i ? "," : "", names[i],
+			       xdp ? "true" : "false", tc ? "true" : "false");
+		else if (f == F_MD)
+			printf("| %s | %s | %s |\n", names[i], xdp ? "yes" : "", tc ? "yes" : "");
+		else
+			printf("  %-36s%s%s\n", names[i], xdp ? " xdp" : "", tc ? " tc" : "");
+	}
+}
+
 int
 cli_cmd_feature(const char *path, int argc, char **argv)
 {
 	struct feature_cfg cfg = { 0 };
 	bool done, first = true;
 	int rc = cli_parse(path, "Probe what this xdpdk supports: program types, ISA features, "
-			   "map types and helpers.", feature_opts, argc, argv, &cfg, &done);
+			   "map types, helpers and kfuncs.", feature_opts, argc, argv, &cfg, &done);
 	enum fmt f;
 
 	if (done)
@@ -274,6 +299,7 @@ cli_cmd_feature(const char *path, int argc, char **argv)
 	print_isa(f, &first);
 	print_maps(f, &first);
 	print_helpers(f, &first);
+	print_kfuncs(f, &first);
 	if (f == F_JSON)
 		printf("]}\n");
 	return CLI_OK;
