@@ -42,4 +42,12 @@ uint64_t xdpdk_h_ringbuf_discard(uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 uint64_t xdpdk_h_ringbuf_query(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_perf_event_output(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* Callback family (loop.c). */
+uint64_t xdpdk_h_loop(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_for_each_map_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Spin locks in map values (lock.c). */
+uint64_t xdpdk_h_spin_lock(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_spin_unlock(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 #endif

@@ -38,6 +38,10 @@ static const struct helper_row helper_table[] = {
 	ROW(ringbuf_discard, xdpdk_h_ringbuf_discard, XDPDK_HELPER_ANY),
 	ROW(ringbuf_query, xdpdk_h_ringbuf_query, XDPDK_HELPER_ANY),
 	ROW(perf_event_output, xdpdk_h_perf_event_output, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	ROW(loop, xdpdk_h_loop, XDPDK_HELPER_ANY),
+	ROW(for_each_map_elem, xdpdk_h_for_each_map_elem, XDPDK_HELPER_ANY),
+	ROW(spin_lock, xdpdk_h_spin_lock, XDPDK_HELPER_ANY),
+	ROW(spin_unlock, xdpdk_h_spin_unlock, XDPDK_HELPER_ANY),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

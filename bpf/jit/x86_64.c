@@ -83,6 +83,7 @@ struct jit {
 	const struct jit_func *f;	/* the function being emitted */
 	uint32_t burst_off;
 	uint32_t entry_off;
+	uint32_t *cb_entry;	/* per function: its C entry (a stub with tail calls) */
 	uintptr_t base;		/* image address, known after the first pass */
 	size_t map_size;
 	bool first_pass;	/* no addresses yet: every variable form at its longest */
@@ -662,7 +663,11 @@ emit_lddw(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 
 	if (i + 1 >= j->f->end)
 		return jit_fail(j, i, "lddw without its second half");
-	v = xdpdk_isa_lddw_imm(insn);
+	/* A subprogram's address is its callback reference (helper ABI, see bpf.h). */
+	if (insn->src_reg == BPF_PSEUDO_FUNC)
+		v = (uintptr_t)xdpdk_prog_callback_ref(j->prog, insn);
+	else
+		v = xdpdk_isa_lddw_imm(insn);
 	if (v == 0)
 		x86_zero(&j->b, reg_map[insn->dst_reg]);
 	else
@@ -895,15 +900,19 @@ emit_burst(struct jit *j)
 	x86_ret(b);
 }
 
-/* C entry of a program that tail calls: a zeroed counter on the stack, rax -> it. */
+/*
+ * C entry of a function (at image offset @fn) when the program tail calls: a
+ * zeroed counter on the stack, rax -> it. The program's entry, and each
+ * callback's (a callback run by a helper counts its tail calls afresh).
+ */
 static void
-emit_entry(struct jit *j)
+emit_entry(struct jit *j, uint32_t fn)
 {
 	struct x86_buf *b = &j->b;
 
 	x86_push_i8(b, 0);
 	x86_mov_rr(b, true, X86_RAX, X86_RSP);
-	x86_call32(b, -(int32_t)(b->pos + 5));
+	x86_call32(b, (int32_t)((int64_t)fn - (b->pos + 5)));
 	x86_pop(b, X86_RCX);	/* drop the counter */
 	x86_ret(b);
 }
@@ -934,9 +943,15 @@ emit_pass(struct jit *j)
 	j->burst_off = j->b.pos;
 	emit_burst(j);
 	j->entry_off = 0;
+	for (uint32_t k = 0; k < j->n_funcs; k++)
+		j->cb_entry[k] = j->fentry[k];
 	if (j->tail_calls) {
 		j->entry_off = j->b.pos;
-		emit_entry(j);
+		emit_entry(j, 0);
+		for (uint32_t k = 1; k < j->n_funcs; k++) {
+			j->cb_entry[k] = j->b.pos;
+			emit_entry(j, j->fentry[k]);
+		}
 	}
 	if (j->bad_label)
 		return jit_fail(j, UINT32_MAX, "internal branch out of rel8 range");
@@ -1150,7 +1165,9 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	if (rc == 0) {
 		j.fentry = calloc(j.n_funcs, sizeof(*j.fentry));
 		j.prev_fentry = calloc(j.n_funcs, sizeof(*j.prev_fentry));
-		rc = j.fentry == NULL || j.prev_fentry == NULL ? -ENOMEM : plan_frames(&j);
+		j.cb_entry = calloc(j.n_funcs, sizeof(*j.cb_entry));
+		rc = j.fentry == NULL || j.prev_fentry == NULL || j.cb_entry == NULL ?
+			     -ENOMEM : plan_frames(&j);
 	}
 	if (rc != 0)
 		goto out;
@@ -1214,6 +1231,11 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	prog->jit_map_size = j.map_size;
 	prog->jit_entry = (xdpdk_jit_entry)(uintptr_t)(image + j.entry_off);
 	prog->jit_burst = (xdpdk_jit_burst_entry)(uintptr_t)(image + j.burst_off);
+	/* Functions are the checker's subprogs when it ran, one callback each. */
+	for (uint32_t k = 0; k < j.n_funcs && prog->callbacks != NULL; k++)
+		if (k < prog->n_subprogs && prog->subprogs[k].start == j.funcs[k].start)
+			prog->callbacks[k].native =
+				(xdpdk_helper_fn)(uintptr_t)(image + j.cb_entry[k]);
 	image = NULL;
 out:
 	if (rc == -ENOMEM && prog->jit_error[0] == '\0')
@@ -1224,6 +1246,7 @@ out:
 	free(j.prev);
 	free(j.fentry);
 	free(j.prev_fentry);
+	free(j.cb_entry);
 	free(j.funcs);
 	if (rc != 0) {
 		free(prog->jit_insn_offsets);
@@ -1244,4 +1267,6 @@ xdpdk_jit_free(struct xdpdk_prog *prog)
 	prog->jit_insn_offsets = NULL;
 	prog->jit_entry = NULL;
 	prog->jit_burst = NULL;
+	for (uint32_t k = 0; k < prog->n_subprogs && prog->callbacks != NULL; k++)
+		prog->callbacks[k].native = NULL;
 }

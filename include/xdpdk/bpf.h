@@ -179,6 +179,33 @@ int xdpdk_prog_array_set(struct xdpdk_prog_array *arr, uint32_t index,
 			 const struct xdpdk_prog *prog);
 void xdpdk_prog_array_free(struct xdpdk_prog_array *arr);
 
+/**
+ * A callable reference to a subprogram: what `lddw rX, BPF_PSEUDO_FUNC` loads
+ * (the address of a static function in C, a bpf_loop / for_each_map_elem
+ * callback). Helpers call it with the helper ABI through xdpdk_callback_call():
+ * JIT'd programs run the subprogram's native code, interpreted ones run it in
+ * a fresh interpreter frame. Owned by the program.
+ */
+struct xdpdk_callback {
+	xdpdk_helper_fn native;		/**< JIT entry of the subprogram, or NULL */
+	const struct xdpdk_prog *prog;
+	uint32_t start;			/**< first instruction of the subprogram */
+};
+
+/** Run @p cb on the interpreter: r1-r5 in, r0 out (native == NULL). */
+uint64_t xdpdk_callback_interp(const struct xdpdk_callback *cb, uint64_t r1, uint64_t r2,
+			       uint64_t r3, uint64_t r4, uint64_t r5);
+
+/** Call a callback reference as a helper would: r1-r5 in, r0 out. */
+static inline uint64_t
+xdpdk_callback_call(const struct xdpdk_callback *cb, uint64_t r1, uint64_t r2, uint64_t r3,
+		    uint64_t r4, uint64_t r5)
+{
+	if (cb->native != NULL)
+		return cb->native(r1, r2, r3, r4, r5);
+	return xdpdk_callback_interp(cb, r1, r2, r3, r4, r5);
+}
+
 /** Name of an engine ("jit", "interp"); parse one (-EINVAL if unknown). */
 const char *xdpdk_engine_name(enum xdpdk_engine engine);
 int xdpdk_engine_parse(const char *s, enum xdpdk_engine *out);
