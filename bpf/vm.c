@@ -137,11 +137,14 @@ vm_check_setup(struct vm_check *chk, const struct xdpdk_prog *prog, uint64_t r1,
 		else
 			vm_add_region(chk, x->data, x->data_end, true);
 	} else {
-		/* Only the packet view is common to every skb context layout. */
-		const struct xdpdk_pkt_view *pv = (const void *)ctx;
+		/* __sk_buff has writable fields (mark, cb[], ...): the context is writable. */
+		const struct xdpdk_skb_ctx *x = (const void *)ctx;
 
-		vm_add_region(chk, pv, pv + 1, false);
-		vm_add_region(chk, pv->data, pv->data_end, true);
+		vm_add_region(chk, x, x + 1, true);
+		if (x->head != NULL)
+			vm_add_region(chk, x->head, x->buf_end, true);
+		else
+			vm_add_region(chk, x->data, x->data_end, true);
 	}
 }
 

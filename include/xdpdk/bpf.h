@@ -120,9 +120,9 @@ struct xdpdk_test_run {
 	uint32_t data_size_in;
 	void *data_out;		/**< XDP: from data_meta to data_end, as the kernel */
 	uint32_t data_size_out;	/**< in: capacity; out: bytes the program left */
-	const void *ctx_in;	/**< struct xdp_md (data = metadata length) or NULL */
+	const void *ctx_in;	/**< XDP: struct xdp_md (data = metadata length); TC: __sk_buff; or NULL */
 	uint32_t ctx_size_in;
-	void *ctx_out;		/**< struct xdp_md with the final offsets, or NULL */
+	void *ctx_out;		/**< XDP: xdp_md with the final offsets; TC: __sk_buff; or NULL */
 	uint32_t ctx_size_out;
 	uint32_t repeat;	/**< 0 or 1: once */
 	int fresh_input;	/**< each repeat starts from data_in (the kernel reruns
