@@ -84,6 +84,7 @@ struct xdpdk_skb_ctx {
 	uint16_t network_off;		/**< network header offset from data (skb_network_offset) */
 	uint8_t l4_hash;		/**< hash is a canonical L4 hash */
 	uint8_t sw_hash;		/**< hash was set by software (set_hash, recalc) */
+	uint32_t encapsulation;		/**< adjust_room added an encapsulation */
 	uint32_t worker;		/**< worker index: per-CPU slot */
 	void *mbuf;			/**< the packet's rte_mbuf, NULL outside the dataplane */
 	void *run;			/**< per-worker run state */
