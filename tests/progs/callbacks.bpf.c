@@ -158,4 +158,35 @@ xdp_for_each(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* bpf_spin_lock around a read-modify-write of a map value. */
+struct locked {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 count;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct locked);
+} locked SEC(".maps");
+
+SEC("xdp")
+int
+xdp_spin(struct xdp_md *ctx)
+{
+	__u32 k = (ctx->data_end - ctx->data) & 1;
+	struct locked *v = bpf_map_lookup_elem(&locked, &k);
+
+	if (!v)
+		return XDP_ABORTED;
+	bpf_spin_lock(&v->lock);
+	v->count++;
+	v->bytes += ctx->data_end - ctx->data;
+	bpf_spin_unlock(&v->lock);
+	return XDP_PASS;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
