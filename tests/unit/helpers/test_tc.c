@@ -17,13 +17,18 @@
 
 #define ENOTSUPP 524
 
-/* 60 bytes: Ethernet, IPv4 (ttl 64, udp) 10.0.0.1 -> 10.0.0.2, UDP 1234 -> 80. */
+static uint16_t inet_csum(const uint8_t *p, size_t n);
+
+/*
+ * 60 bytes: Ethernet, IPv4 (ECT(0), ttl 64, udp, valid checksum) 10.0.0.1 ->
+ * 10.0.0.2, UDP 1234 -> 80.
+ */
 static void
 make_udp(uint8_t *p)
 {
 	static const uint8_t hdr[] = {
 		0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a, 0x08, 0x00,
-		0x45, 0x00, 0x00, 0x2e, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+		0x45, 0x02, 0x00, 0x2e, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
 		10, 0, 0, 1, 10, 0, 0, 2,
 		0x04, 0xd2, 0x00, 0x50, 0x00, 0x1a, 0x12, 0x34,
 	};
@@ -32,6 +37,8 @@ make_udp(uint8_t *p)
 	memcpy(p, hdr, sizeof(hdr));
 	for (int i = sizeof(hdr); i < 60; i++)
 		p[i] = (uint8_t)i;
+	p[24] = (uint8_t)(inet_csum(p + 14, 20) >> 8);
+	p[25] = (uint8_t)inet_csum(p + 14, 20);
 }
 
 struct tc_out {
@@ -53,43 +60,58 @@ run_tc(struct obj_run *r, const char *prog, enum xdpdk_engine e, const uint8_t *
 	o->retval = t.retval;
 }
 
-#define RV(r, k) obj_run_u64(r, "rv", k)
-#define NEG(e) ((uint64_t)-(int64_t)(e))
-
+/* Run @p prog on make_udp()'s packet on each engine, then @p check the result. */
 static void
-test_tc_load_store(void **state)
+each_engine(const char *prog,
+	    void (*check)(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o))
 {
-	(void)state;
 	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
 		struct obj_run r = { 0 };
 		uint8_t pkt[60];
 		struct tc_out o;
 
 		make_udp(pkt);
-		run_tc(&r, "tc_load_store", obj_run_engines[e], pkt, 60, &o);
-		assert_int_equal(o.retval, 0);
-		assert_int_equal(RV(&r, 0), 0);
-		assert_int_equal(RV(&r, 1), 0x0008);
-		assert_int_equal(RV(&r, 2), NEG(EFAULT));
-		assert_int_equal(RV(&r, 3), 0);			/* zeroed on error */
-		assert_int_equal(RV(&r, 4), 0);
-		assert_int_equal(RV(&r, 5), 0x45 + 0x11 + 2);	/* NET: iph[0], [9], [19] */
-		assert_int_equal(RV(&r, 6), 0);
-		assert_int_equal(RV(&r, 7), NEG(EFAULT));
-		assert_int_equal(RV(&r, 8), NEG(EFAULT));
-		assert_int_equal(RV(&r, 9), 0);
-		assert_int_equal(RV(&r, 10), NEG(EINVAL));
-		assert_int_equal(RV(&r, 11), NEG(EFAULT));
-		assert_int_equal(RV(&r, 12), 0);
-		assert_int_equal(RV(&r, 13), NEG(ENOMEM));
-		assert_int_equal(RV(&r, 14), 0);
-		/* MAC addresses swapped, the rest untouched */
-		assert_int_equal(o.len, 60);
-		assert_memory_equal(o.data, pkt + 6, 6);
-		assert_memory_equal(o.data + 6, pkt, 6);
-		assert_memory_equal(o.data + 12, pkt + 12, 48);
+		run_tc(&r, prog, obj_run_engines[e], pkt, sizeof(pkt), &o);
+		check(&r, pkt, &o);
 		obj_run_free(&r);
 	}
+}
+
+#define RV(r, k) obj_run_u64(r, "rv", k)
+#define NEG(e) ((uint64_t)-(int64_t)(e))
+
+static void
+check_load_store(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o)
+{
+	(void)pkt;
+	assert_int_equal(o->retval, 0);
+	assert_int_equal(RV(r, 0), 0);
+	assert_int_equal(RV(r, 1), 0x0008);
+	assert_int_equal(RV(r, 2), NEG(EFAULT));
+	assert_int_equal(RV(r, 3), 0);			/* zeroed on error */
+	assert_int_equal(RV(r, 4), 0);
+	assert_int_equal(RV(r, 5), 0x45 + 0x11 + 2);	/* NET: iph[0], [9], [19] */
+	assert_int_equal(RV(r, 6), 0);
+	assert_int_equal(RV(r, 7), NEG(EFAULT));
+	assert_int_equal(RV(r, 8), NEG(EFAULT));
+	assert_int_equal(RV(r, 9), 0);
+	assert_int_equal(RV(r, 10), NEG(EINVAL));
+	assert_int_equal(RV(r, 11), NEG(EFAULT));
+	assert_int_equal(RV(r, 12), 0);
+	assert_int_equal(RV(r, 13), NEG(ENOMEM));
+	assert_int_equal(RV(r, 14), 0);
+	/* MAC addresses swapped, the rest untouched */
+	assert_int_equal(o->len, 60);
+	assert_memory_equal(o->data, pkt + 6, 6);
+	assert_memory_equal(o->data + 6, pkt, 6);
+	assert_memory_equal(o->data + 12, pkt + 12, 48);
+}
+
+static void
+test_tc_load_store(void **state)
+{
+	(void)state;
+	each_engine("tc_load_store", check_load_store);
 }
 
 /* Internet checksum of @p n bytes (for checking the rewritten IP header). */
@@ -106,62 +128,54 @@ inet_csum(const uint8_t *p, size_t n)
 }
 
 static void
+check_csum(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o)
+{
+	(void)pkt;
+	assert_int_equal(RV(r, 20), NEG(ENOTSUPP));
+	assert_int_equal(RV(r, 21), NEG(EFAULT));
+	assert_int_equal(RV(r, 22), NEG(EINVAL));
+	assert_int_equal(RV(r, 23), NEG(EINVAL));
+	assert_int_equal(RV(r, 24), NEG(EFAULT));
+	for (int k = 25; k <= 31; k++)
+		assert_int_equal(RV(r, k), 0);
+	/* ttl - 1, daddr 10.11.12.13, and the IP checksum still valid */
+	assert_int_equal(o->data[22], 63);
+	assert_int_equal(o->data[30], 10);
+	assert_int_equal(o->data[33], 13);
+	assert_int_equal(inet_csum(o->data + 14, 20), 0);
+}
+
+static void
 test_tc_csum(void **state)
 {
 	(void)state;
-	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
-		struct obj_run r = { 0 };
-		uint8_t pkt[60];
-		struct tc_out o;
-		uint16_t c = 0;
+	each_engine("tc_csum", check_csum);
+}
 
-		make_udp(pkt);
-		c = inet_csum(pkt + 14, 20);
-		pkt[24] = (uint8_t)(c >> 8);
-		pkt[25] = (uint8_t)c;
-		run_tc(&r, "tc_csum", obj_run_engines[e], pkt, 60, &o);
-		assert_int_equal(RV(&r, 20), NEG(ENOTSUPP));
-		assert_int_equal(RV(&r, 21), NEG(EFAULT));
-		assert_int_equal(RV(&r, 22), NEG(EINVAL));
-		assert_int_equal(RV(&r, 23), NEG(EINVAL));
-		assert_int_equal(RV(&r, 24), NEG(EFAULT));
-		for (int k = 25; k <= 31; k++)
-			assert_int_equal(RV(&r, k), 0);
-		/* ttl - 1, daddr 10.11.12.13, and the IP checksum still valid */
-		assert_int_equal(o.data[22], 63);
-		assert_int_equal(o.data[30], 10);
-		assert_int_equal(o.data[33], 13);
-		assert_int_equal(inet_csum(o.data + 14, 20), 0);
-		obj_run_free(&r);
-	}
+static void
+check_vlan(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o)
+{
+	(void)pkt;
+	assert_int_equal(RV(r, 40), 0);
+	assert_int_equal(RV(r, 41), 60 + 8);
+	assert_int_equal(RV(r, 42), 0);
+	/* first push: accelerated tag only; second: the first goes into the packet */
+	assert_int_equal(RV(r, 43), (1 + 0x1005 + 0xa888 + 60) + (1 + 7 + 0x81 + 64 + 0xa888));
+	assert_int_equal(RV(r, 45), 1 + 7 + 64 + 0xa888);
+	assert_int_equal(o->len, 64);
+	assert_memory_equal(o->data, pkt, 12);
+	assert_int_equal(o->data[12], 0x88);
+	assert_int_equal(o->data[13], 0xa8);
+	assert_int_equal(o->data[14], 0x10);
+	assert_int_equal(o->data[15], 0x05);
+	assert_memory_equal(o->data + 16, pkt + 12, 48);
 }
 
 static void
 test_tc_vlan(void **state)
 {
 	(void)state;
-	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
-		struct obj_run r = { 0 };
-		uint8_t pkt[60];
-		struct tc_out o;
-
-		make_udp(pkt);
-		run_tc(&r, "tc_vlan", obj_run_engines[e], pkt, 60, &o);
-		assert_int_equal(RV(&r, 40), 0);
-		assert_int_equal(RV(&r, 41), 60 + 8);
-		assert_int_equal(RV(&r, 42), 0);
-		/* first push: accelerated tag only; second: the first goes into the packet */
-		assert_int_equal(RV(&r, 43), (1 + 0x1005 + 0xa888 + 60) + (1 + 7 + 0x81 + 64 + 0xa888));
-		assert_int_equal(RV(&r, 45), 1 + 7 + 64 + 0xa888);
-		assert_int_equal(o.len, 64);
-		assert_memory_equal(o.data, pkt, 12);
-		assert_int_equal(o.data[12], 0x88);
-		assert_int_equal(o.data[13], 0xa8);
-		assert_int_equal(o.data[14], 0x10);
-		assert_int_equal(o.data[15], 0x05);
-		assert_memory_equal(o.data + 16, pkt + 12, 48);
-		obj_run_free(&r);
-	}
+	each_engine("tc_vlan", check_vlan);
 }
 
 static void
@@ -209,22 +223,19 @@ test_tc_resize(void **state)
 }
 
 static void
+check_hash_ecn(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o)
+{
+	(void)pkt;
+	assert_int_equal(RV(r, 62), 2 * (0x1234 + 60));	/* the set hash is kept */
+	assert_int_equal(RV(r, 63), 1);
+	assert_int_equal(o->data[15], 0x03);			/* CE */
+}
+
+static void
 test_tc_hash_ecn(void **state)
 {
 	(void)state;
-	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
-		struct obj_run r = { 0 };
-		uint8_t pkt[60];
-		struct tc_out o;
-
-		make_udp(pkt);
-		pkt[15] = 0x02;	/* ECT(0) */
-		run_tc(&r, "tc_hash_ecn", obj_run_engines[e], pkt, 60, &o);
-		assert_int_equal(RV(&r, 62), 2 * (0x1234 + 60));	/* the set hash is kept */
-		assert_int_equal(RV(&r, 63), 1);
-		assert_int_equal(o.data[15], 0x03);			/* CE */
-		obj_run_free(&r);
-	}
+	each_engine("tc_hash_ecn", check_hash_ecn);
 }
 
 static void
