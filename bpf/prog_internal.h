@@ -54,6 +54,7 @@ struct xdpdk_prog {
 	char jit_error[160];
 
 	int bounds_check;
+	xdpdk_map_inline_fn map_inline;	/* from the options: lets the JIT inline lookups */
 };
 
 /* A load log in the caller's buffer; never printed by the engine. */

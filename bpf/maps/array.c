@@ -574,3 +574,25 @@ const struct xdpdk_map_ops xdpdk_map_array_of_maps_ops = {
 	.delete = of_maps_delete,
 	.get_next_key = array_get_next_key,
 };
+
+/* The JIT inlines lookups on these two from this description (map_gen_lookup). */
+int
+xdpdk_map_inline_info(const void *map_addr, struct xdpdk_map_inline *out)
+{
+	const struct xdpdk_map *map = map_addr;
+	const struct xdpdk_map_array *a;
+
+	if (map == NULL ||
+	    (map->ops != &xdpdk_map_array_ops && map->ops != &xdpdk_map_percpu_array_ops))
+		return -EOPNOTSUPP;
+	a = arr_of(map);
+	*out = (struct xdpdk_map_inline){
+		.values = a->values, .max_entries = a->max_entries, .elem_size = a->elem_size,
+	};
+	if (map->ops == &xdpdk_map_percpu_array_ops) {
+		out->slot_size = a->slot_size;
+		out->n_slots = map->n_slots;
+		out->worker = &xdpdk_maps_cur_worker;
+	}
+	return 0;
+}

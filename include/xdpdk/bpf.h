@@ -50,6 +50,30 @@ typedef const struct xdpdk_helper_desc *(*xdpdk_helper_resolver)(uint32_t id,
 								  enum xdpdk_prog_type type,
 								  void *arg);
 
+/**
+ * An array map as the JIT inlines bpf_map_lookup_elem on it, as the kernel's
+ * map_gen_lookup: a bounds check and an address computation, no call.
+ */
+struct xdpdk_map_inline {
+	const uint8_t *values;	/**< element 0 (worker 0's region for percpu_array) */
+	uint32_t max_entries;
+	uint32_t elem_size;	/**< bytes between elements */
+	uint64_t slot_size;	/**< percpu_array: bytes per worker region; 0 for array */
+	uint32_t n_slots;	/**< percpu_array: workers that have a region */
+	/**
+	 * percpu_array: the calling thread's worker index, a variable in the
+	 * executable's static TLS (so at the same offset from every thread's
+	 * thread pointer).
+	 */
+	const uint32_t *worker;
+};
+
+/**
+ * Fills @p out for the map a program's map reference resolved to (@p map_addr),
+ * if its lookup can be inlined; returns 0, or -EOPNOTSUPP.
+ */
+typedef int (*xdpdk_map_inline_fn)(const void *map_addr, struct xdpdk_map_inline *out);
+
 /** Options for xdpdk_prog_create(); zero means "default" everywhere. */
 struct xdpdk_prog_opts {
 	const char *name;		/**< shown in logs and dumps */
@@ -61,6 +85,9 @@ struct xdpdk_prog_opts {
 	size_t log_size;
 	int bounds_check;		/**< check every access (interpreter only; with AUTO the
 				     JIT is not used, with JIT loading fails) */
+	/** Lets the JIT inline array lookups (NULL: every lookup is a call). The
+	 * environment variable XDPDK_JIT_NO_INLINE=1 turns inlining off. */
+	xdpdk_map_inline_fn map_inline;
 };
 
 struct xdpdk_prog;

@@ -27,6 +27,7 @@ extern "C" {
 
 struct xdpdk_map;
 struct rte_rcu_qsbr;
+struct xdpdk_map_inline;
 
 /** What a map is; the fields of a BTF-defined or legacy map definition. */
 struct xdpdk_map_def {
@@ -216,6 +217,13 @@ long xdpdk_map_elem_delete(struct xdpdk_map *map, const void *key);
 long xdpdk_map_elem_push(struct xdpdk_map *map, const void *value, uint64_t flags);
 long xdpdk_map_elem_pop(struct xdpdk_map *map, void *value);
 long xdpdk_map_elem_peek(struct xdpdk_map *map, void *value);
+/**
+ * For xdpdk_prog_opts.map_inline: the layout of an array or percpu_array
+ * behind a program's map reference, for the JIT to inline its lookups.
+ * @return 0; -EOPNOTSUPP for other types.
+ */
+int xdpdk_map_inline_info(const void *map_addr, struct xdpdk_map_inline *out);
+
 /**
  * bpf_spin_lock / bpf_spin_unlock on the 4-byte struct bpf_spin_lock inside a
  * value (def.spin_lock_off): a test-and-set lock, as rte_spinlock, and the

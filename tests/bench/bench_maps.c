@@ -45,6 +45,7 @@
 
 #include <rte_common.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_fib.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -113,7 +114,8 @@ eal_ready(void)
 
 	if (state == 0) {
 		snprintf(prefix, sizeof(prefix), "xdpdk-bench-%d", (int)getpid());
-		state = rte_eal_init((int)RTE_DIM(argv), argv) < 0 ? -1 : 1;
+		/* EALREADY: another benchmark file started it. */
+		state = rte_eal_init((int)RTE_DIM(argv), argv) < 0 && rte_errno != EALREADY ? -1 : 1;
 		if (state == 1)
 			rte_memseg_list_walk(advise_thp, NULL);
 	}

@@ -80,7 +80,7 @@ obj_run_free(struct obj_run *r)
 }
 
 /* The u64 at @p key of array map @p name. */
-static uint64_t
+static __attribute__((unused)) uint64_t
 obj_run_u64(struct obj_run *r, const char *name, uint32_t key)
 {
 	struct xdpdk_map *m = xdpdk_loaded_map_find(r->lo, name);
