@@ -261,6 +261,59 @@ test_tc_spin_lock(void **state)
 	}
 }
 
+/* BPF_PROG_TEST_RUN's __sk_buff in and out, and the packets it refuses. */
+static void
+test_tc_test_run_ctx(void **state)
+{
+	(void)state;
+	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
+		struct obj_run r = { 0 };
+		uint8_t pkt[3800] = { 0 }, out[64];
+		struct __sk_buff in = { .mark = 5, .priority = 6, .cb = { 0, 9 }, .tstamp = 77,
+					.wire_len = 100 }, res;
+		struct xdpdk_test_run t = { .data_in = pkt, .data_size_in = 60, .data_out = out,
+					    .data_size_out = sizeof(out), .ctx_in = &in,
+					    .ctx_size_in = sizeof(in), .ctx_out = &res,
+					    .ctx_size_out = sizeof(res) };
+
+		make_udp(pkt);
+		obj_run_load(&r, "tc_ctx_fields", "tc_fields", obj_run_engines[e]);
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), 0);
+		assert_int_equal(obj_run_u64(&r, "out", 0), 60);		/* len */
+		assert_int_equal(obj_run_u64(&r, "out", 1), 3);		/* PACKET_OTHERHOST */
+		assert_int_equal(obj_run_u64(&r, "out", 2), 0x0008);	/* htons(ETH_P_IP) */
+		assert_int_equal(obj_run_u64(&r, "out", 5), 1ull << 32);	/* ifindex: lo */
+		assert_int_equal(obj_run_u64(&r, "out", 7), 100);		/* wire_len */
+		assert_int_equal(obj_run_u64(&r, "out", 9), 77);		/* tstamp */
+		assert_int_equal(obj_run_u64(&r, "out", 13), 5 | 6ull << 32);
+		assert_int_equal(obj_run_u64(&r, "out", 15), 0x2345 | 0x2ull << 32);
+		assert_int_equal(obj_run_u64(&r, "out", 17), 1 + 9 + 42);
+		assert_int_equal(res.mark, 180);
+		assert_int_equal(res.priority, 7);
+		assert_int_equal(res.cb[0], 1);
+		assert_int_equal(res.cb[1], 9);
+		assert_int_equal(res.cb[4], 42);
+		assert_int_equal(res.tstamp, 1000);
+		assert_int_equal(res.wire_len, 100);
+		assert_int_equal(res.ifindex, 1);
+		/* fields the kernel does not take, a wire_len below len, cut headers, size */
+		in.len = 1;
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), -EINVAL);
+		in.len = 0;
+		in.wire_len = 59;
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), -EINVAL);
+		in.wire_len = 0;
+		t.data_size_in = 33;	/* IPv4 header cut */
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), -EINVAL);
+		t.data_size_in = 3712;
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), -ENOSPC);	/* out too small */
+		t.data_size_out = sizeof(out);
+		t.data_size_in = 3713;
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), -EINVAL);
+		obj_run_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -271,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_tc_resize),
 		cmocka_unit_test(test_tc_hash_ecn),
 		cmocka_unit_test(test_tc_spin_lock),
+		cmocka_unit_test(test_tc_test_run_ctx),
 	};
 
 	return cmocka_run_group_tests_name("tc", tests, obj_run_eal_init, obj_run_eal_cleanup);
