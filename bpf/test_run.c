@@ -237,6 +237,7 @@ skb_reset(struct xdpdk_skb_ctx *ctx, uint8_t *buf, const struct xdpdk_test_run *
 	ctx->len = (uint32_t)(ctx->data_end - ctx->data);
 	ctx->network_off = l2 ? ETH_HLEN_MIN : 0;
 	ctx->ifindex = XDPDK_TEST_RUN_DEFAULT_IFINDEX;
+	ctx->dev_max_len = 65536 + ETH_HLEN_MIN;	/* the loopback's MTU + hard_header_len */
 	eth_type_trans(ctx, start);
 	if (md == NULL)
 		return;

@@ -27,8 +27,7 @@
 #define ENOTSUPP 524			/* the kernel's internal code, as helpers return it */
 #define CSUM_MANGLED_0 0xffff
 #define SKB_MAX_ALLOC 16064u		/* (PAGE_SIZE << 2) - the skb_shared_info reserve */
-/* __bpf_skb_max_len: the loopback device's mtu + hard_header_len. */
-#define SKB_DEV_MAX_LEN (65536u + ETH_HLEN)
+/* __bpf_skb_max_len without a device: SKB_MAX_ALLOC. */
 #define ADJ_DECAP_L3_IPV4 (1ULL << 7)	/* BPF_F_ADJ_ROOM_DECAP_L3_IPV4 (6.3 UAPI) */
 #define ADJ_DECAP_L3_IPV6 (1ULL << 8)
 #define ADJ_DECAP_L3_MASK (ADJ_DECAP_L3_IPV4 | ADJ_DECAP_L3_IPV6)
@@ -83,6 +82,13 @@ cow_head(struct xdpdk_skb_ctx *s, uint32_t n)
 	s->data += shift;
 	s->data_end += shift;
 	return 0;
+}
+
+/* __bpf_skb_max_len: the device's mtu + hard_header_len. */
+static inline uint32_t
+max_len(const struct xdpdk_skb_ctx *s)
+{
+	return s->dev_max_len ? s->dev_max_len : SKB_MAX_ALLOC;
 }
 
 /* skb_clear_hash */
@@ -409,7 +415,7 @@ xdpdk_h_skb_change_head(uint64_t skb, uint64_t room, uint64_t flags, uint64_t d,
 	const uint32_t n = (uint32_t)room, new_len = s->len + n;
 
 	(void)d, (void)e;
-	if (flags != 0 || new_len > SKB_DEV_MAX_LEN || new_len < s->len)
+	if (flags != 0 || new_len > max_len(s) || new_len < s->len)
 		return err(EINVAL);
 	if (cow_head(s, n) != 0)
 		return err(ENOMEM);
@@ -428,7 +434,7 @@ xdpdk_h_skb_change_tail(uint64_t skb, uint64_t len, uint64_t flags, uint64_t d, 
 	const uint32_t n = (uint32_t)len;
 
 	(void)d, (void)e;
-	if (flags != 0 || n > SKB_DEV_MAX_LEN || n < s->network_off)
+	if (flags != 0 || n > max_len(s) || n < s->network_off)
 		return err(EINVAL);
 	if (s->encapsulation)
 		return err(ENOTSUPP);

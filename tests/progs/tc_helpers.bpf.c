@@ -120,6 +120,8 @@ tc_resize(struct __sk_buff *skb)
 	add(52, bpf_skb_adjust_room(skb, 8, 7, 0));			/* bad mode */
 	add(53, bpf_skb_adjust_room(skb, 0x1000, BPF_ADJ_ROOM_NET, 0));	/* -EFAULT */
 	add(54, bpf_skb_change_proto(skb, bpf_htons(ETH_P_ARP), 0));	/* -ENOTSUPP */
+	add(46, bpf_skb_change_tail(skb, 65551, 0));			/* > mtu + 14 */
+	add(47, bpf_skb_change_head(skb, 65551 - len, 0));		/* the same */
 	switch (len % 5) {
 	case 0:
 		add(55, bpf_skb_change_tail(skb, len + 10, 0));

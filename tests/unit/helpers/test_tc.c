@@ -195,6 +195,8 @@ test_tc_resize(void **state)
 		assert_int_equal(RV(&r, 52), NEG(ENOTSUPP));
 		assert_int_equal(RV(&r, 53), NEG(EFAULT));
 		assert_int_equal(RV(&r, 54), NEG(ENOTSUPP));
+		assert_int_equal(RV(&r, 46), NEG(EINVAL));
+		assert_int_equal(RV(&r, 47), NEG(EINVAL));
 		assert_int_equal(RV(&r, 55), 0);
 		assert_int_equal(RV(&r, 61), 58 + 8);
 		assert_int_equal(o.len, 58);
