@@ -55,7 +55,7 @@ test_inline_same_results(void **state)
 		for (uint32_t w = 0; w <= N_WORKERS; w++) {
 			xdpdk_maps_set_worker(w);	/* N_WORKERS: no slot */
 			for (uint32_t i = 0; i < 24; i++) {
-				uint8_t pkt[80] = { 0 };
+				uint8_t pkt[128] = { 0 };
 				struct xdpdk_test_run t = { .data_in = pkt, .data_size_in = 60 + i };
 
 				pkt[19] = (uint8_t)(i * 7);
