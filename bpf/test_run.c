@@ -161,7 +161,6 @@ run_xdp(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 #define GSO_LEGACY_MAX_SIZE 65536u
 #define GSO_MAX_SEGS 65535u
 #define ETH_P_802_3_MIN 0x0600
-#define PACKET_BROADCAST 1
 #define PACKET_MULTICAST 2
 #define PACKET_OTHERHOST 3
 
@@ -198,21 +197,19 @@ check_skb_ctx_in(const struct __sk_buff *md, uint32_t len)
 	return 0;
 }
 
-/* eth_type_trans on a device whose address is all zeroes (the loopback). */
+/*
+ * eth_type_trans on the loopback: its address and its broadcast address are
+ * all zeroes, so ff:ff:ff:ff:ff:ff is PACKET_MULTICAST there, not BROADCAST.
+ */
 static void
 eth_type_trans(struct xdpdk_skb_ctx *ctx, const uint8_t *eth)
 {
-	static const uint8_t zero[6], bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zero[6];
 	const uint16_t proto = (uint16_t)(eth[12] << 8 | eth[13]);
 
 	ctx->pkt_type = 0;	/* PACKET_HOST */
-	if (memcmp(eth, zero, 6) != 0) {
-		if (eth[0] & 1)
-			ctx->pkt_type = memcmp(eth, bcast, 6) == 0 ? PACKET_BROADCAST
-								   : PACKET_MULTICAST;
-		else
-			ctx->pkt_type = PACKET_OTHERHOST;
-	}
+	if (memcmp(eth, zero, 6) != 0)
+		ctx->pkt_type = eth[0] & 1 ? PACKET_MULTICAST : PACKET_OTHERHOST;
 	if (proto >= ETH_P_802_3_MIN)
 		ctx->protocol = (uint16_t)(eth[13] << 8 | eth[12]);	/* as on the wire */
 	else if (ctx->data_end - ctx->data >= 16 && eth[14] == 0xff && eth[15] == 0xff)
@@ -236,6 +233,7 @@ skb_reset(struct xdpdk_skb_ctx *ctx, uint8_t *buf, const struct xdpdk_test_run *
 	ctx->data_end = start + t->data_size_in;
 	ctx->len = (uint32_t)(ctx->data_end - ctx->data);
 	ctx->network_off = l2 ? ETH_HLEN_MIN : 0;
+	ctx->mac_before = l2 ? 0 : ETH_HLEN_MIN;
 	ctx->ifindex = XDPDK_TEST_RUN_DEFAULT_IFINDEX;
 	ctx->dev_max_len = 65536 + ETH_HLEN_MIN;	/* the loopback's MTU + hard_header_len */
 	eth_type_trans(ctx, start);

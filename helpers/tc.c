@@ -6,8 +6,9 @@
  * head (skb_cow, pskb_expand_head) is done by moving the packet inside its
  * buffer, -ENOMEM when the buffer is too small. Checksums behave as for the
  * kernel's test-run skbs (CHECKSUM_NONE): skb->csum is never involved. The
- * MAC header is always at data (TC runs at L2); the network header is
- * data + network_off. The dataplane copies data/len back into the mbuf.
+ * MAC header is at data for TC (which runs at L2; the helpers that move data
+ * reset it there, as the kernel's do), mac_before bytes earlier for socket
+ * filters; the network header is data + network_off. The dataplane copies data/len back into the mbuf.
  */
 #include <errno.h>
 #include <string.h>
@@ -170,7 +171,7 @@ xdpdk_h_skb_load_bytes_relative(uint64_t skb, uint64_t off, uint64_t to, uint64_
 	const uint8_t *base = NULL;
 
 	if ((uint32_t)start == BPF_HDR_START_MAC)
-		base = s->data;
+		base = s->data - s->mac_before;
 	else if ((uint32_t)start == BPF_HDR_START_NET)
 		base = s->data + s->network_off;
 	if (base != NULL && o <= 0xffff && base + o + n <= s->data_end) {

@@ -86,6 +86,7 @@ struct xdpdk_skb_ctx {
 	uint8_t sw_hash;		/**< hash was set by software (set_hash, recalc) */
 	uint32_t encapsulation;		/**< adjust_room added an encapsulation */
 	uint32_t dev_max_len;		/**< the device's MTU + MAC header: change_head/tail limit */
+	uint32_t mac_before;		/**< MAC header start before data: 0 for TC, 14 for socket filters */
 	uint32_t worker;		/**< worker index: per-CPU slot */
 	void *mbuf;			/**< the packet's rte_mbuf, NULL outside the dataplane */
 	void *run;			/**< per-worker run state */

@@ -15,10 +15,14 @@ struct {
 	__type(value, __u64);
 } out SEC(".maps");
 
+/* Sums over every packet run, so that each packet's values count. */
 static void
 put(__u32 k, __u64 v)
 {
-	bpf_map_update_elem(&out, &k, &v, BPF_ANY);
+	__u64 *p = bpf_map_lookup_elem(&out, &k);
+
+	if (p)
+		*p += v;
 }
 
 SEC("tc")

@@ -160,4 +160,21 @@ tc_hash_ecn(struct __sk_buff *skb)
 	return 0;
 }
 
+/* A socket filter sees the packet from the network header; it may only load. */
+SEC("socket")
+int
+sf_load(struct __sk_buff *skb)
+{
+	__u8 b[4];
+
+	add(32, bpf_skb_load_bytes(skb, 0, b, 4));
+	add(33, b[0] + b[3]);
+	add(34, bpf_skb_load_bytes_relative(skb, 0, b, 2, BPF_HDR_START_MAC));
+	add(35, b[0] + b[1]);
+	add(36, bpf_skb_load_bytes_relative(skb, 8, b, 4, BPF_HDR_START_NET));
+	add(37, skb->len + skb->protocol + skb->pkt_type + skb->ifindex);
+	skb->cb[2] = 3;
+	return skb->len - skb->cb[2];
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
