@@ -160,6 +160,51 @@ tc_hash_ecn(struct __sk_buff *skb)
 	return 0;
 }
 
+#define DECAP_L3_IPV4 (1ULL << 7)	/* BPF_F_ADJ_ROOM_DECAP_L3_IPV4 (6.3 UAPI) */
+#define DECAP_L3_IPV6 (1ULL << 8)
+
+/* adjust_room's encapsulation flags and their refusals. */
+SEC("tc")
+int
+tc_encap(struct __sk_buff *skb)
+{
+	const __u64 l3 = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4, l3v6 = BPF_F_ADJ_ROOM_ENCAP_L3_IPV6;
+
+	add(16, bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, l3 | l3v6));
+	add(17, bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, l3 | BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
+						    BPF_F_ADJ_ROOM_ENCAP_L4_UDP));
+	add(18, bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, l3 | BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
+						    BPF_F_ADJ_ROOM_ENCAP_L2(10)));
+	add(19, bpf_skb_adjust_room(skb, 8, BPF_ADJ_ROOM_MAC, l3 | BPF_F_ADJ_ROOM_ENCAP_L2(14)));
+	add(38, bpf_skb_adjust_room(skb, 8, BPF_ADJ_ROOM_MAC, DECAP_L3_IPV4));
+	add(39, bpf_skb_adjust_room(skb, 8, BPF_ADJ_ROOM_MAC, 1ULL << 20));
+	add(48, bpf_skb_adjust_room(skb, -(int)skb->len, BPF_ADJ_ROOM_MAC, 0));
+	switch (skb->len % 4) {
+	case 0:
+		add(49, bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, l3 |
+							BPF_F_ADJ_ROOM_ENCAP_L4_UDP));
+		break;
+	case 1:
+		add(49, bpf_skb_adjust_room(skb, 38, BPF_ADJ_ROOM_MAC, l3v6 |
+							BPF_F_ADJ_ROOM_ENCAP_L4_GRE));
+		break;
+	case 2:
+		add(49, bpf_skb_adjust_room(skb, 34, BPF_ADJ_ROOM_MAC, l3 |
+							BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
+							BPF_F_ADJ_ROOM_ENCAP_L2(14)));
+		break;
+	default:
+		add(49, bpf_skb_adjust_room(skb, -20, BPF_ADJ_ROOM_MAC, DECAP_L3_IPV4));
+		add(49, bpf_skb_adjust_room(skb, -40, BPF_ADJ_ROOM_MAC, DECAP_L3_IPV6));
+		add(49, bpf_skb_adjust_room(skb, -4, BPF_ADJ_ROOM_NET, DECAP_L3_IPV4 |
+							DECAP_L3_IPV6));
+		break;
+	}
+	add(49, skb->len + skb->protocol);
+	add(49, bpf_skb_change_tail(skb, skb->len, 0));
+	return 0;
+}
+
 /* A socket filter sees the packet from the network header; it may only load. */
 SEC("socket")
 int

@@ -263,6 +263,33 @@ test_tc_spin_lock(void **state)
 	}
 }
 
+static void
+check_encap(struct obj_run *r, const uint8_t *pkt, const struct tc_out *o)
+{
+	assert_int_equal(RV(r, 16), NEG(EINVAL));	/* both L3 */
+	assert_int_equal(RV(r, 17), NEG(EINVAL));	/* both L4 */
+	assert_int_equal(RV(r, 18), NEG(EINVAL));	/* L2_ETH of 10 bytes */
+	assert_int_equal(RV(r, 19), NEG(EINVAL));	/* inner MAC longer than the room */
+	assert_int_equal(RV(r, 38), NEG(EINVAL));	/* decap while growing */
+	assert_int_equal(RV(r, 39), NEG(EINVAL));	/* unknown flag */
+	assert_int_equal(RV(r, 48), NEG(ENOTSUPP));	/* shrink past the packet */
+	/* 60 % 4 == 0: 28 zero bytes after the MAC header, then the packet; then
+	 * change_tail refuses an encapsulated packet */
+	assert_int_equal(RV(r, 49), 0 + 88 + 8 + NEG(ENOTSUPP));
+	assert_int_equal(o->len, 88);
+	assert_memory_equal(o->data, pkt, 14);
+	for (int i = 14; i < 42; i++)
+		assert_int_equal(o->data[i], 0);
+	assert_memory_equal(o->data + 42, pkt + 14, 46);
+}
+
+static void
+test_tc_encap(void **state)
+{
+	(void)state;
+	each_engine("tc_encap", check_encap);
+}
+
 /* BPF_PROG_TEST_RUN's __sk_buff in and out, and the packets it refuses. */
 static void
 test_tc_test_run_ctx(void **state)
@@ -325,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_tc_vlan),
 		cmocka_unit_test(test_tc_resize),
 		cmocka_unit_test(test_tc_hash_ecn),
+		cmocka_unit_test(test_tc_encap),
 		cmocka_unit_test(test_tc_spin_lock),
 		cmocka_unit_test(test_tc_test_run_ctx),
 	};
