@@ -259,6 +259,17 @@ test_tc_spin_lock(void **state)
 		assert_int_equal(v[0] & 0xffffffff, 0);	/* unlocked */
 		assert_int_equal(v[1], 5);
 		assert_int_equal(v[2], 300);
+		/* the loader found the lock in the value's BTF: BPF_F_LOCK works */
+		assert_true(xdpdk_map_def(xdpdk_loaded_map_find(r.lo, "locked"))->has_spin_lock);
+		assert_int_equal(xdpdk_map_def(xdpdk_loaded_map_find(r.lo, "locked"))->spin_lock_off,
+				 0);
+		v[1] = 10;
+		assert_int_equal(xdpdk_map_update(xdpdk_loaded_map_find(r.lo, "locked"), &k, v,
+						  BPF_F_LOCK), 0);
+		assert_int_equal(xdpdk_prog_test_run(r.prog, &t), 0);
+		assert_int_equal(xdpdk_map_lookup(xdpdk_loaded_map_find(r.lo, "locked"), &k, v,
+						  BPF_F_LOCK), 0);
+		assert_int_equal(v[1], 11);
 		obj_run_free(&r);
 	}
 }
