@@ -5,7 +5,8 @@
  * loads to its private layout (convert_ctx_accesses). xdpdk does the same:
  * a forward data-flow pass finds which registers (and stack slots) hold the
  * context at each instruction, then each load from the context is replaced
- * in place by a load from struct xdpdk_xdp_ctx. Replacements are one slot
+ * in place by a load from struct xdpdk_xdp_ctx (or xdpdk_skb_ctx, whose
+ * allowed stores are rewritten the same way). Replacements are one slot
  * for one slot, so no jump needs fixing.
  *
  * Until the verifier lands this pass is the only context analysis; it tracks
@@ -45,23 +46,74 @@ struct astate {
 	bool reached;
 };
 
-/* One context field: UAPI offset → xdpdk offset and width. */
-struct ctx_field {
-	uint16_t uapi_off;
-	uint16_t real_off;
-	uint8_t real_size;
+/* How a field may be accessed, beyond a 4-byte read. */
+enum {
+	F_PTR = 1 << 0,		/* data/data_end/data_meta: 4-byte read of an 8-byte pointer */
+	F_NARROW = 1 << 1,	/* 1- and 2-byte reads too (bpf_ctx_narrow_access_ok) */
+	F_ANY = 1 << 2,		/* cb[]: any aligned size inside the field, read and write */
+	F_U64 = 1 << 3,		/* 8-byte field: only 8-byte access */
+	F_W_TC = 1 << 4,	/* writable by TC (tc_cls_act_is_valid_access) */
+	F_W_SF = 1 << 5,	/* writable by socket filters (sk_filter_is_valid_access) */
+	F_NO_SF = 1 << 6,	/* not readable by socket filters */
+	F_QMAP = 1 << 7,	/* queue_mapping: a store of >= NO_QUEUE_MAPPING is dropped */
 };
 
+/* One context field: UAPI offset and size → xdpdk offset and store width. */
+struct ctx_field {
+	uint16_t uapi_off;
+	uint8_t uapi_size;
+	uint16_t real_off;
+	uint8_t real_size;	/* pointer/u64: 8; u32: 4; fields the kernel keeps in 16 bits: 2 */
+	uint8_t flags;
+};
+
+#define XDP_F(f, fl, sz) { offsetof(struct xdp_md, f), 4, \
+			   offsetof(struct xdpdk_xdp_ctx, f), sz, fl }
 static const struct ctx_field xdp_fields[] = {
-	{ offsetof(struct xdp_md, data), offsetof(struct xdpdk_xdp_ctx, data), 8 },
-	{ offsetof(struct xdp_md, data_end), offsetof(struct xdpdk_xdp_ctx, data_end), 8 },
-	{ offsetof(struct xdp_md, data_meta), offsetof(struct xdpdk_xdp_ctx, data_meta), 8 },
-	{ offsetof(struct xdp_md, ingress_ifindex),
-	  offsetof(struct xdpdk_xdp_ctx, ingress_ifindex), 4 },
-	{ offsetof(struct xdp_md, rx_queue_index),
-	  offsetof(struct xdpdk_xdp_ctx, rx_queue_index), 4 },
-	{ offsetof(struct xdp_md, egress_ifindex),
-	  offsetof(struct xdpdk_xdp_ctx, egress_ifindex), 4 },
+	XDP_F(data, F_PTR, 8),
+	XDP_F(data_end, F_PTR, 8),
+	XDP_F(data_meta, F_PTR, 8),
+	XDP_F(ingress_ifindex, 0, 4),
+	XDP_F(rx_queue_index, 0, 4),
+	XDP_F(egress_ifindex, 0, 4),
+};
+
+/*
+ * __sk_buff, with the kernel's bpf_skb_is_valid_access and
+ * tc_cls_act_is_valid_access / sk_filter_is_valid_access rules. Fields not
+ * listed (family, the addresses and ports: sk_skb only; flow_keys;
+ * tstamp_type; padding) are refused for both types, as the kernel does.
+ */
+#define SKB_F(f, fl) { offsetof(struct __sk_buff, f), sizeof(((struct __sk_buff *)0)->f), \
+		       offsetof(struct xdpdk_skb_ctx, f), \
+		       sizeof(((struct xdpdk_skb_ctx *)0)->f), fl }
+#define SKB_RW (F_NARROW | F_W_TC)
+static const struct ctx_field skb_fields[] = {
+	SKB_F(len, F_NARROW),
+	SKB_F(pkt_type, F_NARROW),
+	SKB_F(mark, SKB_RW),
+	SKB_F(queue_mapping, SKB_RW | F_QMAP),
+	SKB_F(protocol, F_NARROW),
+	SKB_F(vlan_present, F_NARROW),
+	SKB_F(vlan_tci, F_NARROW),
+	SKB_F(vlan_proto, F_NARROW),
+	SKB_F(priority, SKB_RW),
+	SKB_F(ingress_ifindex, F_NARROW),
+	SKB_F(ifindex, F_NARROW),
+	SKB_F(tc_index, SKB_RW),
+	SKB_F(cb, F_ANY | F_W_TC | F_W_SF),
+	SKB_F(hash, F_NARROW),
+	SKB_F(tc_classid, SKB_RW | F_NO_SF),
+	SKB_F(data, F_PTR | F_NO_SF),
+	SKB_F(data_end, F_PTR | F_NO_SF),
+	SKB_F(napi_id, F_NARROW),
+	SKB_F(data_meta, F_PTR | F_NO_SF),
+	SKB_F(tstamp, F_U64 | F_W_TC | F_NO_SF),
+	SKB_F(wire_len, F_NARROW | F_NO_SF),
+	SKB_F(gso_segs, F_NARROW),
+	SKB_F(sk, F_U64),
+	SKB_F(gso_size, F_NARROW),
+	SKB_F(hwtstamp, F_U64 | F_NO_SF),
 };
 
 struct rewrite {
@@ -266,10 +318,12 @@ step(struct rewrite *rw, uint32_t pc, struct astate *s)
 		uint8_t base = insn->dst_reg;
 		struct aval val = cls == BPF_STX ? s->reg[insn->src_reg] : other;
 
-		if (s->reg[base].kind == V_CTX || s->reg[base].kind == V_MIXED ||
-		    s->reg[base].kind == V_CTX_MOD)
+		/* Stores to the context itself are judged field by field in apply(). */
+		if (s->reg[base].kind == V_MIXED || s->reg[base].kind == V_CTX_MOD)
 			return ctx_error(rw, pc, "invalid bpf_context access (write)", insn->off,
 					 size);
+		if (s->reg[base].kind == V_CTX)
+			return 0;
 		if (cls == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC) {
 			clobber_store(s, base, insn->off, size, other);
 			if (insn->imm == BPF_CMPXCHG)
@@ -353,33 +407,89 @@ static const struct ctx_field *
 find_field(const struct ctx_field *tab, size_t n, int16_t off)
 {
 	for (size_t i = 0; i < n; i++)
-		if (tab[i].uapi_off == off)
+		if (off >= tab[i].uapi_off && off < tab[i].uapi_off + tab[i].uapi_size)
 			return &tab[i];
 	return NULL;
 }
 
-/* Rewrite every context load the analysis found. */
+static uint8_t
+size_code(unsigned size)
+{
+	return size == 8 ? BPF_DW : size == 4 ? BPF_W : size == 2 ? BPF_H : BPF_B;
+}
+
+/*
+ * The xdpdk offset and width of an access of @size bytes at UAPI offset @off,
+ * or 0 when the kernel's is_valid_access would refuse it.
+ */
+static unsigned
+field_access(const struct ctx_field *f, int16_t off, unsigned size, bool write, bool sf,
+	     int16_t *real_off)
+{
+	const unsigned rel = (unsigned)(off - f->uapi_off);
+
+	if (off % (int)size != 0 || (sf && (f->flags & F_NO_SF)) ||
+	    (write && !(f->flags & (sf ? F_W_SF : F_W_TC))))
+		return 0;
+	*real_off = (int16_t)f->real_off;
+	if (f->flags & F_ANY) {
+		*real_off = (int16_t)(f->real_off + rel);
+		return rel + size <= f->uapi_size ? size : 0;
+	}
+	if (f->flags & F_U64)
+		return size == 8 ? 8 : 0;
+	if (f->flags & F_PTR)
+		return size == 4 ? 8 : 0;
+	if (write)	/* stores are full-width; the kernel narrows 16-bit fields */
+		return size == 4 ? f->real_size : 0;
+	if (size == 4 || ((f->flags & F_NARROW) && size < 4)) {
+		/* Little-endian: byte k of the field is byte k of the (padded) copy. */
+		*real_off = (int16_t)(f->real_off + rel);
+		return size;
+	}
+	return 0;
+}
+
+/* Rewrite every context access the analysis found. */
 static int
 apply(struct rewrite *rw, const struct ctx_field *tab, size_t n_tab, const char *ctx_name)
 {
 	struct xdpdk_prog *prog = rw->prog;
+	const bool sf = prog->type == XDPDK_PROG_TYPE_SOCKET_FILTER;
 
 	for (uint32_t pc = 0; pc < prog->n_insns; pc++) {
 		struct bpf_insn *insn = &prog->insns[pc];
+		const uint8_t cls = BPF_CLASS(insn->code);
+		const unsigned size = xdpdk_isa_size_bytes(insn->code);
+		const bool write = cls == BPF_ST || cls == BPF_STX;
 		const struct ctx_field *f;
+		int16_t real_off = 0;
+		unsigned real_size = 0;
 
-		if (!rw->st[pc].reached || BPF_CLASS(insn->code) != BPF_LDX ||
-		    rw->st[pc].reg[insn->src_reg].kind != V_CTX)
+		if (!rw->st[pc].reached || (cls != BPF_LDX && !write) ||
+		    rw->st[pc].reg[write ? insn->dst_reg : insn->src_reg].kind != V_CTX)
 			continue;
+		if (write && BPF_MODE(insn->code) == BPF_ATOMIC)
+			return ctx_error(rw, pc, "BPF_ATOMIC stores into R1 ctx is not allowed",
+					 insn->off, size);
 		f = find_field(tab, n_tab, insn->off);
-		if (f == NULL || BPF_MODE(insn->code) != BPF_MEM || BPF_SIZE(insn->code) != BPF_W) {
+		if (f != NULL && BPF_MODE(insn->code) == BPF_MEM)
+			real_size = field_access(f, insn->off, size, write, sf, &real_off);
+		if (real_size == 0 && write)
+			return ctx_error(rw, pc, "invalid bpf_context access (write)", insn->off,
+					 size);
+		if (real_size == 0) {
 			xdpdk_log_printf(rw->log, "insn %u: invalid bpf_context access off=%d "
-					 "size=%u (%s)\n", pc, insn->off,
-					 xdpdk_isa_size_bytes(insn->code), ctx_name);
+					 "size=%u (%s)\n", pc, insn->off, size, ctx_name);
 			return -EACCES;
 		}
-		insn->off = (int16_t)f->real_off;
-		insn->code = BPF_LDX | BPF_MEM | (f->real_size == 8 ? BPF_DW : BPF_W);
+		if ((f->flags & F_QMAP) && cls == BPF_ST && (uint32_t)insn->imm >= 0xffff) {
+			/* NO_QUEUE_MAPPING and above: the kernel drops the store. */
+			*insn = (struct bpf_insn){ .code = BPF_JMP | BPF_JA };
+			continue;
+		}
+		insn->off = real_off;
+		insn->code = (uint8_t)(cls | BPF_MEM | size_code(real_size));
 	}
 	return 0;
 }
@@ -402,10 +512,9 @@ xdpdk_ctx_rewrite(struct xdpdk_prog *prog, struct xdpdk_log *log)
 		break;
 	case XDPDK_PROG_TYPE_TC:
 	case XDPDK_PROG_TYPE_SOCKET_FILTER:
-		/* __sk_buff fields come with the TC helpers: any access is refused below. */
-		tab = NULL;
-		n_tab = 0;
-		ctx_name = "__sk_buff fields are not supported yet";
+		tab = skb_fields;
+		n_tab = sizeof(skb_fields) / sizeof(skb_fields[0]);
+		ctx_name = "__sk_buff";
 		break;
 	default:
 		return 0; /* RAW: r1 is plain memory */

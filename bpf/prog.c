@@ -26,6 +26,20 @@ xdpdk_log_printf(struct xdpdk_log *log, const char *fmt, ...)
 		log->len += (size_t)n < log->size - log->len ? (size_t)n : log->size - log->len - 1;
 }
 
+/* One callback reference per subprog, for BPF_PSEUDO_FUNC lddws; the JIT fills native. */
+static int
+make_callbacks(struct xdpdk_prog *prog)
+{
+	prog->callbacks = calloc(prog->n_subprogs ? prog->n_subprogs : 1,
+				 sizeof(*prog->callbacks));
+	if (prog->callbacks == NULL)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < prog->n_subprogs; k++)
+		prog->callbacks[k] = (struct xdpdk_callback){ .prog = prog,
+							      .start = prog->subprogs[k].start };
+	return 0;
+}
+
 /* Resolve every helper a call instruction names; -ENOENT names the first unknown. */
 static int
 resolve_helpers(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *opts,
@@ -81,6 +95,7 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 	snprintf(prog->name, sizeof(prog->name), "%s", opts->name ? opts->name : "prog");
 	prog->type = opts->type;
 	prog->bounds_check = opts->bounds_check;
+	prog->map_inline = opts->map_inline;
 	prog->insns = malloc(sizeof(*insns) * n_insns);
 	if (prog->insns == NULL) {
 		rc = -ENOMEM;
@@ -90,6 +105,8 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 	prog->n_insns = n_insns;
 
 	rc = xdpdk_check_prog(prog, &log);
+	if (rc == 0)
+		rc = make_callbacks(prog);
 	if (rc == 0)
 		rc = resolve_helpers(prog, opts, &log);
 	if (rc == 0)
@@ -130,6 +147,7 @@ xdpdk_prog_free(struct xdpdk_prog *prog)
 	if (prog == NULL)
 		return;
 	xdpdk_jit_free(prog);
+	free(prog->callbacks);
 	free(prog->subprogs);
 	free(prog->insns);
 	free(prog);

@@ -37,6 +37,8 @@ struct xdpdk_prog {
 
 	struct xdpdk_subprog *subprogs;	/* sorted by start; [0] is the entry */
 	uint32_t n_subprogs;
+	/* Per subprog: what a BPF_PSEUDO_FUNC lddw naming it loads. */
+	struct xdpdk_callback *callbacks;
 
 	/* Helper implementations indexed by id, resolved at load. */
 	xdpdk_helper_fn helpers[XDPDK_HELPER_ID_MAX];
@@ -52,6 +54,7 @@ struct xdpdk_prog {
 	char jit_error[160];
 
 	int bounds_check;
+	xdpdk_map_inline_fn map_inline;	/* from the options: lets the JIT inline lookups */
 };
 
 /* A load log in the caller's buffer; never printed by the engine. */
@@ -78,6 +81,27 @@ int xdpdk_check_prog(struct xdpdk_prog *prog, struct xdpdk_log *log);
  * to xdpdk's layouts. Returns 0 or -EACCES/-EINVAL with the reason in the log.
  */
 int xdpdk_ctx_rewrite(struct xdpdk_prog *prog, struct xdpdk_log *log);
+
+/*
+ * The callback reference a BPF_PSEUDO_FUNC lddw at @insn loads: the one of
+ * the subprogram it names (the checker made every such target a subprog).
+ */
+static inline const struct xdpdk_callback *
+xdpdk_prog_callback_ref(const struct xdpdk_prog *prog, const struct bpf_insn *insn)
+{
+	uint32_t target = (uint32_t)(insn - prog->insns) + 1 + (uint32_t)insn->imm;
+	uint32_t lo = 0, hi = prog->n_subprogs;
+
+	while (hi - lo > 1) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (prog->subprogs[mid].start <= target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &prog->callbacks[lo];
+}
 
 /* Interpreter (bpf/vm.c). */
 uint64_t xdpdk_vm_exec(const struct xdpdk_prog *prog, uint64_t r1, uint64_t r2);

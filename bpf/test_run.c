@@ -169,6 +169,191 @@ run_xdp(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 	return rc;
 }
 
+/*
+ * TC and socket filters, as bpf_prog_test_run_skb: the packet at
+ * NET_SKB_PAD (64) bytes of headroom in a buffer of at most a page with the
+ * skb_shared_info reserve; eth_type_trans on the loopback device (MAC
+ * 00:00:00:00:00:00) gives protocol and pkt_type; TC sees the packet from
+ * the MAC header, socket filters from the network header (and data_out has
+ * a zeroed MAC header in front). Helpers that grow the packet may use room
+ * past the page, as the kernel reallocates the head.
+ */
+#define SKB_HEADROOM 64			/* NET_SKB_PAD + NET_IP_ALIGN on x86 */
+#define SKB_MAX_DATA (FRAME_SIZE - SKB_HEADROOM - XDPDK_XDP_TAIL_RESERVE)
+#define SKB_BUF_SIZE (64 * 1024 + FRAME_SIZE)	/* room for head/tail growth */
+#define GSO_LEGACY_MAX_SIZE 65536u
+#define GSO_MAX_SEGS 65535u
+#define ETH_P_802_3_MIN 0x0600
+#define PACKET_MULTICAST 2
+#define PACKET_OTHERHOST 3
+
+/* Bytes [from, to) of @p md are zero. */
+static bool
+range_is_zero(const void *md, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		if (((const uint8_t *)md)[i] != 0)
+			return false;
+	return true;
+}
+
+/* The kernel's convert___skb_to_skb checks: only the fields it accepts may be set. */
+static int
+check_skb_ctx_in(const struct __sk_buff *md, uint32_t len)
+{
+#define SKB_END(f) (offsetof(struct __sk_buff, f) + sizeof(md->f))
+	if (!range_is_zero(md, 0, offsetof(struct __sk_buff, mark)) ||
+	    !range_is_zero(md, SKB_END(mark), offsetof(struct __sk_buff, priority)) ||
+	    !range_is_zero(md, SKB_END(priority), offsetof(struct __sk_buff, ingress_ifindex)) ||
+	    !range_is_zero(md, SKB_END(ingress_ifindex), offsetof(struct __sk_buff, ifindex)) ||
+	    !range_is_zero(md, SKB_END(ifindex), offsetof(struct __sk_buff, cb)) ||
+	    !range_is_zero(md, SKB_END(cb), offsetof(struct __sk_buff, tstamp)) ||
+	    !range_is_zero(md, SKB_END(gso_segs), offsetof(struct __sk_buff, gso_size)) ||
+	    !range_is_zero(md, SKB_END(gso_size), offsetof(struct __sk_buff, hwtstamp)) ||
+	    !range_is_zero(md, SKB_END(hwtstamp), sizeof(*md)))
+		return -EINVAL;
+#undef SKB_END
+	if (md->wire_len != 0 && (md->wire_len < len || md->wire_len > GSO_LEGACY_MAX_SIZE))
+		return -EINVAL;
+	if (md->gso_segs > GSO_MAX_SEGS)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * eth_type_trans on the loopback: its address and its broadcast address are
+ * all zeroes, so ff:ff:ff:ff:ff:ff is PACKET_MULTICAST there, not BROADCAST.
+ */
+static void
+eth_type_trans(struct xdpdk_skb_ctx *ctx, const uint8_t *eth)
+{
+	static const uint8_t zero[6];
+	const uint16_t proto = (uint16_t)(eth[12] << 8 | eth[13]);
+
+	ctx->pkt_type = 0;	/* PACKET_HOST */
+	if (memcmp(eth, zero, 6) != 0)
+		ctx->pkt_type = eth[0] & 1 ? PACKET_MULTICAST : PACKET_OTHERHOST;
+	if (proto >= ETH_P_802_3_MIN)
+		ctx->protocol = (uint16_t)(eth[13] << 8 | eth[12]);	/* as on the wire */
+	else if (ctx->data_end - ctx->data >= 16 && eth[14] == 0xff && eth[15] == 0xff)
+		ctx->protocol = 0x0100;	/* htons(ETH_P_802_3) */
+	else
+		ctx->protocol = 0x0400;	/* htons(ETH_P_802_2) */
+}
+
+static void
+skb_reset(struct xdpdk_skb_ctx *ctx, uint8_t *buf, const struct xdpdk_test_run *t,
+	  const struct __sk_buff *md, bool l2)
+{
+	uint8_t *start = buf + SKB_HEADROOM;
+
+	memcpy(start, t->data_in, t->data_size_in);
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->head = buf;
+	ctx->buf_end = buf + SKB_BUF_SIZE;
+	ctx->data = start + (l2 ? 0 : ETH_HLEN_MIN);
+	ctx->data_meta = ctx->data;
+	ctx->data_end = start + t->data_size_in;
+	ctx->len = (uint32_t)(ctx->data_end - ctx->data);
+	ctx->network_off = l2 ? ETH_HLEN_MIN : 0;
+	ctx->mac_before = l2 ? 0 : ETH_HLEN_MIN;
+	ctx->ifindex = XDPDK_TEST_RUN_DEFAULT_IFINDEX;
+	ctx->dev_max_len = 65536 + ETH_HLEN_MIN;	/* the loopback's MTU + hard_header_len */
+	eth_type_trans(ctx, start);
+	if (md == NULL)
+		return;
+	ctx->mark = md->mark;
+	ctx->priority = md->priority;
+	ctx->ingress_ifindex = md->ingress_ifindex;
+	if (md->ifindex > 1)
+		ctx->ifindex = md->ifindex;
+	ctx->tstamp = md->tstamp;
+	memcpy(ctx->cb, md->cb, sizeof(ctx->cb));
+	ctx->wire_len = md->wire_len ? md->wire_len : t->data_size_in;
+	ctx->gso_segs = md->gso_segs;
+	ctx->gso_size = md->gso_size;
+	ctx->hwtstamp = md->hwtstamp;
+}
+
+static int
+run_skb(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
+{
+	const bool l2 = prog->type == XDPDK_PROG_TYPE_TC;
+	struct __sk_buff md = { 0 };
+	const struct __sk_buff *mdp = NULL;
+	struct xdpdk_skb_ctx ctx;
+	uint32_t repeat = t->repeat ? t->repeat : 1, out_len, hh = l2 ? 0 : ETH_HLEN_MIN;
+	const uint8_t *out;
+	uint64_t t0;
+	uint8_t *buf;
+	int rc = 0;
+
+	if (t->data_size_in < ETH_HLEN_MIN || t->data_size_in > SKB_MAX_DATA)
+		return -EINVAL;
+	/* Recent kernels (6.x) refuse an IPv4 or IPv6 packet cut inside its fixed header. */
+	{
+		const uint8_t *e = t->data_in;
+		const uint16_t proto = (uint16_t)(e[12] << 8 | e[13]);
+
+		if ((proto == 0x0800 && t->data_size_in < ETH_HLEN_MIN + 20) ||
+		    (proto == 0x86dd && t->data_size_in < ETH_HLEN_MIN + 40))
+			return -EINVAL;
+	}
+	if (t->ctx_in != NULL && t->ctx_size_in > 0) {
+		if (t->ctx_size_in > sizeof(md) &&
+		    !range_is_zero(t->ctx_in, sizeof(md), t->ctx_size_in))
+			return -E2BIG;
+		memcpy(&md, t->ctx_in, t->ctx_size_in < sizeof(md) ? t->ctx_size_in : sizeof(md));
+	}
+	/* The kernel converts a (zeroed) __sk_buff whenever ctx_in or ctx_out is given. */
+	if ((t->ctx_in != NULL && t->ctx_size_in > 0) || (t->ctx_out != NULL && t->ctx_size_out)) {
+		if (check_skb_ctx_in(&md, t->data_size_in) != 0)
+			return -EINVAL;
+		mdp = &md;
+	}
+	buf = aligned_alloc(64, SKB_BUF_SIZE);
+	if (buf == NULL)
+		return -ENOMEM;
+	memset(buf, 0, SKB_BUF_SIZE);
+	t0 = now_ns();
+	for (uint32_t i = 0; i < repeat; i++) {
+		if (i == 0 || t->fresh_input)
+			skb_reset(&ctx, buf, t, mdp, l2);
+		t->retval = (uint32_t)xdpdk_prog_run(prog, &ctx, 0);
+	}
+	t->duration_ns = (now_ns() - t0) / repeat;
+
+	/* Socket filters ran from L3: the kernel puts back a zeroed MAC header. */
+	out = ctx.data - hh;
+	out_len = (uint32_t)(ctx.data_end - ctx.data) + hh;
+	if (hh != 0)
+		memset(ctx.data - hh, 0, hh);
+	if (t->data_out != NULL) {
+		uint32_t n = out_len < t->data_size_out ? out_len : t->data_size_out;
+
+		memcpy(t->data_out, out, n);
+		if (n < out_len)
+			rc = -ENOSPC;
+	}
+	t->data_size_out = out_len;
+	if (t->ctx_out != NULL && t->ctx_size_out > 0) {
+		struct __sk_buff o = { 0 };
+
+		o.mark = ctx.mark;
+		o.priority = ctx.priority;
+		o.ingress_ifindex = ctx.ingress_ifindex;
+		o.ifindex = ctx.ifindex;
+		o.tstamp = ctx.tstamp;
+		memcpy(o.cb, ctx.cb, sizeof(o.cb));
+		o.wire_len = ctx.wire_len;
+		o.gso_segs = ctx.gso_segs;
+		o.hwtstamp = ctx.hwtstamp;
+		memcpy(t->ctx_out, &o, t->ctx_size_out < sizeof(o) ? t->ctx_size_out : sizeof(o));
+	}
+	free(buf);
+	return rc;
+}
+
 /* RAW: r1 = a copy of the data, r2 = its length; data_out is the memory after. */
 static int
 run_raw(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
@@ -208,7 +393,10 @@ xdpdk_prog_test_run(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 		return run_xdp(prog, t);
 	case XDPDK_PROG_TYPE_RAW:
 		return run_raw(prog, t);
+	case XDPDK_PROG_TYPE_TC:
+	case XDPDK_PROG_TYPE_SOCKET_FILTER:
+		return run_skb(prog, t);
 	default:
-		return -ENOTSUP; /* TC test runs come with the __sk_buff context */
+		return -ENOTSUP;
 	}
 }

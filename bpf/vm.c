@@ -37,10 +37,14 @@ struct vm_region {
 	bool writable;
 };
 
+/* Nested callbacks whose callers' stacks a checked callback run may use. */
+#define VM_MAX_CB_NEST 8
+
 /* Checked mode only: the memory a program may touch besides its stack frames. */
 struct vm_check {
-	struct vm_region region[2];
+	struct vm_region region[2 + VM_MAX_CB_NEST];
 	unsigned n_region;
+	struct vm_region cur_stack;	/* this run's frames at its current helper call */
 	const char *allowed_read;	/* for fault messages: "stack/packet/ctx" */
 	const char *allowed_write;
 	const struct xdpdk_prog *entry;	/* faults elsewhere name the tail-called program */
@@ -133,11 +137,14 @@ vm_check_setup(struct vm_check *chk, const struct xdpdk_prog *prog, uint64_t r1,
 		else
 			vm_add_region(chk, x->data, x->data_end, true);
 	} else {
-		/* Only the packet view is common to every skb context layout. */
-		const struct xdpdk_pkt_view *pv = (const void *)ctx;
+		/* __sk_buff has writable fields (mark, cb[], ...): the context is writable. */
+		const struct xdpdk_skb_ctx *x = (const void *)ctx;
 
-		vm_add_region(chk, pv, pv + 1, false);
-		vm_add_region(chk, pv->data, pv->data_end, true);
+		vm_add_region(chk, x, x + 1, true);
+		if (x->head != NULL)
+			vm_add_region(chk, x->head, x->buf_end, true);
+		else
+			vm_add_region(chk, x->data, x->data_end, true);
 	}
 }
 
@@ -306,7 +313,15 @@ vm_pkt_addr(uint64_t ctx, uint64_t off, unsigned size)
 #define VM_K_CALL(c, o) goto do_call
 #define VM_K_EXIT(c, o) goto do_exit
 
-#define VM_K_LDDW(c, o) do { DST = xdpdk_isa_lddw_imm(insn); insn++; } while (0)
+/* A subprogram's address (BPF_PSEUDO_FUNC) is its callback reference. */
+#define VM_K_LDDW(c, o)									\
+	do {										\
+		if (__builtin_expect(insn->src_reg == BPF_PSEUDO_FUNC, 0))				\
+			DST = (uintptr_t)xdpdk_prog_callback_ref(prog, insn);		\
+		else									\
+			DST = xdpdk_isa_lddw_imm(insn);					\
+		insn++;									\
+	} while (0)
 #define VM_K_LD_ABS(c, o) VM_LD_PKT(c, IMM64)
 #define VM_K_LD_IND(c, o) VM_LD_PKT(c, SRC + IMM64)
 
@@ -416,20 +431,57 @@ vm_pkt_addr(uint64_t ctx, uint64_t off, unsigned size)
 #undef VM_LOOP_NAME
 #undef VM_CHECKED
 
+/* The checked run in progress on this thread, for the callbacks its helpers run. */
+static __thread struct vm_check *vm_cur_check;
+
 int
 xdpdk_vm_exec_checked(const struct xdpdk_prog *prog, uint64_t r1, uint64_t r2,
 		      struct xdpdk_run_result *res)
 {
 	struct vm_check chk = { .res = res, .entry = prog };
+	struct vm_check *outer = vm_cur_check;
+	const uint64_t args[5] = { r1, r2 };
 	uint64_t r0;
 
 	memset(res, 0, sizeof(*res));
 	vm_check_setup(&chk, prog, r1, r2);
-	r0 = vm_run_checked(prog, r1, r2, &chk);
+	vm_cur_check = &chk;
+	r0 = vm_run_checked(prog, prog->insns, args, &chk);
+	vm_cur_check = outer;
 	if (res->fault != 0)
 		return res->fault;
 	res->retval = r0;
 	return 0;
+}
+
+/*
+ * The interpreter's side of a callback: the subprogram runs in a fresh
+ * interpreter frame (its own stack, as a JIT'd callback has its own native
+ * frame). Inside a checked run it is checked too, with the caller's regions
+ * and stack frames allowed (callback_ctx usually points into them).
+ */
+uint64_t
+xdpdk_callback_interp(const struct xdpdk_callback *cb, uint64_t r1, uint64_t r2, uint64_t r3,
+		      uint64_t r4, uint64_t r5)
+{
+	const uint64_t args[5] = { r1, r2, r3, r4, r5 };
+	const struct bpf_insn *start = cb->prog->insns + cb->start;
+	struct vm_check *outer = vm_cur_check;
+	struct vm_check chk;
+	uint64_t r0;
+
+	/* A bounds-checked program always runs checked, so it has an outer run. */
+	if (outer == NULL)
+		return vm_run_fast(cb->prog, start, args, NULL);
+	if (outer->res->fault != 0)
+		return 0;
+	chk = *outer;
+	if (chk.n_region < VM_ARRAY_SIZE(chk.region))
+		chk.region[chk.n_region++] = outer->cur_stack;
+	vm_cur_check = &chk;
+	r0 = vm_run_checked(cb->prog, start, args, &chk);
+	vm_cur_check = outer;
+	return r0;
 }
 
 uint64_t
@@ -441,5 +493,9 @@ xdpdk_vm_exec(const struct xdpdk_prog *prog, uint64_t r1, uint64_t r2)
 
 		return xdpdk_vm_exec_checked(prog, r1, r2, &res) == 0 ? res.retval : 0;
 	}
-	return vm_run_fast(prog, r1, r2, NULL);
+	{
+		const uint64_t args[5] = { r1, r2 };
+
+		return vm_run_fast(prog, prog->insns, args, NULL);
+	}
 }

@@ -9,15 +9,17 @@
  */
 
 static uint64_t
-VM_LOOP_NAME(const struct xdpdk_prog *prog, uint64_t r1, uint64_t r2, struct vm_check *chk)
+VM_LOOP_NAME(const struct xdpdk_prog *prog, const struct bpf_insn *start, const uint64_t args[5],
+	     struct vm_check *chk)
 {
 	const bool checked = VM_CHECKED;
 	/* Frame 0 is the top 512 bytes; each bpf2bpf call takes the next 512 below. */
 	uint64_t stack[XDPDK_BPF_MAX_CALL_FRAMES * VM_FRAME_WORDS] __attribute__((aligned(16)));
 	const uintptr_t stack_top = (uintptr_t)(stack + VM_ARRAY_SIZE(stack));
 	struct vm_frame frames[XDPDK_BPF_MAX_CALL_FRAMES];
-	uint64_t reg[XDPDK_BPF_NREGS] = { [1] = r1, [2] = r2, [10] = stack_top };
-	const struct bpf_insn *insn = prog->insns;
+	uint64_t reg[XDPDK_BPF_NREGS] = { [1] = args[0], [2] = args[1], [3] = args[2],
+					  [4] = args[3], [5] = args[4], [10] = stack_top };
+	const struct bpf_insn *insn = start;
 	uint32_t depth = 0;
 	uint32_t tail_calls = 0;
 	uint64_t steps = 0;
@@ -116,8 +118,19 @@ do_call:
 					 id);
 			return 0;
 		}
-		/* r1-r5 are left as they were: the verifier treats them as clobbered. */
-		reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
+		/*
+		 * r1-r5 are left as they were: the verifier treats them as clobbered.
+		 * Checked: a callback the helper runs may use every frame of this
+		 * call chain, and its fault ends this run too.
+		 */
+		if (checked) {
+			chk->cur_stack = (struct vm_region){ VM_STACK_LO, stack_top, true };
+			reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
+			if (chk->res->fault != 0)
+				return 0;
+		} else {
+			reg[0] = fn(reg[1], reg[2], reg[3], reg[4], reg[5]);
+		}
 		VM_NEXT();
 	}
 

@@ -50,9 +50,9 @@ static const struct xdpdk_opt run_opts[] = {
 	{ "pcap-out", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, pcap_out), "FILE",
 	  "write every output packet to a pcap" },
 	{ "ctx-in", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, ctx_in), "FILE",
-	  "struct xdp_md input (data = metadata length)" },
+	  "struct xdp_md (XDP; data = metadata length) or __sk_buff (TC) input" },
 	{ "ctx-out", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, ctx_out), "FILE",
-	  "write the final struct xdp_md" },
+	  "write the final struct xdp_md or __sk_buff" },
 	{ "repeat", 'r', XDPDK_OPT_UINT, offsetof(struct run_cfg, repeat), "N",
 	  "runs to average the duration over; each starts from the original input" },
 	{ "engine", 'e', XDPDK_OPT_CHOICE, offsetof(struct run_cfg, engine), "ENGINE",
@@ -94,7 +94,11 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 	static uint8_t out[XDPDK_TEST_RUN_MAX_OUT];
 	uint8_t *in = NULL, *ctx = NULL;
 	size_t in_len = 0, ctx_len = 0;
-	struct xdp_md md_out;
+	union {
+		struct xdp_md x;
+		struct __sk_buff s;
+	} md_out = { 0 };
+	const bool xdp = xdpdk_prog_type(cp->prog) == XDPDK_PROG_TYPE_XDP;
 	struct xdpdk_test_run t = { 0 };
 	const char *aname;
 	char abuf[32];
@@ -120,7 +124,7 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 	t.ctx_in = ctx;
 	t.ctx_size_in = (uint32_t)ctx_len;
 	t.ctx_out = &md_out;
-	t.ctx_size_out = sizeof(md_out);
+	t.ctx_size_out = xdp ? sizeof(md_out.x) : sizeof(md_out.s);
 	t.repeat = (uint32_t)(cfg->repeat ? cfg->repeat : 1);
 	t.fresh_input = 1;
 	rc = xdpdk_prog_test_run(cp->prog, &t);
@@ -137,7 +141,7 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 	}
 	if (cfg->data_out && write_file(path, cfg->data_out, out, t.data_size_out) != 0)
 		return CLI_FAIL;
-	if (cfg->ctx_out && write_file(path, cfg->ctx_out, &md_out, sizeof(md_out)) != 0)
+	if (cfg->ctx_out && write_file(path, cfg->ctx_out, &md_out, t.ctx_size_out) != 0)
 		return CLI_FAIL;
 	aname = action_or_num(xdpdk_prog_type(cp->prog), t.retval, abuf, sizeof(abuf));
 	if (cfg->json) {
@@ -148,8 +152,9 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		       xdpdk_engine_name(xdpdk_prog_engine(cp->prog)), t.retval, aname,
 		       t.duration_ns, t.repeat, t.data_size_out);
 		cli_json_hex(stdout, out, t.data_size_out);
-		printf(",\"ctx_out\":{\"data\":%u,\"data_end\":%u,\"data_meta\":%u}", md_out.data,
-		       md_out.data_end, md_out.data_meta);
+		if (xdp)
+			printf(",\"ctx_out\":{\"data\":%u,\"data_end\":%u,\"data_meta\":%u}",
+			       md_out.x.data, md_out.x.data_end, md_out.x.data_meta);
 		if (cfg->dump_maps) {
 			printf(",\"maps\":");
 			cli_dump_maps(stdout, cp->loaded, true);
@@ -159,7 +164,8 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		printf("retval: %u (%s)\n", t.retval, aname);
 		printf("duration: %" PRIu64 " ns per run (repeat %u, engine %s)\n", t.duration_ns,
 		       t.repeat, xdpdk_engine_name(xdpdk_prog_engine(cp->prog)));
-		printf("data_out: %u bytes (metadata %u)\n", t.data_size_out, md_out.data);
+		printf("data_out: %u bytes (metadata %u)\n", t.data_size_out,
+		       xdp ? md_out.x.data : 0);
 		if (cfg->dump_maps)
 			cli_dump_maps(stdout, cp->loaded, false);
 	}
@@ -177,6 +183,7 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 	pcap_dumper_t *dump = NULL;
 	uint64_t counts[6] = { 0 }, total_ns = 0, n = 0, invalid = 0;
 	static uint8_t out[XDPDK_TEST_RUN_MAX_OUT];
+	char abuf[32];
 	int rc, ret = CLI_OK;
 
 	in = pcap_open_offline(cfg->pcap_in, errbuf);
@@ -208,10 +215,10 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		struct xdpdk_test_run t = {
 			.data_in = pkt, .data_size_in = hdr->caplen,
 			.data_out = out, .data_size_out = sizeof(out),
-			.ctx_out = &md, .ctx_size_out = sizeof(md),
+			.ctx_out = type == XDPDK_PROG_TYPE_XDP ? &md : NULL,
+			.ctx_size_out = sizeof(md),
 			.repeat = (uint32_t)(cfg->repeat ? cfg->repeat : 1), .fresh_input = 1,
 		};
-		char abuf[32];
 
 		rc = xdpdk_prog_test_run(cp->prog, &t);
 		if (cfg->json)
@@ -248,7 +255,7 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		printf("],\"packets\":%" PRIu64 ",\"invalid\":%" PRIu64 ",\"verdicts\":{", n, invalid);
 		for (int v = 0; v < 6; v++)
 			printf("%s\"%s\":%" PRIu64, v ? "," : "",
-			       v < 5 ? cli_action_name(XDPDK_PROG_TYPE_XDP, (uint32_t)v) : "other",
+			       v < 5 ? action_or_num(type, (uint32_t)v, abuf, sizeof(abuf)) : "other",
 			       counts[v]);
 		printf("},\"duration_ns_avg\":%" PRIu64, n ? total_ns / n : 0);
 		if (cfg->dump_maps) {
@@ -262,7 +269,8 @@ run_pcap(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 		for (int v = 0; v < 6; v++)
 			if (counts[v])
 				printf("  %-14s %" PRIu64 "\n",
-				       v < 5 ? cli_action_name(XDPDK_PROG_TYPE_XDP, (uint32_t)v) : "other",
+				       v < 5 ? action_or_num(type, (uint32_t)v, abuf, sizeof(abuf))
+					     : "other",
 				       counts[v]);
 		printf("duration: %" PRIu64 " ns per packet (engine %s, program time only)\n",
 		       n ? total_ns / n : 0, xdpdk_engine_name(xdpdk_prog_engine(cp->prog)));
@@ -304,9 +312,9 @@ cmd_run(const char *path, int argc, char **argv)
 	rc = cli_load_prog(path, cfg.obj, cfg.prog, cfg.section, cfg.engine, &cp);
 	if (rc != CLI_OK)
 		return rc;
-	if (xdpdk_prog_type(cp.prog) != XDPDK_PROG_TYPE_XDP) {
-		cli_err(path, "program '%s' is not an XDP program: test runs of other types are "
-			"not supported yet", xdpdk_prog_name(cp.prog));
+	if (xdpdk_prog_type(cp.prog) == XDPDK_PROG_TYPE_RAW) {
+		cli_err(path, "program '%s' has no packet context: use 'prog raw'",
+			xdpdk_prog_name(cp.prog));
 		cli_unload_prog(&cp);
 		return CLI_FAIL;
 	}

@@ -13,6 +13,7 @@
 #define XDPDK_HELPER_ANY 0xffffffffu
 #define XDPDK_HELPER_XDP (1u << XDPDK_PROG_TYPE_XDP)
 #define XDPDK_HELPER_TC (1u << XDPDK_PROG_TYPE_TC)
+#define XDPDK_HELPER_SOCKET_FILTER (1u << XDPDK_PROG_TYPE_SOCKET_FILTER)
 
 /*
  * The worker index is the maps component's (xdpdk_maps_worker()): one index
@@ -107,5 +108,30 @@ xdpdk_csum_fold(uint32_t sum)
 {
 	return (uint16_t)~xdpdk_csum_from32to16(sum);
 }
+/* Callback family (loop.c). */
+uint64_t xdpdk_h_loop(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_for_each_map_elem(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* Spin locks in map values (lock.c). */
+uint64_t xdpdk_h_spin_lock(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_spin_unlock(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* TC family: __sk_buff helpers (tc.c). */
+uint64_t xdpdk_h_skb_load_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_load_bytes_relative(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_store_bytes(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_pull_data(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_l3_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_l4_csum_replace(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_csum_update(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_vlan_push(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_vlan_pop(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_change_head(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_change_tail(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_change_proto(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_adjust_room(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_set_hash(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_get_hash_recalc(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_ecn_set_ce(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 #endif

@@ -69,6 +69,28 @@ static const struct helper_row helper_table[] = {
 	KFUNC_ROW(bpf_xdp_metadata_rx_timestamp, 0, xdpdk_kf_xdp_metadata_rx_timestamp),
 	KFUNC_ROW(bpf_xdp_metadata_rx_hash, 1, xdpdk_kf_xdp_metadata_rx_hash),
 	KFUNC_ROW(bpf_xdp_metadata_rx_vlan_tag, 2, xdpdk_kf_xdp_metadata_rx_vlan_tag),
+	ROW(loop, xdpdk_h_loop, XDPDK_HELPER_ANY),
+	ROW(for_each_map_elem, xdpdk_h_for_each_map_elem, XDPDK_HELPER_ANY),
+	ROW(spin_lock, xdpdk_h_spin_lock, XDPDK_HELPER_ANY),
+	ROW(spin_unlock, xdpdk_h_spin_unlock, XDPDK_HELPER_ANY),
+	/* sk_filter_func_proto also gives socket filters the two loads. */
+	ROW(skb_load_bytes, xdpdk_h_skb_load_bytes, XDPDK_HELPER_TC | XDPDK_HELPER_SOCKET_FILTER),
+	ROW(skb_load_bytes_relative, xdpdk_h_skb_load_bytes_relative,
+	    XDPDK_HELPER_TC | XDPDK_HELPER_SOCKET_FILTER),
+	ROW(skb_store_bytes, xdpdk_h_skb_store_bytes, XDPDK_HELPER_TC),
+	ROW(skb_pull_data, xdpdk_h_skb_pull_data, XDPDK_HELPER_TC),
+	ROW(l3_csum_replace, xdpdk_h_l3_csum_replace, XDPDK_HELPER_TC),
+	ROW(l4_csum_replace, xdpdk_h_l4_csum_replace, XDPDK_HELPER_TC),
+	ROW(csum_update, xdpdk_h_csum_update, XDPDK_HELPER_TC),
+	ROW(skb_vlan_push, xdpdk_h_skb_vlan_push, XDPDK_HELPER_TC),
+	ROW(skb_vlan_pop, xdpdk_h_skb_vlan_pop, XDPDK_HELPER_TC),
+	ROW(skb_change_head, xdpdk_h_skb_change_head, XDPDK_HELPER_TC),
+	ROW(skb_change_tail, xdpdk_h_skb_change_tail, XDPDK_HELPER_TC),
+	ROW(skb_change_proto, xdpdk_h_skb_change_proto, XDPDK_HELPER_TC),
+	ROW(skb_adjust_room, xdpdk_h_skb_adjust_room, XDPDK_HELPER_TC),
+	ROW(set_hash, xdpdk_h_set_hash, XDPDK_HELPER_TC),
+	ROW(get_hash_recalc, xdpdk_h_get_hash_recalc, XDPDK_HELPER_TC),
+	ROW(skb_ecn_set_ce, xdpdk_h_skb_ecn_set_ce, XDPDK_HELPER_TC),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

@@ -102,6 +102,8 @@ struct map_attrs {
 	uint64_t map_extra;
 	bool has_numa;
 	int64_t values_off;
+	bool has_spin_lock;
+	uint32_t spin_lock_off;
 };
 
 /* `__uint(name, N)`: a pointer to an array of N elements. */
@@ -145,6 +147,32 @@ attr_size(struct elf_load *ld, const struct btf *btf, const char *map, const cha
 	}
 	*val = (uint32_t)sz;
 	return 0;
+}
+
+/*
+ * The kernel's btf_find_spin_lock: a struct bpf_spin_lock member of the value
+ * struct that `__type(value, T)` points to, so the map knows where its lock is.
+ */
+static void
+find_spin_lock(const struct btf *btf, uint32_t type_id, struct map_attrs *a)
+{
+	const struct btf_type *p = btf__type_by_id(btf, type_id), *t;
+	const struct btf_member *m;
+
+	t = p != NULL && btf_is_ptr(p) ? xdpdk_elf_btf_skip(btf, p->type, NULL) : NULL;
+	if (t == NULL || !btf_is_struct(t))
+		return;
+	m = btf_members(t);
+	for (uint32_t i = 0; i < btf_vlen(t); i++, m++) {
+		const struct btf_type *mt = xdpdk_elf_btf_skip(btf, m->type, NULL);
+
+		if (mt != NULL && btf_is_struct(mt) &&
+		    strcmp(btf_name(btf, mt->name_off), "bpf_spin_lock") == 0) {
+			a->has_spin_lock = true;
+			a->spin_lock_off = btf_member_bit_offset(t, i) / 8;
+			return;
+		}
+	}
 }
 
 /* key/key_size and value/value_size may both appear, but must agree. */
@@ -254,6 +282,8 @@ parse_def(struct elf_load *ld, const struct btf *btf, const char *map, const str
 					    : attr_size(ld, btf, map, name, m->type, &v);
 			if (rc == 0)
 				rc = set_size(ld, map, "value", &a->value_size, v);
+			if (rc == 0 && name[5] != '_')
+				find_spin_lock(btf, m->type, a);
 		} else if (strcmp(name, "pinning") == 0) {
 			if (inner == NULL) {
 				xdpdk_elf_log(ld, "map '%s': an inner map cannot be pinned", map);
@@ -313,6 +343,8 @@ fill_def(struct xdpdk_map_def *d, const char *name, const struct map_attrs *a)
 	if (a->type == BPF_MAP_TYPE_RINGBUF || a->type == BPF_MAP_TYPE_USER_RINGBUF)
 		d->max_entries = ringbuf_size(a->max_entries);
 	d->map_flags = a->map_flags;
+	d->has_spin_lock = a->has_spin_lock;
+	d->spin_lock_off = a->spin_lock_off;
 	/* The kernel only reads numa_node with BPF_F_NUMA_NODE. */
 	d->numa_node = a->has_numa && (a->map_flags & BPF_F_NUMA_NODE) ? (int)a->numa_node : -1;
 }

@@ -6,6 +6,8 @@
  * cases each call one emitter. Passes repeat until every instruction's offset
  * is stable, then the image is emitted into an RW mapping that is made R+X.
  *
+ * Calls (helpers, bpf2bpf, tail calls, inlined lookups) are in x86_64_call.c.
+ *
  * Image layout: [main function][bpf2bpf functions...][burst loop][entry].
  * The main function sits at offset 0 and is also the tail call entry; the
  * entry stub, emitted only for programs that tail call, sets up the per-run
@@ -23,83 +25,12 @@
 
 #include <xdpdk/ctx.h>
 
-#include "../prog_internal.h"
-#include "x86_64_enc.h"
+#include "x86_64_jit.h"
 
 #define JIT_MAX_PASSES 20
 
-/*
- * BPF register -> x86-64 register, the kernel's map. r1-r5 are the System V
- * argument registers in order, so a helper call needs no moves, and r0 is the
- * return register. r6-r9 live in callee-saved registers, so they survive helper
- * calls for free, and r10 (read-only frame pointer) is rbp.
- * Scratch: r9, r10 and r11, caller-saved and outside the map. r12 is avoided:
- * as a base register its ModRM.rm value 100 is the SIB escape (like rsp), so
- * every memory access through it costs one more byte. r13 has the sibling quirk
- * (rm 101 with mod 00 means RIP-relative) but only needs a zero disp8 when the
- * offset is 0; the kernel makes the same choice.
- */
-static const uint8_t reg_map[XDPDK_BPF_NREGS] = {
-	[BPF_REG_0] = X86_RAX,
-	[BPF_REG_1] = X86_RDI,
-	[BPF_REG_2] = X86_RSI,
-	[BPF_REG_3] = X86_RDX,
-	[BPF_REG_4] = X86_RCX,
-	[BPF_REG_5] = X86_R8,
-	[BPF_REG_6] = X86_RBX,
-	[BPF_REG_7] = X86_R13,
-	[BPF_REG_8] = X86_R14,
-	[BPF_REG_9] = X86_R15,
-	[BPF_REG_10] = X86_RBP,
-};
-
-#define AUX X86_R10	/* keeps r0 (rax) while div or a fetch loop needs rax */
-#define AUX2 X86_R9	/* keeps r3 (rdx) while div needs rdx */
-#define TMP X86_R11	/* divisor, shift save, tail call target */
-
-/* Callee-saved registers a function may have to push, in push order. */
-static const uint8_t callee_saved[] = { X86_RBX, X86_R13, X86_R14, X86_R15 };
-
-/* One BPF function (main or bpf2bpf callee) and its frame. */
-struct jit_func {
-	uint32_t start;		/* first instruction */
-	uint32_t end;		/* one past the last */
-	uint16_t saved;		/* callee-saved x86 registers it writes: bit per register */
-	uint32_t stack;		/* bytes below rbp: the BPF stack, then alignment */
-	bool frame;		/* push rbp; mov rbp, rsp; leave */
-	bool tcc;		/* keeps the tail call counter pointer at [rbp - stack - 8] */
-};
-
-/* Compilation state: one per xdpdk_jit_compile() call. */
-struct jit {
-	struct xdpdk_prog *prog;
-	struct x86_buf b;
-	uint32_t *addr;		/* this pass: offset of each instruction's code */
-	uint32_t *prev;		/* previous pass */
-	uint32_t *fentry;	/* this pass: offset of each function's prologue */
-	uint32_t *prev_fentry;
-	struct jit_func *funcs;
-	uint32_t n_funcs;
-	const struct jit_func *f;	/* the function being emitted */
-	uint32_t burst_off;
-	uint32_t entry_off;
-	uintptr_t base;		/* image address, known after the first pass */
-	size_t map_size;
-	bool first_pass;	/* no addresses yet: every variable form at its longest */
-	bool bmi2;
-	bool tail_calls;	/* some function tail calls */
-	bool bad_label;		/* an internal rel8 did not fit */
-};
-
-/* Programs may not be larger than this in the image (rel32 everywhere). */
-#define JIT_MAX_IMAGE (1u << 30)
-
-static int
-jit_fail(struct jit *j, uint32_t i, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-jit_fail(struct jit *j, uint32_t i, const char *fmt, ...)
+int
+xdpdk_jit_fail(struct jit *j, uint32_t i, const char *fmt, ...)
 {
 	char msg[112];
 	va_list ap;
@@ -116,22 +47,22 @@ jit_fail(struct jit *j, uint32_t i, const char *fmt, ...)
 }
 
 /* Internal forward branches (within one operation) are rel8, bound later. */
-static uint32_t
-fwd_jcc8(struct jit *j, enum x86_cc cc)
+uint32_t
+xdpdk_jit_fwd_jcc8(struct jit *j, enum x86_cc cc)
 {
 	x86_jcc8(&j->b, cc, 0);
 	return j->b.pos;
 }
 
-static uint32_t
-fwd_jmp8(struct jit *j)
+uint32_t
+xdpdk_jit_fwd_jmp8(struct jit *j)
 {
 	x86_jmp8(&j->b, 0);
 	return j->b.pos;
 }
 
-static void
-fwd_bind(struct jit *j, uint32_t from)
+void
+xdpdk_jit_fwd_bind(struct jit *j, uint32_t from)
 {
 	uint32_t d = j->b.pos - from;
 
@@ -176,8 +107,8 @@ rel32_reaches(const struct jit *j, uintptr_t addr)
 }
 
 /* Call a C function: rel32 when the image is near it, else movabs + call rax. */
-static void
-emit_call_abs(struct jit *j, uintptr_t fn)
+void
+xdpdk_jit_call_abs(struct jit *j, uintptr_t fn)
 {
 	if (!j->first_pass && rel32_reaches(j, fn)) {
 		x86_call32(&j->b, (int32_t)(fn - (j->base + j->b.pos + 5)));
@@ -208,8 +139,8 @@ emit_prologue(struct jit *j, const struct jit_func *f)
 }
 
 /* Undo the prologue up to the return address (for exit and tail calls). */
-static void
-emit_unwind(struct jit *j)
+void
+xdpdk_jit_unwind(struct jit *j)
 {
 	for (size_t r = sizeof(callee_saved); r-- > 0;)
 		if (j->f->saved & (1u << callee_saved[r]))
@@ -224,7 +155,7 @@ emit_exit(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 {
 	(void)i;
 	(void)insn;
-	emit_unwind(j);
+	xdpdk_jit_unwind(j);
 	x86_ret(&j->b);
 	return 0;
 }
@@ -250,7 +181,7 @@ emit_mov(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 
 	if (BPF_SRC(insn->code) == BPF_K) {
 		if (insn->off != 0)
-			return jit_fail(j, i, "mov imm with off %d", insn->off);
+			return xdpdk_jit_fail(j, i, "mov imm with off %d", insn->off);
 		if (insn->imm == 0)
 			x86_zero(&j->b, dst);
 		else
@@ -275,7 +206,7 @@ emit_mov(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		}
 		break;
 	}
-	return jit_fail(j, i, "mov with off %d", insn->off);
+	return xdpdk_jit_fail(j, i, "mov with off %d", insn->off);
 }
 
 /* Shifts: counts masked to the width, as the kernel and the hardware do. */
@@ -288,7 +219,7 @@ emit_shift(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 			    BPF_OP(insn->code) == BPF_RSH ? X86_SHR : X86_SAR;
 
 	if (insn->off != 0)
-		return jit_fail(j, i, "shift with off %d", insn->off);
+		return xdpdk_jit_fail(j, i, "shift with off %d", insn->off);
 	if (BPF_SRC(insn->code) == BPF_K) {
 		uint8_t count = (uint8_t)(insn->imm & (w ? 63 : 31));
 
@@ -380,7 +311,7 @@ emit_divmod(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	uint32_t to_nz, to_gen = 0, to_done1, to_done2 = 0;
 
 	if (insn->off != 0 && insn->off != 1)
-		return jit_fail(j, i, "div/mod with off %d", insn->off);
+		return xdpdk_jit_fail(j, i, "div/mod with off %d", insn->off);
 	if (BPF_SRC(insn->code) == BPF_K) {
 		uint64_t v = w ? (uint64_t)(int64_t)insn->imm : (uint32_t)insn->imm;
 
@@ -407,28 +338,28 @@ emit_divmod(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	/* Register divisor: branch around the cases the hardware gets wrong. */
 	x86_alu_rr(&j->b, X86_OP_TEST_MR, w, src, src);
 	if (w && is_mod) {
-		to_done1 = fwd_jcc8(j, X86_CC_E);	/* mod 0: dst unchanged */
+		to_done1 = xdpdk_jit_fwd_jcc8(j, X86_CC_E);	/* mod 0: dst unchanged */
 	} else {
-		to_nz = fwd_jcc8(j, X86_CC_NE);
+		to_nz = xdpdk_jit_fwd_jcc8(j, X86_CC_NE);
 		emit_div_by_zero(j, w, is_mod, dst);
-		to_done1 = fwd_jmp8(j);
-		fwd_bind(j, to_nz);
+		to_done1 = xdpdk_jit_fwd_jmp8(j);
+		xdpdk_jit_fwd_bind(j, to_nz);
 	}
 	if (sgn) {
 		x86_alu_ri(&j->b, X86_CMP, w, src, -1);
-		to_gen = fwd_jcc8(j, X86_CC_NE);
+		to_gen = xdpdk_jit_fwd_jcc8(j, X86_CC_NE);
 		emit_div_by_minus1(j, w, is_mod, dst);
-		to_done2 = fwd_jmp8(j);
-		fwd_bind(j, to_gen);
+		to_done2 = xdpdk_jit_fwd_jmp8(j);
+		xdpdk_jit_fwd_bind(j, to_gen);
 	}
 	if (src == X86_RAX || src == X86_RDX) {
 		x86_mov_rr(&j->b, true, TMP, src);
 		src = TMP;
 	}
 	emit_div_general(j, w, is_mod, sgn, dst, src);
-	fwd_bind(j, to_done1);
+	xdpdk_jit_fwd_bind(j, to_done1);
 	if (sgn)
-		fwd_bind(j, to_done2);
+		xdpdk_jit_fwd_bind(j, to_done2);
 	return 0;
 }
 
@@ -453,7 +384,7 @@ emit_alu(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		return emit_divmod(j, i, insn);
 	}
 	if (insn->off != 0)
-		return jit_fail(j, i, "ALU operation with off %d", insn->off);
+		return xdpdk_jit_fail(j, i, "ALU operation with off %d", insn->off);
 	switch (op) {
 	case BPF_MUL:
 		if (k)
@@ -498,12 +429,12 @@ emit_end(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 			x86_bswap(&j->b, true, dst);
 		return 0;
 	}
-	return jit_fail(j, i, "byte swap of %d bits", insn->imm);
+	return xdpdk_jit_fail(j, i, "byte swap of %d bits", insn->imm);
 }
 
 /* Target of a jump at @i by @off, or -1 when outside the program. */
-static int64_t
-jump_target(const struct jit *j, uint32_t i, int32_t off)
+int64_t
+xdpdk_jit_jump_target(const struct jit *j, uint32_t i, int32_t off)
 {
 	int64_t t = (int64_t)i + 1 + off;
 
@@ -514,10 +445,10 @@ static int
 emit_ja(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 {
 	int32_t off = xdpdk_isa_ja_offset(insn);
-	int64_t t = jump_target(j, i, off);
+	int64_t t = xdpdk_jit_jump_target(j, i, off);
 
 	if (t < 0)
-		return jit_fail(j, i, "jump out of the program");
+		return xdpdk_jit_fail(j, i, "jump out of the program");
 	if (off != 0)
 		emit_branch(j, i, -1, j->prev[t]);
 	return 0;
@@ -547,10 +478,10 @@ emit_jcond(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	unsigned op = BPF_OP(insn->code);
 	unsigned dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
-	int64_t t = jump_target(j, i, insn->off);
+	int64_t t = xdpdk_jit_jump_target(j, i, insn->off);
 
 	if (t < 0)
-		return jit_fail(j, i, "jump out of the program");
+		return xdpdk_jit_fail(j, i, "jump out of the program");
 	if (insn->off == 0)
 		return 0;	/* both ways lead to the next instruction */
 	if (BPF_SRC(insn->code) == BPF_X)
@@ -565,104 +496,18 @@ emit_jcond(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	return 0;
 }
 
-/* A tail call target that runs on the interpreter: its result is this frame's. */
-static uint64_t
-tail_call_interp(uint64_t ctx, const struct xdpdk_prog *target)
-{
-	return xdpdk_vm_exec(target, ctx, 0);
-}
-
-/*
- * bpf_tail_call(ctx = r1, map = r2, index = r3), kernel style: check the
- * index and the per-run counter (shared by all frames through a pointer kept
- * in each frame), then unwind this frame and jump to the target's image start
- * with rax = counter pointer and rdi = ctx. Like the kernel, the counter is
- * taken before the slot is found empty. Failing checks fall through.
- */
-static int
-emit_tail_call(struct jit *j, uint32_t i, const struct bpf_insn *insn)
-{
-	struct x86_buf *b = &j->b;
-	int32_t tcc_off = -(int32_t)(j->f->stack + 8);
-	uint32_t out0, out1, out2, out3, interp;
-
-	(void)i;
-	(void)insn;
-	x86_alu_rr(b, X86_OP_TEST_MR, true, X86_RSI, X86_RSI);
-	out0 = fwd_jcc8(j, X86_CC_E);			/* no map: as the interpreter */
-	x86_mov_rr(b, false, X86_RDX, X86_RDX);	/* the index is a u32 */
-	x86_op_mem(b, 4, X86_OP_CMP_MR, 0, X86_RDX, X86_RSI,
-		   offsetof(struct xdpdk_prog_array, max_entries));
-	out1 = fwd_jcc8(j, X86_CC_BE);			/* max_entries <= index */
-	x86_load(b, 8, false, X86_RAX, X86_RBP, tcc_off);
-	x86_alu_mi8(b, X86_CMP, 4, X86_RAX, 0, XDPDK_BPF_MAX_TAIL_CALLS);
-	out2 = fwd_jcc8(j, X86_CC_AE);
-	x86_alu_mi8(b, X86_ADD, 4, X86_RAX, 0, 1);
-	x86_load_idx8(b, X86_RCX, X86_RSI, X86_RDX, offsetof(struct xdpdk_prog_array, progs));
-	x86_alu_rr(b, X86_OP_TEST_MR, true, X86_RCX, X86_RCX);
-	out3 = fwd_jcc8(j, X86_CC_E);			/* empty slot */
-	x86_load(b, 8, false, TMP, X86_RCX, offsetof(struct xdpdk_prog, jit_image));
-	x86_alu_rr(b, X86_OP_TEST_MR, true, TMP, TMP);
-	interp = fwd_jcc8(j, X86_CC_E);
-	emit_unwind(j);
-	x86_jmp_r(b, TMP);
-	fwd_bind(j, interp);
-	x86_mov_rr(b, true, X86_RSI, X86_RCX);
-	emit_call_abs(j, (uintptr_t)tail_call_interp);
-	emit_unwind(j);
-	x86_ret(b);
-	fwd_bind(j, out0);
-	fwd_bind(j, out1);
-	fwd_bind(j, out2);
-	fwd_bind(j, out3);
-	return 0;
-}
-
-/* Index of the function starting at @start, or -1. */
-static int64_t
-func_at(const struct jit *j, int64_t start)
-{
-	for (uint32_t k = 0; k < j->n_funcs; k++)
-		if (j->funcs[k].start == start)
-			return k;
-	return -1;
-}
-
-static int
-emit_call(struct jit *j, uint32_t i, const struct bpf_insn *insn)
-{
-	if (insn->src_reg == BPF_PSEUDO_CALL) {
-		int64_t fi = func_at(j, (int64_t)i + 1 + insn->imm);
-		int64_t here;
-
-		if (fi < 0)
-			return jit_fail(j, i, "call target %" PRId64 " is not a function",
-					(int64_t)i + 1 + insn->imm);
-		if (j->f->tcc)	/* pass the tail call counter pointer */
-			x86_load(&j->b, 8, false, X86_RAX, X86_RBP, -(int32_t)(j->f->stack + 8));
-		here = (int64_t)j->prev[i] + (j->b.pos - j->addr[i]);
-		x86_call32(&j->b, (int32_t)((int64_t)j->prev_fentry[fi] - (here + 5)));
-		return 0;
-	}
-	if (insn->src_reg != 0)
-		return jit_fail(j, i, "call kind %u (kfunc?) not supported", insn->src_reg);
-	if (insn->imm == BPF_FUNC_tail_call)
-		return emit_tail_call(j, i, insn);
-	if (insn->imm < 0 || insn->imm >= XDPDK_HELPER_ID_MAX ||
-	    j->prog->helpers[insn->imm] == NULL)
-		return jit_fail(j, i, "helper %d is not resolved", insn->imm);
-	emit_call_abs(j, (uintptr_t)j->prog->helpers[insn->imm]);
-	return 0;
-}
-
 static int
 emit_lddw(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 {
 	uint64_t v;
 
 	if (i + 1 >= j->f->end)
-		return jit_fail(j, i, "lddw without its second half");
-	v = xdpdk_isa_lddw_imm(insn);
+		return xdpdk_jit_fail(j, i, "lddw without its second half");
+	/* A subprogram's address is its callback reference (helper ABI, see bpf.h). */
+	if (insn->src_reg == BPF_PSEUDO_FUNC)
+		v = (uintptr_t)xdpdk_prog_callback_ref(j->prog, insn);
+	else
+		v = xdpdk_isa_lddw_imm(insn);
 	if (v == 0)
 		x86_zero(&j->b, reg_map[insn->dst_reg]);
 	else
@@ -706,13 +551,13 @@ emit_ld_pkt(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	x86_mov_rr(b, true, X86_RDI, reg_map[BPF_REG_6]);
 	x86_mov_ri(b, X86_RDX, (uint32_t)insn->imm);
 	x86_mov_ri(b, X86_RCX, xdpdk_isa_size_bytes(insn->code));
-	emit_call_abs(j, (uintptr_t)jit_ld_pkt);
+	xdpdk_jit_call_abs(j, (uintptr_t)jit_ld_pkt);
 	x86_alu_rr(b, X86_OP_TEST_MR, true, X86_RAX, X86_RAX);
-	ok = fwd_jcc8(j, X86_CC_NS);
+	ok = xdpdk_jit_fwd_jcc8(j, X86_CC_NS);
 	x86_zero(b, X86_RAX);
-	emit_unwind(j);
+	xdpdk_jit_unwind(j);
 	x86_ret(b);
-	fwd_bind(j, ok);
+	xdpdk_jit_fwd_bind(j, ok);
 	return 0;
 }
 
@@ -807,7 +652,7 @@ emit_atomic(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 			x86_mov_rr(b, false, X86_RAX, X86_RAX);
 		return 0;
 	}
-	return jit_fail(j, i, "atomic operation 0x%x", (unsigned)insn->imm);
+	return xdpdk_jit_fail(j, i, "atomic operation 0x%x", (unsigned)insn->imm);
 }
 
 /*
@@ -826,7 +671,7 @@ emit_atomic(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 #define JIT_EMIT_JMP64_REG emit_jcond
 #define JIT_EMIT_JMP32_IMM emit_jcond
 #define JIT_EMIT_JMP32_REG emit_jcond
-#define JIT_EMIT_CALL emit_call
+#define JIT_EMIT_CALL xdpdk_jit_emit_call
 #define JIT_EMIT_EXIT emit_exit
 #define JIT_EMIT_LDDW emit_lddw
 #define JIT_EMIT_LD_ABS emit_ld_pkt
@@ -848,7 +693,7 @@ emit_insn(struct jit *j, uint32_t i)
 #include "../opcodes.def"
 #undef XDPDK_OP
 	}
-	return jit_fail(j, i, "unknown opcode");
+	return xdpdk_jit_fail(j, i, "unknown opcode");
 }
 
 /*
@@ -868,7 +713,7 @@ emit_burst(struct jit *j)
 	if (j->tail_calls)
 		x86_alu_ri(b, X86_SUB, true, X86_RSP, 16);
 	x86_alu_rr(b, X86_OP_TEST_MR, false, X86_RDX, X86_RDX);
-	done = fwd_jcc8(j, X86_CC_E);
+	done = xdpdk_jit_fwd_jcc8(j, X86_CC_E);
 	x86_mov_rr(b, true, X86_RBX, X86_RDI);		/* ctx cursor */
 	x86_mov_rr(b, true, X86_R14, X86_RSI);		/* ret cursor */
 	x86_mov_rr(b, false, X86_RDX, X86_RDX);		/* n is 32 bits */
@@ -886,7 +731,7 @@ emit_burst(struct jit *j)
 	x86_alu_ri(b, X86_ADD, true, X86_R14, 4);
 	x86_alu_rr(b, X86_OP_CMP_MR, true, X86_RBX, X86_R12);
 	x86_jcc8(b, X86_CC_NE, (int8_t)((int64_t)loop - (b->pos + 2)));
-	fwd_bind(j, done);
+	xdpdk_jit_fwd_bind(j, done);
 	if (j->tail_calls)
 		x86_alu_ri(b, X86_ADD, true, X86_RSP, 16);
 	x86_pop(b, X86_R14);
@@ -895,15 +740,19 @@ emit_burst(struct jit *j)
 	x86_ret(b);
 }
 
-/* C entry of a program that tail calls: a zeroed counter on the stack, rax -> it. */
+/*
+ * C entry of a function (at image offset @fn) when the program tail calls: a
+ * zeroed counter on the stack, rax -> it. The program's entry, and each
+ * callback's (a callback run by a helper counts its tail calls afresh).
+ */
 static void
-emit_entry(struct jit *j)
+emit_entry(struct jit *j, uint32_t fn)
 {
 	struct x86_buf *b = &j->b;
 
 	x86_push_i8(b, 0);
 	x86_mov_rr(b, true, X86_RAX, X86_RSP);
-	x86_call32(b, -(int32_t)(b->pos + 5));
+	x86_call32(b, (int32_t)((int64_t)fn - (b->pos + 5)));
 	x86_pop(b, X86_RCX);	/* drop the counter */
 	x86_ret(b);
 }
@@ -934,14 +783,20 @@ emit_pass(struct jit *j)
 	j->burst_off = j->b.pos;
 	emit_burst(j);
 	j->entry_off = 0;
+	for (uint32_t k = 0; k < j->n_funcs; k++)
+		j->cb_entry[k] = j->fentry[k];
 	if (j->tail_calls) {
 		j->entry_off = j->b.pos;
-		emit_entry(j);
+		emit_entry(j, 0);
+		for (uint32_t k = 1; k < j->n_funcs; k++) {
+			j->cb_entry[k] = j->b.pos;
+			emit_entry(j, j->fentry[k]);
+		}
 	}
 	if (j->bad_label)
-		return jit_fail(j, UINT32_MAX, "internal branch out of rel8 range");
+		return xdpdk_jit_fail(j, UINT32_MAX, "internal branch out of rel8 range");
 	if (j->b.overflow || j->b.pos > JIT_MAX_IMAGE)
-		return jit_fail(j, UINT32_MAX, "image larger than planned (%u bytes)", j->b.pos);
+		return xdpdk_jit_fail(j, UINT32_MAX, "image larger than planned (%u bytes)", j->b.pos);
 	return 0;
 }
 
@@ -963,7 +818,7 @@ find_funcs(struct jit *j)
 			if (j->funcs[k].end > n || j->funcs[k].start >= j->funcs[k].end ||
 			    (k > 0 && j->funcs[k].start < j->funcs[k - 1].end) ||
 			    (k == 0 && j->funcs[k].start != 0))
-				return jit_fail(j, UINT32_MAX, "bad function table at %u", k);
+				return xdpdk_jit_fail(j, UINT32_MAX, "bad function table at %u", k);
 		}
 		j->n_funcs = k;
 		return 0;
@@ -979,7 +834,7 @@ find_funcs(struct jit *j)
 		if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == BPF_PSEUDO_CALL) {
 			if (t < 0 || t >= n) {
 				free(start);
-				return jit_fail(j, i, "call out of the program");
+				return xdpdk_jit_fail(j, i, "call out of the program");
 			}
 			start[t] = true;
 		}
@@ -1034,15 +889,15 @@ plan_frames(struct jit *j)
 			uint8_t cls = BPF_CLASS(insn->code);
 
 			if (insn->dst_reg >= XDPDK_BPF_NREGS || insn->src_reg >= XDPDK_BPF_NREGS)
-				return jit_fail(j, i, "register number out of range");
+				return xdpdk_jit_fail(j, i, "register number out of range");
 			regs |= 1u << insn->dst_reg | 1u << insn->src_reg;
 			/* Writing r10 (rbp) would break the frame. */
 			if (insn->dst_reg == BPF_REG_10 && (cls == BPF_ALU || cls == BPF_ALU64 ||
 							    cls == BPF_LDX || cls == BPF_LD))
-				return jit_fail(j, i, "r10 is read-only");
+				return xdpdk_jit_fail(j, i, "r10 is read-only");
 			if (cls == BPF_STX && BPF_MODE(insn->code) == BPF_ATOMIC &&
 			    insn->src_reg == BPF_REG_10 && (insn->imm & BPF_FETCH))
-				return jit_fail(j, i, "r10 is read-only");
+				return xdpdk_jit_fail(j, i, "r10 is read-only");
 			if (insn->code == (BPF_JMP | BPF_CALL)) {
 				calls = true;
 				pseudo |= insn->src_reg == BPF_PSEUDO_CALL;
@@ -1150,8 +1005,12 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	if (rc == 0) {
 		j.fentry = calloc(j.n_funcs, sizeof(*j.fentry));
 		j.prev_fentry = calloc(j.n_funcs, sizeof(*j.prev_fentry));
-		rc = j.fentry == NULL || j.prev_fentry == NULL ? -ENOMEM : plan_frames(&j);
+		j.cb_entry = calloc(j.n_funcs, sizeof(*j.cb_entry));
+		rc = j.fentry == NULL || j.prev_fentry == NULL || j.cb_entry == NULL ?
+			     -ENOMEM : plan_frames(&j);
 	}
+	if (rc == 0)
+		rc = xdpdk_jit_plan_lookups(&j);
 	if (rc != 0)
 		goto out;
 	j.bmi2 = cpu_has_bmi2();
@@ -1179,7 +1038,7 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 		converged = same_offsets(&j);
 	}
 	if (!converged) {
-		rc = jit_fail(&j, UINT32_MAX, "image size did not converge in %d passes",
+		rc = xdpdk_jit_fail(&j, UINT32_MAX, "image size did not converge in %d passes",
 			      JIT_MAX_PASSES);
 		goto out;
 	}
@@ -1192,7 +1051,7 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	if (rc != 0)
 		goto out;
 	if (j.b.pos != size || !same_offsets(&j)) {
-		rc = jit_fail(&j, UINT32_MAX, "final pass emitted %u bytes, sizing said %u",
+		rc = xdpdk_jit_fail(&j, UINT32_MAX, "final pass emitted %u bytes, sizing said %u",
 			      j.b.pos, size);
 		goto out;
 	}
@@ -1203,7 +1062,7 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 		j.map_size = keep;
 	}
 	if (mprotect(image, j.map_size, PROT_READ | PROT_EXEC) != 0) {
-		rc = jit_fail(&j, UINT32_MAX, "mprotect: %s", strerror(errno));
+		rc = xdpdk_jit_fail(&j, UINT32_MAX, "mprotect: %s", strerror(errno));
 		goto out;
 	}
 	rc = export_offsets(&j);
@@ -1214,6 +1073,11 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	prog->jit_map_size = j.map_size;
 	prog->jit_entry = (xdpdk_jit_entry)(uintptr_t)(image + j.entry_off);
 	prog->jit_burst = (xdpdk_jit_burst_entry)(uintptr_t)(image + j.burst_off);
+	/* Functions are the checker's subprogs when it ran, one callback each. */
+	for (uint32_t k = 0; k < j.n_funcs && prog->callbacks != NULL; k++)
+		if (k < prog->n_subprogs && prog->subprogs[k].start == j.funcs[k].start)
+			prog->callbacks[k].native =
+				(xdpdk_helper_fn)(uintptr_t)(image + j.cb_entry[k]);
 	image = NULL;
 out:
 	if (rc == -ENOMEM && prog->jit_error[0] == '\0')
@@ -1224,6 +1088,8 @@ out:
 	free(j.prev);
 	free(j.fentry);
 	free(j.prev_fentry);
+	free(j.cb_entry);
+	free(j.lookup);
 	free(j.funcs);
 	if (rc != 0) {
 		free(prog->jit_insn_offsets);
@@ -1244,4 +1110,6 @@ xdpdk_jit_free(struct xdpdk_prog *prog)
 	prog->jit_insn_offsets = NULL;
 	prog->jit_entry = NULL;
 	prog->jit_burst = NULL;
+	for (uint32_t k = 0; k < prog->n_subprogs && prog->callbacks != NULL; k++)
+		prog->callbacks[k].native = NULL;
 }

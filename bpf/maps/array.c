@@ -507,11 +507,24 @@ of_maps_delete(struct xdpdk_map *map, const void *key)
 
 /* ---- ops ---------------------------------------------------------------- */
 
+/* The kernel's bpf_for_each_array_elem: every index, this worker's slot. */
+static int
+array_elem_next(struct xdpdk_map *map, struct xdpdk_map_iter *it)
+{
+	if (it->pos >= arr_of(map)->max_entries)
+		return 0;
+	it->index = it->pos++;
+	it->key = &it->index;
+	it->value = map->ops->elem_lookup(map, &it->index);
+	return 1;
+}
+
 const struct xdpdk_map_ops xdpdk_map_array_ops = {
 	.check = array_check,
 	.alloc = array_alloc,
 	.free = array_free,
 	.elem_lookup = array_elem_lookup,
+	.elem_next = array_elem_next,
 	.elem_update = array_elem_update,
 	.elem_delete = array_elem_delete,
 	.lookup = array_lookup,
@@ -526,6 +539,7 @@ const struct xdpdk_map_ops xdpdk_map_percpu_array_ops = {
 	.alloc = percpu_alloc,
 	.free = array_free,
 	.elem_lookup = percpu_elem_lookup,
+	.elem_next = array_elem_next,
 	.elem_update = percpu_elem_update,
 	.elem_delete = array_elem_delete,
 	.elem_lookup_percpu = percpu_elem_lookup_percpu,
@@ -560,3 +574,25 @@ const struct xdpdk_map_ops xdpdk_map_array_of_maps_ops = {
 	.delete = of_maps_delete,
 	.get_next_key = array_get_next_key,
 };
+
+/* The JIT inlines lookups on these two from this description (map_gen_lookup). */
+int
+xdpdk_map_inline_info(const void *map_addr, struct xdpdk_map_inline *out)
+{
+	const struct xdpdk_map *map = map_addr;
+	const struct xdpdk_map_array *a;
+
+	if (map == NULL ||
+	    (map->ops != &xdpdk_map_array_ops && map->ops != &xdpdk_map_percpu_array_ops))
+		return -EOPNOTSUPP;
+	a = arr_of(map);
+	*out = (struct xdpdk_map_inline){
+		.values = a->values, .max_entries = a->max_entries, .elem_size = a->elem_size,
+	};
+	if (map->ops == &xdpdk_map_percpu_array_ops) {
+		out->slot_size = a->slot_size;
+		out->n_slots = map->n_slots;
+		out->worker = &xdpdk_maps_cur_worker;
+	}
+	return 0;
+}

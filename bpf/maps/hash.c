@@ -661,6 +661,25 @@ htab_get_next_key(struct xdpdk_map *map, const void *key, void *next_key)
 	return ret;
 }
 
+/*
+ * bpf_for_each_map_elem: rte_hash's slots in order (the kernel walks its
+ * buckets; the order is unspecified in both). Lock-free like a lookup: a key
+ * slot deleted meanwhile is recycled only after a grace period.
+ */
+static int
+htab_elem_next(struct xdpdk_map *map, struct xdpdk_map_iter *it)
+{
+	const struct htab *ht = map->priv;
+	void *data;
+
+	if (ht->of_maps)	/* not a type the kernel walks */
+		return -EOPNOTSUPP;
+	if (rte_hash_iterate(ht->h, &it->key, &data, &it->pos) < 0)
+		return 0;
+	it->value = ht->percpu ? (uint8_t *)data + (size_t)cur_slot(ht) * ht->stride : data;
+	return 1;
+}
+
 #define HTAB_COMMON_OPS \
 	.check = htab_check, \
 	.alloc = htab_alloc, \
@@ -668,7 +687,8 @@ htab_get_next_key(struct xdpdk_map *map, const void *key, void *next_key)
 	.lookup = htab_lookup, \
 	.update = htab_update, \
 	.delete = htab_delete, \
-	.get_next_key = htab_get_next_key
+	.get_next_key = htab_get_next_key, \
+	.elem_next = htab_elem_next
 
 const struct xdpdk_map_ops xdpdk_map_hash_ops = {
 	HTAB_COMMON_OPS,

@@ -230,6 +230,7 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 		.engine = c->opts->engine,
 		.helpers = c->opts->helpers,
 		.helpers_arg = c->opts->helpers_arg,
+		.map_inline = xdpdk_map_inline_info,
 	};
 	char plog[2048] = "";
 	uint32_t n;

@@ -962,6 +962,14 @@ xdpdk_map_elem_peek(struct xdpdk_map *map, void *value)
 	return map->ops->elem_peek(map, value);
 }
 
+int
+xdpdk_map_elem_next(struct xdpdk_map *map, struct xdpdk_map_iter *it)
+{
+	if (unlikely(map->ops->elem_next == NULL))
+		return -EOPNOTSUPP;
+	return map->ops->elem_next(map, it);
+}
+
 void *
 xdpdk_map_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
 {

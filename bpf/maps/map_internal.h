@@ -32,6 +32,8 @@ struct xdpdk_map_ops {
 	long (*elem_pop)(struct xdpdk_map *map, void *value);
 	long (*elem_peek)(struct xdpdk_map *map, void *value);
 	void *(*elem_lookup_percpu)(struct xdpdk_map *map, const void *key, uint32_t cpu);
+	/* bpf_for_each_map_elem's walk: 1 and the element, 0 at the end. */
+	int (*elem_next)(struct xdpdk_map *map, struct xdpdk_map_iter *it);
 
 	/* Control plane: value buffers of xdpdk_map_value_buf_size() bytes. */
 	int (*lookup)(struct xdpdk_map *map, const void *key, void *value, uint64_t flags);
@@ -140,12 +142,7 @@ xdpdk_map_type_is_percpu(enum bpf_map_type type)
  */
 void xdpdk_maps_defer_call(void (*fn)(void *arg), void *arg);
 
-/*
- * bpf_spin_lock, as a test-and-set lock on the 4-byte struct bpf_spin_lock
- * inside a value (def.spin_lock_off).
- */
-void xdpdk_map_spin_lock(struct bpf_spin_lock *lock);
-void xdpdk_map_spin_unlock(struct bpf_spin_lock *lock);
+/* xdpdk_map_spin_lock/unlock (bpf_spin_lock) are public: see map.h. */
 
 /*
  * Value copies as the kernel's copy_map_value[_locked]: the bpf_spin_lock

@@ -50,6 +50,30 @@ typedef const struct xdpdk_helper_desc *(*xdpdk_helper_resolver)(uint32_t id,
 								  enum xdpdk_prog_type type,
 								  void *arg);
 
+/**
+ * An array map as the JIT inlines bpf_map_lookup_elem on it, as the kernel's
+ * map_gen_lookup: a bounds check and an address computation, no call.
+ */
+struct xdpdk_map_inline {
+	const uint8_t *values;	/**< element 0 (worker 0's region for percpu_array) */
+	uint32_t max_entries;
+	uint32_t elem_size;	/**< bytes between elements */
+	uint64_t slot_size;	/**< percpu_array: bytes per worker region; 0 for array */
+	uint32_t n_slots;	/**< percpu_array: workers that have a region */
+	/**
+	 * percpu_array: the calling thread's worker index, a variable in the
+	 * executable's static TLS (so at the same offset from every thread's
+	 * thread pointer).
+	 */
+	const uint32_t *worker;
+};
+
+/**
+ * Fills @p out for the map a program's map reference resolved to (@p map_addr),
+ * if its lookup can be inlined; returns 0, or -EOPNOTSUPP.
+ */
+typedef int (*xdpdk_map_inline_fn)(const void *map_addr, struct xdpdk_map_inline *out);
+
 /** Options for xdpdk_prog_create(); zero means "default" everywhere. */
 struct xdpdk_prog_opts {
 	const char *name;		/**< shown in logs and dumps */
@@ -61,6 +85,9 @@ struct xdpdk_prog_opts {
 	size_t log_size;
 	int bounds_check;		/**< check every access (interpreter only; with AUTO the
 				     JIT is not used, with JIT loading fails) */
+	/** Lets the JIT inline array lookups (NULL: every lookup is a call). The
+	 * environment variable XDPDK_JIT_NO_INLINE=1 turns inlining off. */
+	xdpdk_map_inline_fn map_inline;
 };
 
 struct xdpdk_prog;
@@ -120,9 +147,9 @@ struct xdpdk_test_run {
 	uint32_t data_size_in;
 	void *data_out;		/**< XDP: from data_meta to data_end, as the kernel */
 	uint32_t data_size_out;	/**< in: capacity; out: bytes the program left */
-	const void *ctx_in;	/**< struct xdp_md (data = metadata length) or NULL */
+	const void *ctx_in;	/**< XDP: struct xdp_md (data = metadata length); TC: __sk_buff; or NULL */
 	uint32_t ctx_size_in;
-	void *ctx_out;		/**< struct xdp_md with the final offsets, or NULL */
+	void *ctx_out;		/**< XDP: xdp_md with the final offsets; TC: __sk_buff; or NULL */
 	uint32_t ctx_size_out;
 	uint32_t repeat;	/**< 0 or 1: once */
 	int fresh_input;	/**< each repeat starts from data_in (the kernel reruns
@@ -178,6 +205,33 @@ struct xdpdk_prog_array *xdpdk_prog_array_create(uint32_t max_entries);
 int xdpdk_prog_array_set(struct xdpdk_prog_array *arr, uint32_t index,
 			 const struct xdpdk_prog *prog);
 void xdpdk_prog_array_free(struct xdpdk_prog_array *arr);
+
+/**
+ * A callable reference to a subprogram: what `lddw rX, BPF_PSEUDO_FUNC` loads
+ * (the address of a static function in C, a bpf_loop / for_each_map_elem
+ * callback). Helpers call it with the helper ABI through xdpdk_callback_call():
+ * JIT'd programs run the subprogram's native code, interpreted ones run it in
+ * a fresh interpreter frame. Owned by the program.
+ */
+struct xdpdk_callback {
+	xdpdk_helper_fn native;		/**< JIT entry of the subprogram, or NULL */
+	const struct xdpdk_prog *prog;
+	uint32_t start;			/**< first instruction of the subprogram */
+};
+
+/** Run @p cb on the interpreter: r1-r5 in, r0 out (native == NULL). */
+uint64_t xdpdk_callback_interp(const struct xdpdk_callback *cb, uint64_t r1, uint64_t r2,
+			       uint64_t r3, uint64_t r4, uint64_t r5);
+
+/** Call a callback reference as a helper would: r1-r5 in, r0 out. */
+static inline uint64_t
+xdpdk_callback_call(const struct xdpdk_callback *cb, uint64_t r1, uint64_t r2, uint64_t r3,
+		    uint64_t r4, uint64_t r5)
+{
+	if (cb->native != NULL)
+		return cb->native(r1, r2, r3, r4, r5);
+	return xdpdk_callback_interp(cb, r1, r2, r3, r4, r5);
+}
 
 /** Name of an engine ("jit", "interp"); parse one (-EINVAL if unknown). */
 const char *xdpdk_engine_name(enum xdpdk_engine engine);

@@ -59,6 +59,60 @@ struct xdpdk_xdp_ctx {
 	struct xdpdk_xdp_frags *frags;	/**< fragments; NULL or none in use: linear packet */
 };
 
+/**
+ * TC (and socket filter) context: what a program sees as struct __sk_buff.
+ * Pointers first, as in every xdpdk context; then the fields __sk_buff
+ * exposes, each as wide as the kernel's rewrite reads it. Fields the kernel
+ * keeps in 16 bits are a uint16_t followed by a zero pad, so a 32-bit load
+ * reads the zero-extended value and a store writes 16 bits, as the kernel's.
+ * The packet is linear: data .. data_end, inside head .. buf_end.
+ */
+struct xdpdk_skb_ctx {
+	uint8_t *data;			/**< __sk_buff.data: the MAC header for TC */
+	uint8_t *data_end;		/**< __sk_buff.data_end */
+	uint8_t *data_meta;		/**< __sk_buff.data_meta (== data: no metadata) */
+	uint8_t *head;			/**< start of the buffer: headroom limit */
+	uint8_t *buf_end;		/**< end of the buffer: tailroom limit */
+	uint64_t tstamp;		/**< __sk_buff.tstamp (writable) */
+	uint64_t hwtstamp;		/**< __sk_buff.hwtstamp */
+	void *sk;			/**< __sk_buff.sk: always NULL (no sockets) */
+	uint32_t len;			/**< __sk_buff.len: data_end - data */
+	uint32_t pkt_type;		/**< PACKET_HOST etc. */
+	uint32_t mark;
+	uint16_t queue_mapping;
+	uint16_t pad0;
+	uint16_t protocol;		/**< network byte order, as skb->protocol */
+	uint16_t pad1;
+	uint32_t vlan_present;
+	uint16_t vlan_tci;
+	uint16_t pad2;
+	uint16_t vlan_proto;		/**< network byte order */
+	uint16_t pad3;
+	uint32_t priority;
+	uint32_t ingress_ifindex;
+	uint32_t ifindex;
+	uint16_t tc_index;
+	uint16_t pad4;
+	uint32_t cb[5];
+	uint32_t hash;
+	uint16_t tc_classid;
+	uint16_t pad5;
+	uint32_t napi_id;
+	uint32_t wire_len;
+	uint32_t gso_segs;
+	uint32_t gso_size;
+	/* Not in __sk_buff: helper state. */
+	uint16_t network_off;		/**< network header offset from data (skb_network_offset) */
+	uint8_t l4_hash;		/**< hash is a canonical L4 hash */
+	uint8_t sw_hash;		/**< hash was set by software (set_hash, recalc) */
+	uint32_t encapsulation;		/**< adjust_room added an encapsulation */
+	uint32_t dev_max_len;		/**< the device's MTU + MAC header: change_head/tail limit */
+	uint32_t mac_before;		/**< MAC header start before data: 0 for TC, 14 for socket filters */
+	uint32_t worker;		/**< worker index: per-CPU slot */
+	void *mbuf;			/**< the packet's rte_mbuf, NULL outside the dataplane */
+	void *run;			/**< per-worker run state */
+};
+
 /** The packet-area fields shared by every context layout. */
 struct xdpdk_pkt_view {
 	uint8_t *data;

@@ -27,6 +27,7 @@ extern "C" {
 
 struct xdpdk_map;
 struct rte_rcu_qsbr;
+struct xdpdk_map_inline;
 
 /** What a map is; the fields of a BTF-defined or legacy map definition. */
 struct xdpdk_map_def {
@@ -224,6 +225,41 @@ long xdpdk_map_elem_delete(struct xdpdk_map *map, const void *key);
 long xdpdk_map_elem_push(struct xdpdk_map *map, const void *value, uint64_t flags);
 long xdpdk_map_elem_pop(struct xdpdk_map *map, void *value);
 long xdpdk_map_elem_peek(struct xdpdk_map *map, void *value);
+/**
+ * For xdpdk_prog_opts.map_inline: the layout of an array or percpu_array
+ * behind a program's map reference, for the JIT to inline its lookups.
+ * @return 0; -EOPNOTSUPP for other types.
+ */
+int xdpdk_map_inline_info(const void *map_addr, struct xdpdk_map_inline *out);
+
+/**
+ * bpf_spin_lock / bpf_spin_unlock on the 4-byte struct bpf_spin_lock inside a
+ * value (def.spin_lock_off): a test-and-set lock, as rte_spinlock, and the
+ * same one the control plane's BPF_F_LOCK copies take.
+ */
+void xdpdk_map_spin_lock(struct bpf_spin_lock *lock);
+void xdpdk_map_spin_unlock(struct bpf_spin_lock *lock);
+
+/**
+ * A data-path walk over a map's elements, as bpf_for_each_map_elem does it:
+ * zero it, then call xdpdk_map_elem_next() until it returns 0. Elements
+ * updated or deleted during the walk (by the callback too) are seen once or
+ * not at all; values stay valid until the worker's next quiescent state.
+ */
+struct xdpdk_map_iter {
+	uint32_t pos;		/**< where the walk resumes (0: the start) */
+	uint32_t index;		/**< array maps: the key of the current element */
+	const void *key;	/**< the current element's key */
+	void *value;		/**< its value; per-CPU maps: this worker's slot */
+};
+
+/**
+ * The next element of the walk into @p it->key and @p it->value.
+ * @return 1; 0 at the end; -EOPNOTSUPP for a type bpf_for_each_map_elem does
+ *   not walk (only array, percpu_array and the hash and lru_hash families).
+ */
+int xdpdk_map_elem_next(struct xdpdk_map *map, struct xdpdk_map_iter *it);
+
 /** bpf_map_lookup_percpu_elem: slot @p cpu's value, or NULL. */
 void *xdpdk_map_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Kernel differential: every XDP program of the given objects, on every packet
+ * Kernel differential: every XDP, TC (sched_cls) and socket filter program of the given objects, on every packet
  * of the given pcaps, through BPF_PROG_TEST_RUN in the kernel and through
  * xdpdk's test run on the interpreter and the JIT (repeat = 1: the kernel
  * reruns on the modified buffer when repeat > 1). Return value, output bytes
@@ -406,9 +406,11 @@ diff_object(const char *path, const struct packet_set *set)
 		return;
 	}
 	bpf_object__for_each_program(kp, kobj) {
-		if (bpf_program__type(kp) != BPF_PROG_TYPE_XDP) {
-			printf("skip %s:%s: TC test runs need the __sk_buff context (issue #7)\n",
-			       base, bpf_program__name(kp));
+		if (bpf_program__type(kp) != BPF_PROG_TYPE_XDP &&
+		    bpf_program__type(kp) != BPF_PROG_TYPE_SCHED_CLS &&
+		    bpf_program__type(kp) != BPF_PROG_TYPE_SOCKET_FILTER) {
+			printf("skip %s:%s: no test run for this program type\n", base,
+			       bpf_program__name(kp));
 			skipped++;
 			continue;
 		}

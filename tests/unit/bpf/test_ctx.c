@@ -21,6 +21,7 @@
 					     .off = (o), .imm = (i) })
 #define LDXW(d, s, o) I(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
 #define LDXH(d, s, o) I(BPF_LDX | BPF_MEM | BPF_H, d, s, o, 0)
+#define LDXB(d, s, o) I(BPF_LDX | BPF_MEM | BPF_B, d, s, o, 0)
 #define LDXDW(d, s, o) I(BPF_LDX | BPF_MEM | BPF_DW, d, s, o, 0)
 #define STXDW(d, s, o) I(BPF_STX | BPF_MEM | BPF_DW, d, s, o, 0)
 #define STXW(d, s, o) I(BPF_STX | BPF_MEM | BPF_W, d, s, o, 0)
@@ -244,14 +245,67 @@ test_ctx_ambiguous_pointer_refused(void **state)
 	expect_refused(*state, p, 6, "insn 4: load through a register that is the context");
 }
 
+/* TC: loads and stores rewritten to struct xdpdk_skb_ctx, or refused. */
 static void
-test_ctx_tc_fields_not_supported_yet(void **state)
+test_ctx_skb_fields_rewritten(void **state)
 {
 	struct fixture *f = *state;
-	const struct bpf_insn p[] = { LDXW(0, 1, 0), EXIT() };
+	const struct bpf_insn p[] = {
+		LDXW(2, 1, offsetof(struct __sk_buff, data)),
+		LDXW(3, 1, offsetof(struct __sk_buff, mark)),
+		LDXB(4, 1, offsetof(struct __sk_buff, protocol) + 1),
+		STXW(1, 3, offsetof(struct __sk_buff, priority)),
+		STXW(1, 3, offsetof(struct __sk_buff, tc_index)),
+		MOVI(0, 0),
+		EXIT(),
+	};
+	struct xdpdk_prog *prog = load(f, p, 7, XDPDK_PROG_TYPE_TC);
+	const struct bpf_insn *x;
 
-	assert_null(LOAD(f, p, XDPDK_PROG_TYPE_TC));
-	assert_non_null(strstr(f->log, "__sk_buff fields are not supported yet"));
+	assert_non_null(prog);
+	x = xdpdk_prog_insns(prog, NULL);
+	assert_int_equal(x[0].code, BPF_LDX | BPF_MEM | BPF_DW);
+	assert_int_equal(x[0].off, offsetof(struct xdpdk_skb_ctx, data));
+	assert_int_equal(x[1].off, offsetof(struct xdpdk_skb_ctx, mark));
+	assert_int_equal(x[2].code, BPF_LDX | BPF_MEM | BPF_B);	/* narrow load kept narrow */
+	assert_int_equal(x[2].off, offsetof(struct xdpdk_skb_ctx, protocol) + 1);
+	assert_int_equal(x[3].off, offsetof(struct xdpdk_skb_ctx, priority));
+	assert_int_equal(x[4].code, BPF_STX | BPF_MEM | BPF_H);	/* tc_index is 16 bits */
+	assert_int_equal(x[4].off, offsetof(struct xdpdk_skb_ctx, tc_index));
+}
+
+static void
+expect_skb_refused(struct fixture *f, const struct bpf_insn *p, uint32_t n,
+		   enum xdpdk_prog_type type, const char *msg)
+{
+	assert_null(load(f, p, n, type));
+	assert_int_equal(errno, EACCES);
+	if (strstr(f->log, msg) == NULL)
+		fail_msg("log '%s' lacks '%s'", f->log, msg);
+}
+
+static void
+test_ctx_skb_rules(void **state)
+{
+	struct fixture *f = *state;
+	/* len is read-only */
+	const struct bpf_insn w_len[] = { MOVI(2, 0), STXW(1, 2, 0), MOVI(0, 0), EXIT() };
+	/* data may only be read whole */
+	const struct bpf_insn n_data[] = {
+		LDXH(0, 1, offsetof(struct __sk_buff, data)), EXIT() };
+	/* family and the addresses are sk_skb only */
+	const struct bpf_insn fam[] = { LDXW(0, 1, offsetof(struct __sk_buff, family)), EXIT() };
+	/* socket filters: no data pointers, only cb[] writable */
+	const struct bpf_insn sf_mark[] = {
+		MOVI(2, 0), STXW(1, 2, offsetof(struct __sk_buff, mark)), MOVI(0, 0), EXIT() };
+
+	expect_skb_refused(f, w_len, 4, XDPDK_PROG_TYPE_TC,
+			   "insn 1: invalid bpf_context access (write): off=0 size=4");
+	expect_skb_refused(f, n_data, 2, XDPDK_PROG_TYPE_TC,
+			   "insn 0: invalid bpf_context access off=76 size=2 (__sk_buff)");
+	expect_skb_refused(f, fam, 2, XDPDK_PROG_TYPE_TC, "invalid bpf_context access off=88");
+	expect_skb_refused(f, n_data, 2, XDPDK_PROG_TYPE_SOCKET_FILTER, "off=76");
+	expect_skb_refused(f, sf_mark, 4, XDPDK_PROG_TYPE_SOCKET_FILTER, "(write): off=8");
 }
 
 int
@@ -273,8 +327,8 @@ main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ctx_modified_pointer_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ctx_ambiguous_pointer_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ctx_tc_fields_not_supported_yet, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_ctx_skb_fields_rewritten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ctx_skb_rules, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("ctx", tests, NULL, NULL);
