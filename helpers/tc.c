@@ -101,24 +101,7 @@ clear_hash(struct xdpdk_skb_ctx *s)
 	s->sw_hash = 0;
 }
 
-/* ---- ones' complement arithmetic (include/net/checksum.h) -------------
- * TODO(dedup): helpers/csum.c (csum_diff) has the same arithmetic. */
-
-static inline uint32_t
-csum_add(uint32_t a, uint32_t b)
-{
-	uint32_t r = a + b;
-
-	return r + (r < b);
-}
-
-static inline uint16_t
-csum_fold(uint32_t c)
-{
-	c = (c & 0xffff) + (c >> 16);
-	c = (c & 0xffff) + (c >> 16);
-	return (uint16_t)~c;
-}
+/* ---- ones' complement arithmetic: csum.c's (helpers_internal.h), plus -- */
 
 static inline uint16_t
 csum16_add(uint16_t c, uint16_t a)
@@ -237,14 +220,15 @@ xdpdk_h_l3_csum_replace(uint64_t skb, uint64_t off, uint64_t from, uint64_t to,
 	case 0:		/* csum_replace_by_diff */
 		if (from != 0)
 			return err(EINVAL);
-		sum = csum_fold(csum_add((uint32_t)to, (uint16_t)~sum));
+		sum = xdpdk_csum_fold(xdpdk_csum_add((uint32_t)to, (uint16_t)~sum));
 		break;
 	case 2:		/* csum_replace2 */
 		sum = (uint16_t)~csum16_add(csum16_add((uint16_t)~sum, (uint16_t)~from),
 					    (uint16_t)to);
 		break;
 	case 4:		/* csum_replace4 */
-		sum = csum_fold(csum_add(csum_add((uint16_t)~sum, ~(uint32_t)from), (uint32_t)to));
+		sum = xdpdk_csum_fold(
+			xdpdk_csum_add(xdpdk_csum_add((uint16_t)~sum, ~(uint32_t)from), (uint32_t)to));
 		break;
 	default:
 		return err(EINVAL);
@@ -276,7 +260,7 @@ xdpdk_h_l4_csum_replace(uint64_t skb, uint64_t off, uint64_t from, uint64_t to,
 	case 0:
 		if (from != 0)
 			return err(EINVAL);
-		sum = csum_fold(csum_add((uint32_t)to, (uint16_t)~sum));
+		sum = xdpdk_csum_fold(xdpdk_csum_add((uint32_t)to, (uint16_t)~sum));
 		break;
 	case 2:
 		from = (uint16_t)from;
@@ -284,7 +268,8 @@ xdpdk_h_l4_csum_replace(uint64_t skb, uint64_t off, uint64_t from, uint64_t to,
 		/* replace2 is replace4 of the zero-extended values */
 		__attribute__((fallthrough));
 	case 4:
-		sum = csum_fold(csum_add(csum_add((uint16_t)~sum, ~(uint32_t)from), (uint32_t)to));
+		sum = xdpdk_csum_fold(
+			xdpdk_csum_add(xdpdk_csum_add((uint16_t)~sum, ~(uint32_t)from), (uint32_t)to));
 		break;
 	default:
 		return err(EINVAL);
