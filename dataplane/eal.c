@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,8 +35,12 @@ free_hugepages(void)
 	return n;
 }
 
-int
-xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
+/*
+ * Start EAL once: @p lcores NULL means one lcore and no vdevs (tools);
+ * --no-huge when no hugepage is free or when asked.
+ */
+static int
+eal_init(const char *who, const char *lcores, bool no_huge, int n_extra, char **extra)
 {
 	char prefix[64], *argv[MAX_EAL_ARGS];
 	int argc = 0, rc;
@@ -47,14 +52,19 @@ xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
 	snprintf(prefix, sizeof(prefix), "xdpdk-%d", (int)getpid());
 	argv[argc++] = (char *)who;
 	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-telemetry";
-	argv[argc++] = "-l";
-	argv[argc++] = "0";
+	if (lcores == NULL) {
+		argv[argc++] = "--no-telemetry";
+		argv[argc++] = "-l";
+		argv[argc++] = "0";
+	} else {
+		argv[argc++] = "--lcores";
+		argv[argc++] = (char *)lcores;
+	}
 	argv[argc++] = "--file-prefix";
 	argv[argc++] = prefix;
 	argv[argc++] = "--log-level";
 	argv[argc++] = "*:warning";
-	if (free_hugepages() == 0) {
+	if (no_huge || free_hugepages() == 0) {
 		/*
 		 * Anonymous memory, touched lazily: room for maps of 1M entries.
 		 * --no-huge means legacy memory, which refuses --in-memory; no
@@ -77,6 +87,19 @@ xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
 	}
 	eal_started = 1;
 	return 0;
+}
+
+int
+xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
+{
+	return eal_init(who, NULL, false, n_extra, extra);
+}
+
+int
+xdpdk_eal_init_dataplane(const char *who, const char *lcores, bool no_huge, int n_extra,
+			 char **extra)
+{
+	return eal_init(who, lcores != NULL ? lcores : "0", no_huge, n_extra, extra);
 }
 
 void

@@ -42,4 +42,8 @@ uint64_t xdpdk_h_ringbuf_discard(uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 uint64_t xdpdk_h_ringbuf_query(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_perf_event_output(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* Redirect family (redirect.c). */
+uint64_t xdpdk_h_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 #endif

@@ -38,6 +38,9 @@ static const struct helper_row helper_table[] = {
 	ROW(ringbuf_discard, xdpdk_h_ringbuf_discard, XDPDK_HELPER_ANY),
 	ROW(ringbuf_query, xdpdk_h_ringbuf_query, XDPDK_HELPER_ANY),
 	ROW(perf_event_output, xdpdk_h_perf_event_output, XDPDK_HELPER_XDP | XDPDK_HELPER_TC),
+	/* XDP's versions (bpf_xdp_redirect*); TC's bpf_redirect is another function. */
+	ROW(redirect, xdpdk_h_redirect, XDPDK_HELPER_XDP),
+	ROW(redirect_map, xdpdk_h_redirect_map, XDPDK_HELPER_XDP),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internal to dataplane/: ports, workers and the per-worker burst state. */
+#ifndef XDPDK_DP_INTERNAL_H
+#define XDPDK_DP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_spinlock.h>
+
+#include <xdpdk/ctx.h>
+#include <xdpdk/dataplane.h>
+
+extern int xdpdk_logtype_dp;
+#define XDPDK_DP_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, xdpdk_logtype_dp, "xdpdk dp: " fmt "\n", ##__VA_ARGS__)
+
+/*
+ * The pool's mbufs keep 128 bytes of private area right before buf_addr; with
+ * DPDK's own 128-byte headroom that makes the 256 bytes XDP needs in front of
+ * the data where every PMD puts it, at no cost per packet. A program that
+ * moves data in front of buf_addr (encapsulation) costs one memmove back.
+ */
+#define DP_PRIV_HEADROOM (XDPDK_XDP_HEADROOM - RTE_PKTMBUF_HEADROOM)
+/* The kernel's frame: 4096 bytes less the headroom and the skb_shared_info reserve. */
+#define DP_MAX_FRAME (4096 - XDPDK_XDP_HEADROOM - XDPDK_XDP_TAIL_RESERVE)
+#define DP_DATA_ROOM (RTE_PKTMBUF_HEADROOM + DP_MAX_FRAME + XDPDK_XDP_TAIL_RESERVE)
+
+/* Per-worker TX buffers hold two bursts, so a burst never flushes half-way. */
+#define DP_TXB_SIZE (2 * XDPDK_DP_MAX_BURST)
+
+/* Most cpumap entries one worker receives from. */
+#define DP_MAX_CPU_IN 16
+
+/* Trace events kept per worker (a ring, newest overwrite oldest). */
+#define DP_TRACE_SIZE 64
+
+enum dp_trace_reason {
+	DP_TR_ABORTED = 1,
+	DP_TR_BAD_ACTION,
+	DP_TR_REDIRECT_ERR,
+	DP_TR_REDIRECT_DOWN,
+	DP_TR_RING_FULL,
+	DP_TR_RUNT,
+	DP_TR_OVERSIZE,
+};
+
+struct dp_trace {
+	uint64_t tsc;
+	uint32_t ifindex;
+	uint16_t queue;
+	uint8_t reason;		/* enum dp_trace_reason */
+	uint8_t action;
+	uint32_t target;	/* ifindex or map key */
+};
+
+struct dp_port {
+	bool used;
+	bool up;		/* administrative state (atomic) */
+	bool started;
+	bool created_vdev;	/* probed by us: removed at fini */
+	bool no_poll;
+	bool txq_shared;	/* fewer TX queues than workers: TX under txq_lock */
+	bool prog_redirects;	/* the program may call bpf_redirect*: run it per packet */
+	uint16_t port_id;
+	uint16_t n_rxq, n_txq;
+	uint32_t ifindex;
+	uint32_t exc_ifindex;	/* XDP_PASS goes out of it; 0: dropped */
+	uint32_t exc_owner;	/* this port is the exception port of exc_owner */
+	const struct xdpdk_prog *prog;	/* atomic */
+	struct rte_mempool *pool;
+	rte_spinlock_t txq_lock[RTE_MAX_LCORE > 64 ? 64 : RTE_MAX_LCORE];
+	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+struct dp_poll {
+	struct dp_port *port;
+	uint16_t queue;
+	struct dp_port *fwd;	/* an exception port's RX: sent out of fwd without XDP */
+	struct xdpdk_dp_stats st;	/* RX side of this queue */
+};
+
+/* A cpumap entry: a ring to a target worker, and its program. */
+struct dp_cpu_tgt {
+	struct rte_ring *ring;
+	const struct xdpdk_prog *prog;
+	uint32_t worker;
+	uint32_t slot;		/* in the target's cpu_in[] */
+	uint16_t n;		/* pending in this burst (worker-local: see dp_worker) */
+};
+
+/* What a worker owns: only it writes here. */
+struct dp_worker {
+	uint32_t index;
+	unsigned int lcore;
+	volatile bool stop;
+	bool launched;
+	uint32_t n_poll;
+	struct dp_poll poll[XDPDK_DP_MAX_POLL];
+	uint64_t txb_dirty;	/* bit per port id with a non-empty TX buffer */
+	struct rte_eth_dev_tx_buffer *txb[RTE_MAX_ETHPORTS];
+	struct xdpdk_dp_stats st[RTE_MAX_ETHPORTS];	/* by port id */
+
+	/* cpumap: rings this worker dequeues from (atomic pointers) */
+	struct rte_ring *cpu_in[DP_MAX_CPU_IN];
+	const struct xdpdk_prog *cpu_in_prog[DP_MAX_CPU_IN];
+	/* cpumap: targets with packets pending in this burst */
+	uint32_t n_cpu_pend;
+	struct dp_cpu_tgt *cpu_pend_tgt[XDPDK_DP_MAX_BURST];
+	struct rte_mbuf *cpu_pend[XDPDK_DP_MAX_BURST][XDPDK_DP_MAX_BURST];
+	uint16_t cpu_pend_n[XDPDK_DP_MAX_BURST];
+
+	uint32_t trace_pos;
+	struct dp_trace trace[DP_TRACE_SIZE];
+
+	struct xdpdk_redirect_run run;
+	struct xdpdk_xdp_ctx ctx[XDPDK_DP_MAX_BURST];
+	void *ctxp[XDPDK_DP_MAX_BURST];
+	uint32_t ret[XDPDK_DP_MAX_BURST];
+	struct rte_mbuf *pkts[XDPDK_DP_MAX_BURST];
+	struct rte_mbuf *drop[XDPDK_DP_MAX_BURST];
+} __rte_cache_aligned;
+
+struct dp_state {
+	bool up;
+	bool running;
+	uint32_t burst;
+	bool prog_cycles;
+	uint32_t n_workers;
+	struct dp_worker *workers[XDPDK_DP_MAX_WORKERS];
+	struct dp_port ports[RTE_MAX_ETHPORTS];	/* by DPDK port id */
+	uint16_t by_ifindex[XDPDK_DP_MAX_IFINDEX + 1];	/* port id + 1; 0: none */
+	struct rte_rcu_qsbr *rcu;
+};
+
+extern struct dp_state xdpdk_dp;
+
+/* The port of @p ifindex, or NULL. */
+static inline struct dp_port *
+dp_port_by_ifindex(uint32_t ifindex)
+{
+	uint16_t p;
+
+	if (unlikely(ifindex > XDPDK_DP_MAX_IFINDEX))
+		return NULL;
+	p = xdpdk_dp.by_ifindex[ifindex];
+	return p != 0 ? &xdpdk_dp.ports[p - 1] : NULL;
+}
+
+/* worker.c */
+uint32_t xdpdk_dp_worker_round(struct dp_worker *w);
+int xdpdk_dp_worker_main(void *arg);
+void xdpdk_dp_worker_flush(struct dp_worker *w);
+void xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue,
+		    uint8_t reason, uint8_t action, uint32_t target);
+
+/* txbuf.c: per-worker, per-port TX buffers */
+int xdpdk_dp_txb_init(struct dp_worker *w);
+void xdpdk_dp_txb_free(struct dp_worker *w);
+void xdpdk_dp_txb_flush_port(struct dp_worker *w, uint16_t port_id);
+void xdpdk_dp_txb_flush_all(struct dp_worker *w);
+
+/* Queue @p m for TX on @p out; dropped and counted when @p out is down. */
+static inline void
+dp_tx(struct dp_worker *w, struct dp_port *out, struct rte_mbuf *m)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[out->port_id];
+	struct xdpdk_dp_stats *st = &w->st[out->port_id];
+
+	if (unlikely(b->length == b->size))
+		xdpdk_dp_txb_flush_port(w, out->port_id);
+	b->pkts[b->length++] = m;
+	w->txb_dirty |= 1ull << out->port_id;
+	st->tx_packets++;
+	st->tx_bytes += rte_pktmbuf_pkt_len(m);
+}
+
+/* redirect.c */
+void xdpdk_dp_redirect(struct dp_worker *w, struct dp_port *in, uint16_t queue,
+		       const struct xdpdk_redirect_rec *rec, struct rte_mbuf *m);
+void xdpdk_dp_cpumap_flush(struct dp_worker *w);
+uint32_t xdpdk_dp_cpumap_poll(struct dp_worker *w);
+int xdpdk_dp_redirect_init(void);
+void xdpdk_dp_redirect_fini(void);
+
+/* exception.c */
+void xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m);
+
+/* stats.c */
+int xdpdk_dp_telemetry_init(void);
+
+/* port.c */
+void xdpdk_dp_ports_close(void);
+int xdpdk_dp_ports_start(void);
+void xdpdk_dp_ports_stop(void);
+
+#endif /* XDPDK_DP_INTERNAL_H */

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst loop: receive, build the XDP contexts, run the program over the
+ * burst, hand the mbufs back with what the program did to data/data_end,
+ * then act on the verdicts in batches and flush every target once.
+ * Nothing here allocates, locks (but shared TX queues) or logs.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+
+#include <xdpdk/bpf.h>
+#include <xdpdk/helpers.h>
+#include <xdpdk/map.h>
+
+#include "dp_internal.h"
+
+void
+xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue, uint8_t reason,
+	       uint8_t action, uint32_t target)
+{
+	struct dp_trace *t = &w->trace[w->trace_pos++ % DP_TRACE_SIZE];
+
+	t->tsc = rte_rdtsc();
+	t->ifindex = in != NULL ? in->ifindex : 0;
+	t->queue = queue;
+	t->reason = reason;
+	t->action = action;
+	t->target = target;
+}
+
+/* The mbuf as the program sees it: XDP's 256 bytes of headroom reach into the private area. */
+static inline void
+ctx_from_mbuf(struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
+{
+	uint8_t *buf = m->buf_addr;
+
+	c->data = buf + m->data_off;
+	c->data_end = c->data + m->data_len;
+	c->data_meta = c->data;
+	c->data_hard_start = buf - DP_PRIV_HEADROOM;
+	c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
+	c->mbuf = m;
+}
+
+/*
+ * bpf_xdp_adjust_head/tail moved data/data_end: make the mbuf say the same.
+ * Data moved in front of buf_addr (into the private area) is moved back, as
+ * the mbuf cannot point there; metadata is not carried.
+ */
+static inline void
+ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
+{
+	uint8_t *buf = m->buf_addr;
+	const uint32_t len = (uint32_t)(c->data_end - c->data);
+
+	if (likely(c->data == buf + m->data_off && len == m->data_len))
+		return;
+	if (unlikely(c->data < buf)) {
+		memmove(buf, c->data, len);
+		m->data_off = 0;
+	} else {
+		m->data_off = (uint16_t)(c->data - buf);
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+}
+
+/* Drop with a counter and a trace event (cold). */
+static __rte_noinline void
+drop_bad(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_mbuf *m,
+	 uint8_t reason, uint32_t action)
+{
+	struct xdpdk_dp_stats *st = &w->st[in->port_id];
+
+	if (reason == DP_TR_RUNT)
+		st->runt++;
+	else if (reason == DP_TR_OVERSIZE)
+		st->oversize++;
+	xdpdk_dp_trace(w, in, queue, reason, (uint8_t)action, 0);
+	rte_pktmbuf_free(m);
+}
+
+/* Keep the packets a program may see: single-segment Ethernet frames. */
+static inline uint16_t
+filter_rx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
+{
+	struct rte_mbuf **pkts = w->pkts;
+	uint64_t bytes = 0;
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		bytes += m->pkt_len;
+		if (unlikely(m->nb_segs != 1 || m->data_len < RTE_ETHER_HDR_LEN)) {
+			drop_bad(w, pl->port, pl->queue, m,
+				 m->nb_segs != 1 ? DP_TR_OVERSIZE : DP_TR_RUNT, XDP_DROP);
+			continue;
+		}
+		pkts[k++] = m;
+	}
+	pl->st.rx_packets += n;
+	pl->st.rx_bytes += bytes;
+	w->st[pl->port->port_id].rx_packets += n;
+	w->st[pl->port->port_id].rx_bytes += bytes;
+	return k;
+}
+
+/* Run @p prog on the burst; redirecting programs one packet at a time (run->cur). */
+static inline void
+run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *prog,
+	 uint16_t n)
+{
+	if (!p->prog_redirects) {
+		xdpdk_prog_run_burst(prog, w->ctxp, w->ret, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		w->run.cur = i;
+		w->run.rec[i].kind = XDPDK_REDIR_NONE;
+		w->ret[i] = (uint32_t)xdpdk_prog_run(prog, w->ctxp[i], 0);
+	}
+}
+
+/* Act on the verdicts: drops freed in bulk, the rest queued to their targets. */
+static inline void
+act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
+{
+	struct xdpdk_dp_stats *st = &w->st[p->port_id];
+	uint16_t nd = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = w->pkts[i];
+		uint32_t v = w->ret[i];
+
+		if (unlikely(v > XDP_REDIRECT))
+			v = XDPDK_DP_N_ACTIONS - 1;
+		st->action_packets[v]++;
+		st->action_bytes[v] += m->data_len;
+		switch (v) {
+		case XDP_DROP:
+			w->drop[nd++] = m;
+			break;
+		case XDP_TX:
+			ctx_to_mbuf(&w->ctx[i], m);
+			if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
+				dp_tx(w, p, m);
+			} else {
+				st->redirect_down++;
+				w->drop[nd++] = m;
+			}
+			break;
+		case XDP_PASS:
+			ctx_to_mbuf(&w->ctx[i], m);
+			xdpdk_dp_exception(w, p, m);
+			break;
+		case XDP_REDIRECT:
+			ctx_to_mbuf(&w->ctx[i], m);
+			if (likely(p->prog_redirects)) {
+				xdpdk_dp_redirect(w, p, queue, &w->run.rec[i], m);
+			} else {
+				/* XDP_REDIRECT without bpf_redirect*: no target, as the kernel. */
+				st->redirect_err++;
+				xdpdk_dp_trace(w, p, queue, DP_TR_REDIRECT_ERR, XDP_REDIRECT, 0);
+				w->drop[nd++] = m;
+			}
+			break;
+		default:	/* XDP_ABORTED, out of range */
+			xdpdk_dp_trace(w, p, queue,
+				       v == XDP_ABORTED ? DP_TR_ABORTED : DP_TR_BAD_ACTION,
+				       (uint8_t)w->ret[i], 0);
+			w->drop[nd++] = m;
+			break;
+		}
+	}
+	if (nd != 0)
+		rte_pktmbuf_free_bulk(w->drop, nd);
+}
+
+/* One (port, queue): receive a burst and deal with it. */
+static inline uint16_t
+poll_one(struct dp_worker *w, struct dp_poll *pl)
+{
+	struct dp_port *p = pl->port;
+	const struct xdpdk_prog *prog;
+	uint16_t n, k;
+
+	if (unlikely(!__atomic_load_n(&p->up, __ATOMIC_RELAXED)))
+		return 0;
+	n = rte_eth_rx_burst(p->port_id, pl->queue, w->pkts, (uint16_t)xdpdk_dp.burst);
+	if (n == 0)
+		return 0;
+	if (unlikely(pl->fwd != NULL)) {
+		/* The host's packets from an exception TAP leave through its owner. */
+		pl->st.rx_packets += n;
+		for (uint16_t i = 0; i < n; i++)
+			dp_tx(w, pl->fwd, w->pkts[i]);
+		return n;
+	}
+	k = filter_rx(w, pl, n);
+	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
+	if (unlikely(prog == NULL)) {
+		w->st[p->port_id].no_prog += k;
+		for (uint16_t i = 0; i < k; i++)
+			xdpdk_dp_exception(w, p, w->pkts[i]);
+		return n;
+	}
+	for (uint16_t i = 0; i < k; i++) {
+		struct xdpdk_xdp_ctx *c = &w->ctx[i];
+
+		ctx_from_mbuf(c, w->pkts[i]);
+		c->ingress_ifindex = p->ifindex;
+		c->rx_queue_index = pl->queue;
+	}
+	if (xdpdk_dp.prog_cycles) {
+		const uint64_t t0 = rte_rdtsc();
+
+		run_prog(w, p, prog, k);
+		w->st[p->port_id].prog_cycles += rte_rdtsc() - t0;
+	} else {
+		run_prog(w, p, prog, k);
+	}
+	w->st[p->port_id].prog_runs += k;
+	act(w, p, pl->queue, k);
+	return n;
+}
+
+/* The kernel's xdp_do_flush: every target queued to in this round. */
+void
+xdpdk_dp_worker_flush(struct dp_worker *w)
+{
+	if (w->n_cpu_pend != 0)
+		xdpdk_dp_cpumap_flush(w);
+	if (w->txb_dirty != 0)
+		xdpdk_dp_txb_flush_all(w);
+}
+
+uint32_t
+xdpdk_dp_worker_round(struct dp_worker *w)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < w->n_poll; i++) {
+		n += poll_one(w, &w->poll[i]);
+		xdpdk_dp_worker_flush(w);
+	}
+	return n + xdpdk_dp_cpumap_poll(w);
+}
+
+static void
+worker_set_thread(struct dp_worker *w)
+{
+	xdpdk_helpers_set_worker(w->index);
+	xdpdk_maps_set_worker(w->index);
+	xdpdk_redirect_set_run(&w->run);
+}
+
+int
+xdpdk_dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+
+	worker_set_thread(w);
+	if (xdpdk_dp.rcu != NULL)
+		rte_rcu_qsbr_thread_online(xdpdk_dp.rcu, w->index);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		xdpdk_dp_worker_round(w);
+		/* Between rounds no program or map entry is held: one report per round. */
+		if (xdpdk_dp.rcu != NULL)
+			rte_rcu_qsbr_quiescent(xdpdk_dp.rcu, w->index);
+	}
+	xdpdk_dp_worker_flush(w);
+	if (xdpdk_dp.rcu != NULL)
+		rte_rcu_qsbr_thread_offline(xdpdk_dp.rcu, w->index);
+	return 0;
+}
+
+int
+xdpdk_dp_worker_enter(uint32_t worker)
+{
+	if (worker >= xdpdk_dp.n_workers)
+		return -EINVAL;
+	worker_set_thread(xdpdk_dp.workers[worker]);
+	return 0;
+}
+
+/* In place, the caller is also the control plane: it stays offline for RCU. */
+uint32_t
+xdpdk_dp_worker_poll(uint32_t worker)
+{
+	if (worker >= xdpdk_dp.n_workers)
+		return 0;
+	return xdpdk_dp_worker_round(xdpdk_dp.workers[worker]);
+}
