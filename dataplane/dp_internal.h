@@ -119,6 +119,7 @@ struct dp_worker {
 	struct dp_trace trace[DP_TRACE_SIZE];
 
 	struct xdpdk_redirect_run run;
+	const struct dp_poll *ctx_owner;	/* whose ingress/queue the ctx slots hold */
 	struct xdpdk_xdp_ctx ctx[XDPDK_DP_MAX_BURST];
 	void *ctxp[XDPDK_DP_MAX_BURST];
 	uint32_t ret[XDPDK_DP_MAX_BURST];

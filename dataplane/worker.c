@@ -33,20 +33,6 @@ xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue, ui
 	t->target = target;
 }
 
-/* The mbuf as the program sees it: XDP's 256 bytes of headroom reach into the private area. */
-static inline void
-ctx_from_mbuf(struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
-{
-	uint8_t *buf = m->buf_addr;
-
-	c->data = buf + m->data_off;
-	c->data_end = c->data + m->data_len;
-	c->data_meta = c->data;
-	c->data_hard_start = buf - DP_PRIV_HEADROOM;
-	c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
-	c->mbuf = m;
-}
-
 /*
  * bpf_xdp_adjust_head/tail moved data/data_end: make the mbuf say the same.
  * Data moved in front of buf_addr (into the private area) is moved back, as
@@ -85,16 +71,30 @@ drop_bad(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_mbu
 	rte_pktmbuf_free(m);
 }
 
-/* Keep the packets a program may see: single-segment Ethernet frames. */
+/*
+ * Keep the packets a program may see (single-segment Ethernet frames) and
+ * build their contexts, in one pass over the mbufs the PMD just wrote.
+ */
 static inline uint16_t
-filter_rx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
+rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
 {
 	struct rte_mbuf **pkts = w->pkts;
 	uint64_t bytes = 0;
 	uint16_t k = 0;
 
+	/* ingress_ifindex, rx_queue_index: rewritten only when the (port, queue) changes. */
+	if (unlikely(w->ctx_owner != pl)) {
+		for (uint32_t i = 0; i < XDPDK_DP_MAX_BURST; i++) {
+			w->ctx[i].ingress_ifindex = pl->port->ifindex;
+			w->ctx[i].rx_queue_index = pl->queue;
+		}
+		w->ctx_owner = pl;
+	}
+
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		struct xdpdk_xdp_ctx *c = &w->ctx[k];
+		uint8_t *buf = m->buf_addr;
 
 		bytes += m->pkt_len;
 		if (unlikely(m->nb_segs != 1 || m->data_len < RTE_ETHER_HDR_LEN)) {
@@ -103,6 +103,12 @@ filter_rx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
 			continue;
 		}
 		pkts[k++] = m;
+		c->data = buf + m->data_off;
+		c->data_end = c->data + m->data_len;
+		c->data_meta = c->data;
+		c->data_hard_start = buf - DP_PRIV_HEADROOM;
+		c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
+		c->mbuf = m;
 	}
 	pl->st.rx_packets += n;
 	pl->st.rx_bytes += bytes;
@@ -127,14 +133,15 @@ run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *
 	}
 }
 
-/* Act on the verdicts: drops freed in bulk, the rest queued to their targets. */
-static inline void
-act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
+/* The verdicts other than XDP_DROP, one packet at a time (cold for drop-only bursts). */
+static __rte_noinline uint16_t
+act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t *idx,
+	   uint16_t n_idx, uint16_t nd)
 {
 	struct xdpdk_dp_stats *st = &w->st[p->port_id];
-	uint16_t nd = 0;
 
-	for (uint16_t i = 0; i < n; i++) {
+	for (uint16_t j = 0; j < n_idx; j++) {
+		const uint16_t i = idx[j];
 		struct rte_mbuf *m = w->pkts[i];
 		uint32_t v = w->ret[i];
 
@@ -143,9 +150,6 @@ act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
 		st->action_packets[v]++;
 		st->action_bytes[v] += m->data_len;
 		switch (v) {
-		case XDP_DROP:
-			w->drop[nd++] = m;
-			break;
 		case XDP_TX:
 			ctx_to_mbuf(&w->ctx[i], m);
 			if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
@@ -178,6 +182,36 @@ act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
 			break;
 		}
 	}
+	return nd;
+}
+
+/*
+ * Act on the verdicts: a tight first pass sets drops aside (freed in bulk),
+ * then the others go to their targets. Counters are added once per burst:
+ * a counter in memory incremented per packet is a store-to-load chain.
+ */
+static inline void
+act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
+{
+	struct xdpdk_dp_stats *st = &w->st[p->port_id];
+	uint8_t idx[XDPDK_DP_MAX_BURST];
+	uint64_t b_drop = 0;
+	uint16_t nd = 0, no = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = w->pkts[i];
+
+		if (w->ret[i] == XDP_DROP) {
+			b_drop += m->data_len;
+			w->drop[nd++] = m;
+		} else {
+			idx[no++] = (uint8_t)i;
+		}
+	}
+	st->action_packets[XDP_DROP] += nd;
+	st->action_bytes[XDP_DROP] += b_drop;
+	if (no != 0)
+		nd = act_others(w, p, queue, idx, no, nd);
 	if (nd != 0)
 		rte_pktmbuf_free_bulk(w->drop, nd);
 }
@@ -202,20 +236,13 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			dp_tx(w, pl->fwd, w->pkts[i]);
 		return n;
 	}
-	k = filter_rx(w, pl, n);
+	k = rx_to_ctx(w, pl, n);
 	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
 	if (unlikely(prog == NULL)) {
 		w->st[p->port_id].no_prog += k;
 		for (uint16_t i = 0; i < k; i++)
 			xdpdk_dp_exception(w, p, w->pkts[i]);
 		return n;
-	}
-	for (uint16_t i = 0; i < k; i++) {
-		struct xdpdk_xdp_ctx *c = &w->ctx[i];
-
-		ctx_from_mbuf(c, w->pkts[i]);
-		c->ingress_ifindex = p->ifindex;
-		c->rx_queue_index = pl->queue;
 	}
 	if (xdpdk_dp.prog_cycles) {
 		const uint64_t t0 = rte_rdtsc();
