@@ -78,9 +78,12 @@ struct dp_port {
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
 
+struct dp_worker;
+
 struct dp_poll {
 	struct dp_port *port;
 	uint16_t queue;
+	struct xdpdk_xsk *xsk;	/* bound to this queue: its TX ring is sent here (atomic) */
 	struct dp_port *fwd;	/* an exception port's RX: sent out of fwd without XDP */
 	struct xdpdk_dp_stats st;	/* RX side of this queue */
 };
@@ -91,8 +94,26 @@ struct dp_cpu_tgt {
 	const struct xdpdk_prog *prog;
 	uint32_t worker;
 	uint32_t slot;		/* in the target's cpu_in[] */
-	uint16_t n;		/* pending in this burst (worker-local: see dp_worker) */
 };
+
+/* An xdpdk AF_XDP socket (xsk.c). */
+struct xdpdk_xsk {
+	uint32_t fd;
+	uint32_t ifindex;
+	uint16_t queue;
+	struct rte_ring *rx;	/* workers → application */
+	struct rte_ring *tx;	/* application → the worker of (ifindex, queue) */
+	struct rte_mempool *pool;
+	struct dp_poll *poll;
+	uint64_t rx_full;	/* atomic */
+	uint64_t tx_done;	/* atomic: sent by the worker */
+	uint64_t tx_seen;	/* application side: completions reported */
+};
+
+/* The socket of xskmap value @p fd, or NULL. */
+struct xdpdk_xsk *xdpdk_dp_xsk_by_fd(uint32_t fd);
+/* The worker's side of a socket: send what its TX ring holds. */
+void xdpdk_dp_xsk_tx(struct dp_worker *w, struct dp_poll *pl, struct xdpdk_xsk *xsk);
 
 /* What a worker owns: only it writes here. */
 struct dp_worker {
@@ -109,11 +130,12 @@ struct dp_worker {
 	/* cpumap: rings this worker dequeues from (atomic pointers) */
 	struct rte_ring *cpu_in[DP_MAX_CPU_IN];
 	const struct xdpdk_prog *cpu_in_prog[DP_MAX_CPU_IN];
-	/* cpumap: targets with packets pending in this burst */
-	uint32_t n_cpu_pend;
-	struct dp_cpu_tgt *cpu_pend_tgt[XDPDK_DP_MAX_BURST];
-	struct rte_mbuf *cpu_pend[XDPDK_DP_MAX_BURST][XDPDK_DP_MAX_BURST];
-	uint16_t cpu_pend_n[XDPDK_DP_MAX_BURST];
+	/* cpumap and xsk rings with packets pending in this round (bulk enqueue at flush) */
+	uint32_t n_pend;
+	struct rte_ring *pend_ring[XDPDK_DP_MAX_BURST];
+	uint64_t *pend_full[XDPDK_DP_MAX_BURST];	/* the target's own ring-full counter, or NULL */
+	struct rte_mbuf *pend[XDPDK_DP_MAX_BURST][XDPDK_DP_MAX_BURST];
+	uint16_t pend_n[XDPDK_DP_MAX_BURST];
 
 	uint32_t trace_pos;
 	struct dp_trace trace[DP_TRACE_SIZE];
@@ -184,7 +206,7 @@ dp_tx(struct dp_worker *w, struct dp_port *out, struct rte_mbuf *m)
 /* redirect.c */
 void xdpdk_dp_redirect(struct dp_worker *w, struct dp_port *in, uint16_t queue,
 		       const struct xdpdk_redirect_rec *rec, struct rte_mbuf *m);
-void xdpdk_dp_cpumap_flush(struct dp_worker *w);
+void xdpdk_dp_ring_flush(struct dp_worker *w);
 uint32_t xdpdk_dp_cpumap_poll(struct dp_worker *w);
 int xdpdk_dp_redirect_init(void);
 void xdpdk_dp_redirect_fini(void);

@@ -67,13 +67,14 @@ struct dp_dev_tgt {
 	const struct xdpdk_prog *prog;
 };
 
-enum { TGT_DEV = 1, TGT_CPU };
+enum { TGT_DEV = 1, TGT_CPU, TGT_XSK };
 
 struct dp_tgt {
 	int kind;
 	union {
 		struct dp_dev_tgt dev;
 		struct dp_cpu_tgt cpu;
+		struct xdpdk_xsk *xsk;
 	};
 };
 
@@ -118,8 +119,6 @@ tgt_attach(struct xdpdk_map *map, uint32_t key, const void *val, void **out)
 	int ret = 0;
 
 	*out = NULL;
-	if (type == BPF_MAP_TYPE_XSKMAP)
-		return 0;
 	if ((type == BPF_MAP_TYPE_DEVMAP || type == BPF_MAP_TYPE_DEVMAP_HASH) &&
 	    ((const struct bpf_devmap_val *)val)->bpf_prog.fd <= 0)
 		return 0;	/* a plain port: nothing to attach */
@@ -129,6 +128,12 @@ tgt_attach(struct xdpdk_map *map, uint32_t key, const void *val, void **out)
 	if (type == BPF_MAP_TYPE_CPUMAP) {
 		t->kind = TGT_CPU;
 		ret = cpu_attach(val, key, t);
+	} else if (type == BPF_MAP_TYPE_XSKMAP) {
+		/* The value names a socket, as the kernel's socket fd (EBADF if none). */
+		t->kind = TGT_XSK;
+		t->xsk = xdpdk_dp_xsk_by_fd(*(const uint32_t *)val);
+		if (t->xsk == NULL)
+			ret = -EBADF;
 	} else {
 		t->kind = TGT_DEV;
 		t->dev.prog = prog_of_handle(((const struct bpf_devmap_val *)val)->bpf_prog.fd,
@@ -302,30 +307,31 @@ broadcast(struct dp_worker *w, struct dp_port *in, uint16_t queue,
 	to_port(w, in, queue, ifx[n - 1], tgts[n - 1], m);
 }
 
-/* Queue for the cpumap entry's ring; enqueued in bulk at the flush. */
+/* Queue for a cpumap entry's or a socket's ring; enqueued in bulk at the flush. */
 static inline void
-to_cpu(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct dp_cpu_tgt *t,
-       struct rte_mbuf *m)
+to_ring(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_ring *r,
+	uint64_t *full, struct rte_mbuf *m)
 {
 	uint32_t i;
 
-	for (i = 0; i < w->n_cpu_pend; i++)
-		if (w->cpu_pend_tgt[i] == t)
+	for (i = 0; i < w->n_pend; i++)
+		if (w->pend_ring[i] == r)
 			break;
-	if (i == w->n_cpu_pend) {
+	if (i == w->n_pend) {
 		if (unlikely(i == XDPDK_DP_MAX_BURST)) {
-			redirect_fail(w, in, queue, m, false, t->worker);
+			redirect_fail(w, in, queue, m, false, 0);
 			return;
 		}
-		w->cpu_pend_tgt[i] = t;
-		w->cpu_pend_n[i] = 0;
-		w->n_cpu_pend++;
+		w->pend_ring[i] = r;
+		w->pend_full[i] = full;
+		w->pend_n[i] = 0;
+		w->n_pend++;
 	}
-	if (unlikely(w->cpu_pend_n[i] == XDPDK_DP_MAX_BURST)) {
-		redirect_fail(w, in, queue, m, false, t->worker);
+	if (unlikely(w->pend_n[i] == XDPDK_DP_MAX_BURST)) {
+		redirect_fail(w, in, queue, m, false, 0);
 		return;
 	}
-	w->cpu_pend[i][w->cpu_pend_n[i]++] = m;
+	w->pend[i][w->pend_n[i]++] = m;
 }
 
 void
@@ -346,7 +352,15 @@ xdpdk_dp_redirect(struct dp_worker *w, struct dp_port *in, uint16_t queue,
 		return;
 	case XDPDK_REDIR_CPUMAP:
 		if (likely(t != NULL && t->kind == TGT_CPU)) {
-			to_cpu(w, in, queue, (struct dp_cpu_tgt *)&t->cpu, m);
+			to_ring(w, in, queue, t->cpu.ring, NULL, m);
+			return;
+		}
+		break;
+	case XDPDK_REDIR_XSKMAP:
+		/* xsk_rcv(): only packets of the queue the socket is bound to. */
+		if (likely(t != NULL && t->kind == TGT_XSK && t->xsk->ifindex == in->ifindex &&
+			   t->xsk->queue == queue)) {
+			to_ring(w, in, queue, t->xsk->rx, &t->xsk->rx_full, m);
 			return;
 		}
 		break;
@@ -357,21 +371,22 @@ xdpdk_dp_redirect(struct dp_worker *w, struct dp_port *in, uint16_t queue,
 }
 
 void
-xdpdk_dp_cpumap_flush(struct dp_worker *w)
+xdpdk_dp_ring_flush(struct dp_worker *w)
 {
-	for (uint32_t i = 0; i < w->n_cpu_pend; i++) {
-		struct dp_cpu_tgt *t = w->cpu_pend_tgt[i];
-		const uint16_t n = w->cpu_pend_n[i];
-		const unsigned int k = rte_ring_enqueue_burst(t->ring, (void **)w->cpu_pend[i], n,
-							      NULL);
+	for (uint32_t i = 0; i < w->n_pend; i++) {
+		const uint16_t n = w->pend_n[i];
+		const unsigned int k = rte_ring_enqueue_burst(w->pend_ring[i], (void **)w->pend[i],
+							      n, NULL);
 
 		if (unlikely(k < n)) {
-			/* Ring full: dropped and counted on the worker's first port. */
-			w->st[w->cpu_pend[i][k]->port].ring_full += n - k;
-			rte_pktmbuf_free_bulk(&w->cpu_pend[i][k], n - k);
+			/* Ring full: dropped, counted on the ingress port and the target. */
+			w->st[w->pend[i][k]->port].ring_full += n - k;
+			if (w->pend_full[i] != NULL)
+				__atomic_fetch_add(w->pend_full[i], n - k, __ATOMIC_RELAXED);
+			rte_pktmbuf_free_bulk(&w->pend[i][k], n - k);
 		}
 	}
-	w->n_cpu_pend = 0;
+	w->n_pend = 0;
 }
 
 /*

@@ -261,8 +261,8 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 void
 xdpdk_dp_worker_flush(struct dp_worker *w)
 {
-	if (w->n_cpu_pend != 0)
-		xdpdk_dp_cpumap_flush(w);
+	if (w->n_pend != 0)
+		xdpdk_dp_ring_flush(w);
 	if (w->txb_dirty != 0)
 		xdpdk_dp_txb_flush_all(w);
 }
@@ -273,7 +273,12 @@ xdpdk_dp_worker_round(struct dp_worker *w)
 	uint32_t n = 0;
 
 	for (uint32_t i = 0; i < w->n_poll; i++) {
-		n += poll_one(w, &w->poll[i]);
+		struct dp_poll *pl = &w->poll[i];
+		struct xdpdk_xsk *xsk = __atomic_load_n(&pl->xsk, __ATOMIC_ACQUIRE);
+
+		n += poll_one(w, pl);
+		if (unlikely(xsk != NULL))
+			xdpdk_dp_xsk_tx(w, pl, xsk);
 		xdpdk_dp_worker_flush(w);
 	}
 	return n + xdpdk_dp_cpumap_poll(w);

@@ -32,6 +32,7 @@
 #include <xdpdk/helpers.h>
 #include <xdpdk/load.h>
 #include <xdpdk/map.h>
+#include <xdpdk/xsk.h>
 
 #define MAX_PKTS 128
 #define MAX_PORTS 4
@@ -575,6 +576,75 @@ test_cpumap(void **state)
 	free(in.p);
 }
 
+/*
+ * xskmap: the application receives every packet through the socket API,
+ * swaps the MACs and sends them back (no copy); they leave through A.
+ */
+static void
+test_xsk_deliver_and_reinject(void **state)
+{
+	struct xdpdk_xsk_opts xo = { 0 };
+	struct xdpdk_xsk_desc d[64];
+	struct xdpdk_xsk *x;
+	struct pcap_pkts in;
+	uint32_t a, k = 0, fd, got = 0, done = 0;
+	uint64_t end;
+	struct t t;
+
+	(void)state;
+	read_valid_input(&in);
+	tsetup(&t, 1);
+	a = add_port(&t, true, 0);
+	assert_int_equal(xdpdk_dp_poll_default(), 0);
+	xo.ifindex = a;
+	x = xdpdk_xsk_create(&xo);
+	assert_non_null(x);
+	fd = xdpdk_xsk_fd(x);
+	/* Only sockets the dataplane knows can be stored (the kernel: EBADF). */
+	k = 1;
+	assert_int_equal(xdpdk_map_update(map(&t, "xsks"), &k, &(uint32_t){ 99 }, BPF_ANY),
+			 -EBADF);
+	k = 0;
+	assert_int_equal(xdpdk_map_update(map(&t, "xsks"), &k, &fd, BPF_ANY), 0);
+	attach(&t, a, "xdp_to_xsk");
+	assert_int_equal(xdpdk_dp_start(), 0);
+	end = rte_get_tsc_cycles() + 20 * rte_get_tsc_hz();
+	while ((got < in.n || done < in.n) && rte_get_tsc_cycles() < end) {
+		const uint32_t n = xdpdk_xsk_recv(x, d, 64);
+
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t mac[6];
+
+			assert_int_equal(d[i].len, in.p[got + i].len);
+			assert_memory_equal(d[i].data, in.p[got + i].data, d[i].len);
+			memcpy(mac, d[i].data, 6);
+			memmove(d[i].data, d[i].data + 6, 6);
+			memcpy(d[i].data + 6, mac, 6);
+		}
+		assert_int_equal(xdpdk_xsk_send(x, d, n), n);
+		got += n;
+		done += xdpdk_xsk_complete(x);
+		if (n == 0)
+			usleep(1000);
+	}
+	xdpdk_dp_stop();
+	assert_int_equal(got, in.n);
+	assert_int_equal(done, in.n);
+	assert_int_equal(xdpdk_xsk_rx_dropped(x), 0);
+	xdpdk_xsk_free(x);
+	tdown(&t);
+	for (uint32_t i = 0; i < in.n; i++) {
+		uint8_t mac[6];
+
+		memcpy(mac, in.p[i].data, 6);
+		memcpy(in.p[i].data, in.p[i].data + 6, 6);
+		memcpy(in.p[i].data + 6, mac, 6);
+	}
+	assert_out(&t, 0, &in);
+	cleanup_dir(&t);
+	free(in.p);
+}
+
 /* ---- maps, bad input ---------------------------------------------------- */
 
 static void
@@ -672,6 +742,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_devmap_prog),
 		cmocka_unit_test(test_broadcast_exclude_ingress),
 		cmocka_unit_test(test_cpumap),
+		cmocka_unit_test(test_xsk_deliver_and_reinject),
 		cmocka_unit_test(test_percpu_counter),
 		cmocka_unit_test(test_bad_action),
 		cmocka_unit_test(test_redirect_down_and_missing),

@@ -43,6 +43,13 @@ struct {
 	__type(value, struct bpf_cpumap_val);
 } cpus SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
 SEC("xdp")
 int xdp_drop(struct xdp_md *ctx)
 {
@@ -123,6 +130,13 @@ SEC("xdp")
 int xdp_to_cpu(struct xdp_md *ctx)
 {
 	return bpf_redirect_map(&cpus, 1, 0);
+}
+
+/* To the socket of the receiving queue, as xdp-tools' AF_XDP programs; none: pass. */
+SEC("xdp")
+int xdp_to_xsk(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
