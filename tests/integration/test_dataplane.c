@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 /* libpcap's classic struct bpf_insn clashes with linux/bpf.h's (cli/pcap_compat.h). */
@@ -25,6 +30,7 @@
 #undef bpf_insn
 
 #include <rte_cycles.h>
+#include <rte_ethdev.h>
 #include <rte_mempool.h>
 
 #include <xdpdk/dataplane.h>
@@ -133,6 +139,7 @@ tsetup(struct t *t, uint32_t n_workers)
 	struct xdpdk_load_opts lo = { .helpers = xdpdk_helpers_resolve };
 	char log[4096] = "";
 
+	xdpdk_dp_fini();	/* after a failed test: start from nothing */
 	memset(t, 0, sizeof(*t));
 	snprintf(t->dir, sizeof(t->dir), "/tmp/xdpdk-dp-test.XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
@@ -359,16 +366,21 @@ test_pass_to_port(void **state)
 	free(in.p);
 }
 
-/* XDP_PASS into a TAP: the host's stack gets the packets. */
+/*
+ * XDP_PASS into a TAP: the host's kernel gets the packets. An AF_PACKET
+ * socket on the TAP interface sees them arrive, bytes and order intact
+ * (the host's own packets on it are PACKET_OUTGOING and skipped).
+ */
 static void
 test_pass_to_tap(void **state)
 {
 	struct xdpdk_port_opts o = { .exception = XDPDK_EXC_TAP, .exception_tap = "xdpdk_t0" };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
 	struct xdpdk_dp_stats st;
-	struct pcap_pkts in;
+	struct pcap_pkts in, got = { 0, NULL };
 	char devargs[256];
 	struct t t;
-	int a;
+	int a, fd;
 
 	(void)state;
 	if (access("/dev/net/tun", R_OK | W_OK) != 0) {
@@ -383,16 +395,75 @@ test_pass_to_tap(void **state)
 	a = xdpdk_dp_port_add(&o);
 	assert_true(a > 0);
 	assert_true(xdpdk_dp_port_exception((uint32_t)a) > 0);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	assert_true(fd >= 0);
+	sll.sll_ifindex = (int)if_nametoindex("xdpdk_t0");
+	assert_true(sll.sll_ifindex > 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	assert_int_equal(setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &(int){ 1 }, sizeof(int)), 0);
 	attach(&t, (uint32_t)a, "xdp_pass");
 	run(&t, (uint32_t)a, NULL, NULL);
 	get_stats((uint32_t)a, &st);
 	assert_int_equal(st.exception_pkts, in.n);
 	get_stats(xdpdk_dp_port_exception((uint32_t)a), &st);
-	assert_int_equal(st.tx_packets + st.tx_drop, in.n);
+	assert_int_equal(st.tx_packets, in.n);
+	assert_int_equal(st.tx_drop, 0);
+	got.p = calloc(MAX_PKTS, sizeof(*got.p));
+	assert_non_null(got.p);
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} cm;
+		struct sockaddr_ll from;
+		uint8_t *data = got.p[got.n].data;
+		struct iovec iov = { data + 4, sizeof(got.p[got.n].data) - 4 };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof(from),
+				     .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &cm,
+				     .msg_controllen = sizeof(cm) };
+		ssize_t r = recvmsg(fd, &mh, MSG_DONTWAIT);
+
+		/* Bound while the TAP was down: the socket reports that once (ENETDOWN). */
+		if (r < 0 && errno == ENETDOWN)
+			continue;
+		if (r < 0)
+			break;
+		if (from.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		memmove(data, data + 4, (size_t)r);
+		got.p[got.n].len = (uint32_t)r;
+		/* The kernel took the VLAN tag out into auxdata: put it back, as libpcap. */
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
+			struct tpacket_auxdata aux;
+
+			if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
+				continue;
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+			if (!(aux.tp_status & TP_STATUS_VLAN_VALID) || r < 12)
+				continue;
+			memmove(data + 16, data + 12, (size_t)r - 12);
+			data[12] = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID ? aux.tp_vlan_tpid
+									      : 0x8100) >> 8;
+			data[13] = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID ? aux.tp_vlan_tpid
+									      : 0x8100) & 0xff;
+			data[14] = aux.tp_vlan_tci >> 8;
+			data[15] = aux.tp_vlan_tci & 0xff;
+			got.p[got.n].len += 4;
+		}
+		if (++got.n == MAX_PKTS)
+			break;
+	}
+	close(fd);
+	assert_int_equal(got.n, in.n);
+	for (uint32_t i = 0; i < in.n; i++) {
+		assert_int_equal(got.p[i].len, in.p[i].len);
+		assert_memory_equal(got.p[i].data, in.p[i].data, in.p[i].len);
+	}
 	tdown(&t);
 	snprintf(devargs, sizeof(devargs), "%s/a.pcap", t.dir);
 	unlink(devargs);
 	cleanup_dir(&t);
+	free(got.p);
 	free(in.p);
 }
 
@@ -421,6 +492,67 @@ test_redirect_ifindex(void **state)
 	assert_out(&t, 0, &in);
 	assert_out(&t, 1, &none);
 	cleanup_dir(&t);
+	free(in.p);
+}
+
+/* Reads what a net_ring port (TX looped to its RX) got, while the dataplane runs. */
+struct ring_read {
+	uint16_t port_id;
+	struct pcap_pkts got;
+};
+
+static bool
+ring_read(void *arg)
+{
+	struct ring_read *rr = arg;
+	struct rte_mbuf *m[32];
+	uint16_t n = rte_eth_rx_burst(rr->port_id, 0, m, 32);
+
+	for (uint16_t i = 0; i < n; i++) {
+		if (rr->got.n < MAX_PKTS) {
+			rr->got.p[rr->got.n].len = rte_pktmbuf_data_len(m[i]);
+			memcpy(rr->got.p[rr->got.n].data, rte_pktmbuf_mtod(m[i], void *),
+			       rte_pktmbuf_data_len(m[i]));
+			rr->got.n++;
+		}
+		rte_pktmbuf_free(m[i]);
+	}
+	return rr->got.n >= 59;
+}
+
+/* bpf_redirect to a net_ring port: what it receives back is what the program saw. */
+static void
+test_redirect_to_ring(void **state)
+{
+	struct xdpdk_port_opts ro = { .devargs = "net_ring0", .no_poll = true };
+	struct ring_read rr = { 0 };
+	struct pcap_pkts in;
+	struct t t;
+	uint32_t a, k = 0;
+	int r;
+
+	(void)state;
+	read_valid_input(&in);
+	tsetup(&t, 1);
+	r = xdpdk_dp_port_add(&ro);
+	assert_true(r > 0);
+	t.ifx[t.n_ports] = (uint32_t)r;
+	t.in_use0[t.n_ports++] = rte_mempool_in_use_count(xdpdk_dp_port_pool((uint32_t)r));
+	rr.port_id = (uint16_t)xdpdk_dp_port_id((uint32_t)r);
+	rr.got.p = calloc(MAX_PKTS, sizeof(*rr.got.p));
+	assert_non_null(rr.got.p);
+	a = add_port(&t, true, 0);
+	assert_int_equal(xdpdk_map_update(map(&t, "cfg"), &k, &r, BPF_ANY), 0);
+	attach(&t, a, "xdp_redirect_ifindex");
+	run(&t, a, ring_read, &rr);
+	tdown(&t);
+	assert_int_equal(rr.got.n, in.n);
+	for (uint32_t i = 0; i < in.n; i++) {
+		assert_int_equal(rr.got.p[i].len, in.p[i].len);
+		assert_memory_equal(rr.got.p[i].data, in.p[i].data, in.p[i].len);
+	}
+	cleanup_dir(&t);
+	free(rr.got.p);
 	free(in.p);
 }
 
@@ -737,6 +869,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pass_to_port),
 		cmocka_unit_test(test_pass_to_tap),
 		cmocka_unit_test(test_redirect_ifindex),
+		cmocka_unit_test(test_redirect_to_ring),
 		cmocka_unit_test(test_redirect_devmap),
 		cmocka_unit_test(test_redirect_devmap_missing),
 		cmocka_unit_test(test_devmap_prog),
