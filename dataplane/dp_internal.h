@@ -40,24 +40,14 @@ extern int xdpdk_logtype_dp;
 /* Trace events kept per worker (a ring, newest overwrite oldest). */
 #define DP_TRACE_SIZE 64
 
-enum dp_trace_reason {
-	DP_TR_ABORTED = 1,
-	DP_TR_BAD_ACTION,
-	DP_TR_REDIRECT_ERR,
-	DP_TR_REDIRECT_DOWN,
-	DP_TR_RING_FULL,
-	DP_TR_RUNT,
-	DP_TR_OVERSIZE,
-};
-
-struct dp_trace {
-	uint64_t tsc;
-	uint32_t ifindex;
-	uint16_t queue;
-	uint8_t reason;		/* enum dp_trace_reason */
-	uint8_t action;
-	uint32_t target;	/* ifindex or map key */
-};
+/* The trace ring holds the public events (enum xdpdk_dp_trace_reason). */
+#define DP_TR_ABORTED XDPDK_DP_TRACE_ABORTED
+#define DP_TR_BAD_ACTION XDPDK_DP_TRACE_BAD_ACTION
+#define DP_TR_REDIRECT_ERR XDPDK_DP_TRACE_REDIRECT_ERR
+#define DP_TR_REDIRECT_DOWN XDPDK_DP_TRACE_REDIRECT_DOWN
+#define DP_TR_RING_FULL XDPDK_DP_TRACE_RING_FULL
+#define DP_TR_RUNT XDPDK_DP_TRACE_RUNT
+#define DP_TR_OVERSIZE XDPDK_DP_TRACE_OVERSIZE
 
 struct dp_port {
 	bool used;
@@ -138,7 +128,7 @@ struct dp_worker {
 	uint16_t pend_n[XDPDK_DP_MAX_BURST];
 
 	uint32_t trace_pos;
-	struct dp_trace trace[DP_TRACE_SIZE];
+	struct xdpdk_dp_trace_event trace[DP_TRACE_SIZE];
 
 	struct xdpdk_redirect_run run;
 	const struct dp_poll *ctx_owner;	/* whose ingress/queue the ctx slots hold */
@@ -188,19 +178,16 @@ void xdpdk_dp_txb_free(struct dp_worker *w);
 void xdpdk_dp_txb_flush_port(struct dp_worker *w, uint16_t port_id);
 void xdpdk_dp_txb_flush_all(struct dp_worker *w);
 
-/* Queue @p m for TX on @p out; dropped and counted when @p out is down. */
+/* Queue @p m for TX on @p out (counted when flushed). */
 static inline void
 dp_tx(struct dp_worker *w, struct dp_port *out, struct rte_mbuf *m)
 {
 	struct rte_eth_dev_tx_buffer *b = w->txb[out->port_id];
-	struct xdpdk_dp_stats *st = &w->st[out->port_id];
 
 	if (unlikely(b->length == b->size))
 		xdpdk_dp_txb_flush_port(w, out->port_id);
 	b->pkts[b->length++] = m;
 	w->txb_dirty |= 1ull << out->port_id;
-	st->tx_packets++;
-	st->tx_bytes += rte_pktmbuf_pkt_len(m);
 }
 
 /* redirect.c */

@@ -68,6 +68,23 @@ xdpdk_dp_worker_stats(uint32_t worker, struct xdpdk_dp_stats *st)
 	return 0;
 }
 
+int
+xdpdk_dp_trace_get(uint32_t worker, struct xdpdk_dp_trace_event *ev, uint32_t max)
+{
+	const struct dp_worker *w;
+	uint32_t n, first;
+
+	if (worker >= xdpdk_dp.n_workers || (ev == NULL && max != 0))
+		return -EINVAL;
+	w = xdpdk_dp.workers[worker];
+	n = RTE_MIN(w->trace_pos, (uint32_t)DP_TRACE_SIZE);
+	n = RTE_MIN(n, max);
+	first = w->trace_pos - n;
+	for (uint32_t i = 0; i < n; i++)
+		ev[i] = w->trace[(first + i) % DP_TRACE_SIZE];
+	return (int)n;
+}
+
 void
 xdpdk_dp_stats_reset(void)
 {
@@ -75,6 +92,7 @@ xdpdk_dp_stats_reset(void)
 		struct dp_worker *w = xdpdk_dp.workers[i];
 
 		memset(w->st, 0, sizeof(w->st));
+		w->trace_pos = 0;
 		for (uint32_t j = 0; j < w->n_poll; j++)
 			memset(&w->poll[j].st, 0, sizeof(w->poll[j].st));
 	}

@@ -61,15 +61,24 @@ xdpdk_dp_txb_flush_port(struct dp_worker *w, uint16_t port_id)
 {
 	struct dp_port *p = &xdpdk_dp.ports[port_id];
 	const uint16_t q = (uint16_t)(w->index % p->n_txq);
+	struct rte_eth_dev_tx_buffer *b = w->txb[port_id];
+	struct xdpdk_dp_stats *st = &w->st[port_id];
+	uint64_t bytes = 0;
+
+	/* Counted here, once per flush; tx_unsent takes back what the PMD refuses. */
+	for (uint16_t i = 0; i < b->length; i++)
+		bytes += rte_pktmbuf_pkt_len(b->pkts[i]);
+	st->tx_packets += b->length;
+	st->tx_bytes += bytes;
 
 	if (unlikely(p->txq_shared)) {
 		rte_spinlock_t *l = &p->txq_lock[q % RTE_DIM(p->txq_lock)];
 
 		rte_spinlock_lock(l);
-		rte_eth_tx_buffer_flush(port_id, q, w->txb[port_id]);
+		rte_eth_tx_buffer_flush(port_id, q, b);
 		rte_spinlock_unlock(l);
 	} else {
-		rte_eth_tx_buffer_flush(port_id, q, w->txb[port_id]);
+		rte_eth_tx_buffer_flush(port_id, q, b);
 	}
 	w->txb_dirty &= ~(1ull << port_id);
 }

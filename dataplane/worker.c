@@ -23,7 +23,7 @@ void
 xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue, uint8_t reason,
 	       uint8_t action, uint32_t target)
 {
-	struct dp_trace *t = &w->trace[w->trace_pos++ % DP_TRACE_SIZE];
+	struct xdpdk_dp_trace_event *t = &w->trace[w->trace_pos++ % DP_TRACE_SIZE];
 
 	t->tsc = rte_rdtsc();
 	t->ifindex = in != NULL ? in->ifindex : 0;
@@ -133,6 +133,42 @@ run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *
 	}
 }
 
+/* Counters of the verdicts other than XDP_DROP, before acting (which may free). */
+static inline void
+count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t *idx,
+	     uint16_t n_idx)
+{
+	uint64_t n[XDPDK_DP_N_ACTIONS] = { 0 }, b[XDPDK_DP_N_ACTIONS] = { 0 };
+	uint64_t n_tx = 0, n_redir = 0, b_tx = 0, b_redir = 0;
+
+	/* TX and REDIRECT (the common ones) in registers, the rest through arrays. */
+	for (uint16_t j = 0; j < n_idx; j++) {
+		const uint32_t v = w->ret[idx[j]];
+		const uint64_t len = w->pkts[idx[j]]->data_len;
+
+		if (v == XDP_TX) {
+			n_tx++;
+			b_tx += len;
+		} else if (v == XDP_REDIRECT) {
+			n_redir++;
+			b_redir += len;
+		} else {
+			const uint32_t a = v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1;
+
+			n[a]++;
+			b[a] += len;
+		}
+	}
+	n[XDP_TX] = n_tx;
+	b[XDP_TX] = b_tx;
+	n[XDP_REDIRECT] = n_redir;
+	b[XDP_REDIRECT] = b_redir;
+	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++) {
+		st->action_packets[a] += n[a];
+		st->action_bytes[a] += b[a];
+	}
+}
+
 /* The verdicts other than XDP_DROP, one packet at a time (cold for drop-only bursts). */
 static __rte_noinline uint16_t
 act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t *idx,
@@ -143,12 +179,8 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 	for (uint16_t j = 0; j < n_idx; j++) {
 		const uint16_t i = idx[j];
 		struct rte_mbuf *m = w->pkts[i];
-		uint32_t v = w->ret[i];
+		const uint32_t v = w->ret[i];
 
-		if (unlikely(v > XDP_REDIRECT))
-			v = XDPDK_DP_N_ACTIONS - 1;
-		st->action_packets[v]++;
-		st->action_bytes[v] += m->data_len;
 		switch (v) {
 		case XDP_TX:
 			ctx_to_mbuf(&w->ctx[i], m);
@@ -210,8 +242,10 @@ act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
 	}
 	st->action_packets[XDP_DROP] += nd;
 	st->action_bytes[XDP_DROP] += b_drop;
-	if (no != 0)
+	if (no != 0) {
+		count_others(w, st, idx, no);
 		nd = act_others(w, p, queue, idx, no, nd);
+	}
 	if (nd != 0)
 		rte_pktmbuf_free_bulk(w->drop, nd);
 }

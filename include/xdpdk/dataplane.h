@@ -210,6 +210,34 @@ int xdpdk_dp_port_stats(uint32_t ifindex, struct xdpdk_dp_stats *st);
 int xdpdk_dp_queue_stats(uint32_t ifindex, uint16_t queue, struct xdpdk_dp_stats *st);
 /** One worker's counters (all ports). */
 int xdpdk_dp_worker_stats(uint32_t worker, struct xdpdk_dp_stats *st);
+/** Why a packet was dropped outside XDP_DROP (trace events). */
+enum xdpdk_dp_trace_reason {
+	XDPDK_DP_TRACE_ABORTED = 1,	/**< the program returned XDP_ABORTED */
+	XDPDK_DP_TRACE_BAD_ACTION,	/**< a verdict out of range */
+	XDPDK_DP_TRACE_REDIRECT_ERR,	/**< no target, or a missing one */
+	XDPDK_DP_TRACE_REDIRECT_DOWN,	/**< the target port is down */
+	XDPDK_DP_TRACE_RING_FULL,
+	XDPDK_DP_TRACE_RUNT,
+	XDPDK_DP_TRACE_OVERSIZE,
+};
+
+/** One trace event (the kernel's xdp_exception / xdp_redirect_err tracepoints). */
+struct xdpdk_dp_trace_event {
+	uint64_t tsc;
+	uint32_t ifindex;	/**< ingress */
+	uint16_t queue;
+	uint8_t reason;		/**< enum xdpdk_dp_trace_reason */
+	uint8_t action;		/**< the verdict (low 8 bits) */
+	uint32_t target;	/**< ifindex or map key, when there is one */
+};
+
+/**
+ * The last events of worker @p worker (it keeps a small ring of them),
+ * oldest first. Read while the worker is stopped for an exact result.
+ * @return how many were written to @p ev (at most @p max); -EINVAL.
+ */
+int xdpdk_dp_trace_get(uint32_t worker, struct xdpdk_dp_trace_event *ev, uint32_t max);
+
 /** Zero every counter (workers must be stopped). */
 void xdpdk_dp_stats_reset(void);
 

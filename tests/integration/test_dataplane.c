@@ -818,6 +818,16 @@ test_bad_action(void **state)
 	get_stats(a, &st);
 	assert_int_equal(st.action_packets[XDPDK_DP_N_ACTIONS - 1], in.n);
 	assert_int_equal(st.tx_packets, 0);
+	{
+		struct xdpdk_dp_trace_event ev[64];
+		const int n = xdpdk_dp_trace_get(0, ev, 64);
+
+		/* The ring keeps the last ones: the last packet was a bad verdict (7). */
+		assert_true(n > 0);
+		assert_int_equal(ev[n - 1].reason, XDPDK_DP_TRACE_BAD_ACTION);
+		assert_int_equal(ev[n - 1].action, 7);
+		assert_int_equal(ev[n - 1].ifindex, a);
+	}
 	tdown(&t);
 	assert_out(&t, 0, &none);
 	cleanup_dir(&t);
