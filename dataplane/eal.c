@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,6 +20,20 @@
 #define MAX_EAL_ARGS 32
 
 static int eal_started;
+/* The runtime directory, removed once empty (see rmdir_at_exit). */
+static char runtime_dir[PATH_MAX];
+
+/*
+ * The telemetry socket in the runtime directory is unlinked by DPDK's own
+ * exit handler, after rte_eal_cleanup(): registered before rte_eal_init(),
+ * this handler runs after DPDK's and removes the then empty directory.
+ */
+static void
+rmdir_at_exit(void)
+{
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
+}
 
 /* Free 2 MiB hugepages; without any, EAL must run on plain memory (--no-huge). */
 static long
@@ -80,12 +95,19 @@ eal_init(const char *who, const char *lcores, bool no_huge, int n_extra, char **
 	for (int i = 0; i < n_extra; i++)
 		argv[argc++] = extra[i];
 	argv[argc] = NULL;
+	if (lcores != NULL) {
+		static int registered;
+
+		if (!registered && atexit(rmdir_at_exit) == 0)
+			registered = 1;
+	}
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot start DPDK's EAL: %s\n", who, rte_strerror(rte_errno));
 		return -rte_errno;
 	}
 	eal_started = 1;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	return 0;
 }
 

@@ -77,7 +77,11 @@ struct xdpdk_dp_opts {
  * @return 0; -EBUSY (already up), -EINVAL, -ENOMEM.
  */
 int xdpdk_dp_init(const struct xdpdk_dp_opts *opts);
-/** Stop everything, close the ports, free the pools; safe when not initialised. */
+/**
+ * Stop everything, close the ports, free the pools; safe when not
+ * initialised. Free the maps first: cpumap entries' rings are released
+ * through the dataplane's hooks, which end here.
+ */
 void xdpdk_dp_fini(void);
 /** The number of workers. */
 uint32_t xdpdk_dp_n_workers(void);
