@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_ethdev.h>
@@ -188,6 +189,44 @@ dp_tx(struct dp_worker *w, struct dp_port *out, struct rte_mbuf *m)
 		xdpdk_dp_txb_flush_port(w, out->port_id);
 	b->pkts[b->length++] = m;
 	w->txb_dirty |= 1ull << out->port_id;
+}
+
+/* The mbuf as a program sees it: XDP's 256 bytes of headroom reach into the private area. */
+static inline void
+dp_ctx_from_mbuf(struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
+{
+	uint8_t *buf = m->buf_addr;
+
+	c->data = buf + m->data_off;
+	c->data_end = c->data + m->data_len;
+	c->data_meta = c->data;
+	c->data_hard_start = buf - DP_PRIV_HEADROOM;
+	c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
+	c->mbuf = m;
+}
+
+/*
+ * bpf_xdp_adjust_head/tail/meta moved data/data_end: make the mbuf say the
+ * same. Data moved in front of buf_addr (into the private area) is moved
+ * back into the buffer, as an mbuf cannot point there; metadata is not
+ * carried by the mbuf.
+ */
+static inline void
+dp_ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
+{
+	uint8_t *buf = m->buf_addr;
+	const uint32_t len = (uint32_t)(c->data_end - c->data);
+
+	if (likely(c->data == buf + m->data_off && len == m->data_len))
+		return;
+	if (unlikely(c->data < buf)) {
+		memmove(buf, c->data, len);
+		m->data_off = 0;
+	} else {
+		m->data_off = (uint16_t)(c->data - buf);
+	}
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
 }
 
 /* redirect.c */

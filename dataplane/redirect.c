@@ -217,31 +217,16 @@ devmap_prog(struct dp_worker *w, const struct dp_port *in, const struct xdpdk_pr
 	    uint32_t egress, struct rte_mbuf *m)
 {
 	struct xdpdk_xdp_ctx c = {
-		.data = rte_pktmbuf_mtod(m, uint8_t *),
-		.data_hard_start = (uint8_t *)m->buf_addr - DP_PRIV_HEADROOM,
-		.data_hard_end = (uint8_t *)m->buf_addr + m->buf_len - XDPDK_XDP_TAIL_RESERVE,
 		.ingress_ifindex = in->ifindex,
 		.egress_ifindex = egress,
 		.worker = w->index,
-		.mbuf = m,
 		.run = &w->run,
 	};
-	uint32_t v;
 
-	c.data_end = c.data + m->data_len;
-	c.data_meta = c.data;
-	v = (uint32_t)xdpdk_prog_run(prog, &c, 0);
-	if (v != XDP_PASS)
+	dp_ctx_from_mbuf(&c, m);
+	if ((uint32_t)xdpdk_prog_run(prog, &c, 0) != XDP_PASS)
 		return false;
-	if (c.data != rte_pktmbuf_mtod(m, uint8_t *) || c.data_end != c.data + m->data_len) {
-		const uint32_t len = (uint32_t)(c.data_end - c.data);
-
-		if (c.data < (uint8_t *)m->buf_addr)
-			return false;	/* no room to move it back into: drop */
-		m->data_off = (uint16_t)(c.data - (uint8_t *)m->buf_addr);
-		m->data_len = (uint16_t)len;
-		m->pkt_len = len;
-	}
+	dp_ctx_to_mbuf(&c, m);
 	return true;
 }
 
@@ -407,29 +392,15 @@ cpu_ring_poll(struct dp_worker *w, struct rte_ring *r, const struct xdpdk_prog *
 		w->st[m->port].cpumap_in++;
 		if (prog != NULL) {
 			struct xdpdk_xdp_ctx *c = &w->ctx[i];
-			const uint16_t off = m->data_off;
-			const uint16_t len = m->data_len;
 
-			c->data = rte_pktmbuf_mtod(m, uint8_t *);
-			c->data_end = c->data + len;
-			c->data_meta = c->data;
-			c->data_hard_start = (uint8_t *)m->buf_addr - DP_PRIV_HEADROOM;
-			c->data_hard_end = (uint8_t *)m->buf_addr + m->buf_len -
-					   XDPDK_XDP_TAIL_RESERVE;
+			dp_ctx_from_mbuf(c, m);
 			c->ingress_ifindex = in->ifindex;
 			c->rx_queue_index = 0;
-			c->mbuf = m;
+			w->ctx_owner = NULL;	/* the RX path rewrites ingress/queue */
 			w->run.cur = i;
 			w->run.rec[i].kind = XDPDK_REDIR_NONE;
 			v = (uint32_t)xdpdk_prog_run(prog, c, 0);
-			if (c->data < (uint8_t *)m->buf_addr) {
-				v = XDP_DROP;	/* no room to move it back into */
-			} else if (c->data != (uint8_t *)m->buf_addr + off ||
-				   c->data_end != c->data + len) {
-				m->data_off = (uint16_t)(c->data - (uint8_t *)m->buf_addr);
-				m->data_len = (uint16_t)(c->data_end - c->data);
-				m->pkt_len = m->data_len;
-			}
+			dp_ctx_to_mbuf(c, m);
 		}
 		if (v == XDP_PASS)
 			xdpdk_dp_exception(w, in, m);

@@ -33,29 +33,6 @@ xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue, ui
 	t->target = target;
 }
 
-/*
- * bpf_xdp_adjust_head/tail moved data/data_end: make the mbuf say the same.
- * Data moved in front of buf_addr (into the private area) is moved back, as
- * the mbuf cannot point there; metadata is not carried.
- */
-static inline void
-ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
-{
-	uint8_t *buf = m->buf_addr;
-	const uint32_t len = (uint32_t)(c->data_end - c->data);
-
-	if (likely(c->data == buf + m->data_off && len == m->data_len))
-		return;
-	if (unlikely(c->data < buf)) {
-		memmove(buf, c->data, len);
-		m->data_off = 0;
-	} else {
-		m->data_off = (uint16_t)(c->data - buf);
-	}
-	m->data_len = (uint16_t)len;
-	m->pkt_len = len;
-}
-
 /* Drop with a counter and a trace event (cold). */
 static __rte_noinline void
 drop_bad(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_mbuf *m,
@@ -93,22 +70,14 @@ rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		struct xdpdk_xdp_ctx *c = &w->ctx[k];
-		uint8_t *buf = m->buf_addr;
-
 		bytes += m->pkt_len;
 		if (unlikely(m->nb_segs != 1 || m->data_len < RTE_ETHER_HDR_LEN)) {
 			drop_bad(w, pl->port, pl->queue, m,
 				 m->nb_segs != 1 ? DP_TR_OVERSIZE : DP_TR_RUNT, XDP_DROP);
 			continue;
 		}
+		dp_ctx_from_mbuf(&w->ctx[k], m);
 		pkts[k++] = m;
-		c->data = buf + m->data_off;
-		c->data_end = c->data + m->data_len;
-		c->data_meta = c->data;
-		c->data_hard_start = buf - DP_PRIV_HEADROOM;
-		c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
-		c->mbuf = m;
 	}
 	pl->st.rx_packets += n;
 	pl->st.rx_bytes += bytes;
@@ -183,7 +152,7 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 
 		switch (v) {
 		case XDP_TX:
-			ctx_to_mbuf(&w->ctx[i], m);
+			dp_ctx_to_mbuf(&w->ctx[i], m);
 			if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
 				dp_tx(w, p, m);
 			} else {
@@ -192,11 +161,11 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			}
 			break;
 		case XDP_PASS:
-			ctx_to_mbuf(&w->ctx[i], m);
+			dp_ctx_to_mbuf(&w->ctx[i], m);
 			xdpdk_dp_exception(w, p, m);
 			break;
 		case XDP_REDIRECT:
-			ctx_to_mbuf(&w->ctx[i], m);
+			dp_ctx_to_mbuf(&w->ctx[i], m);
 			if (likely(p->prog_redirects)) {
 				xdpdk_dp_redirect(w, p, queue, &w->run.rec[i], m);
 			} else {
