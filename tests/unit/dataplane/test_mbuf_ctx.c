@@ -54,6 +54,16 @@ pkt(void)
 	return m;
 }
 
+/* The mbuf says data_off/len as expected; then it goes back to the pool. */
+static void
+check_and_free(struct rte_mbuf *m, uint16_t off, uint16_t len)
+{
+	assert_int_equal(m->data_off, off);
+	assert_int_equal(m->data_len, len);
+	assert_int_equal(m->pkt_len, len);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_layout_is_the_kernels(void **state)
 {
@@ -72,9 +82,7 @@ test_layout_is_the_kernels(void **state)
 	/* The headroom in front of buf_addr is this mbuf's own private area. */
 	assert_ptr_equal(c.data_hard_start, rte_mbuf_to_priv(m));
 	dp_ctx_to_mbuf(&c, m);
-	assert_int_equal(m->data_off, RTE_PKTMBUF_HEADROOM);
-	assert_int_equal(m->data_len, 64);
-	rte_pktmbuf_free(m);
+	check_and_free(m, RTE_PKTMBUF_HEADROOM, 64);
 }
 
 static void
@@ -96,9 +104,7 @@ test_head_and_tail_moves(void **state)
 	c.data -= 34;		/* adjust_head(-34): still inside DPDK's headroom */
 	c.data_end += 100;	/* adjust_tail(+100) */
 	dp_ctx_to_mbuf(&c, m);
-	assert_int_equal(m->data_off, RTE_PKTMBUF_HEADROOM - 20);
-	assert_int_equal(m->data_len, 180);
-	rte_pktmbuf_free(m);
+	check_and_free(m, RTE_PKTMBUF_HEADROOM - 20, 180);
 }
 
 /* Encapsulation past buf_addr (up to XDP's 256 bytes): the data is moved back into the buffer. */
@@ -115,14 +121,10 @@ test_head_into_private_area(void **state)
 	memset(c.data, 0xee, 200);	/* the new outer headers */
 	memcpy(want, c.data, sizeof(want));
 	dp_ctx_to_mbuf(&c, m);
-	assert_int_equal(m->data_off, 0);
-	assert_int_equal(m->data_len, sizeof(want));
 	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *), want, sizeof(want));
+	check_and_free(m, 0, sizeof(want));
 	/* Back in the pool and out again, it is an ordinary mbuf. */
-	rte_pktmbuf_free(m);
-	m = pkt();
-	assert_int_equal(m->data_off, RTE_PKTMBUF_HEADROOM);
-	rte_pktmbuf_free(m);
+	check_and_free(pkt(), RTE_PKTMBUF_HEADROOM, 64);
 }
 
 int
