@@ -68,6 +68,9 @@ void cli_dump_maps(FILE *out, const struct xdpdk_loaded *lo, bool json);
 /* Program verdict names: "XDP_PASS", "TC_ACT_OK"; NULL if out of range. */
 const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);
 
+/* Start EAL for the dataplane: main lcore 0 and @p workers worker lcores over the CPUs. */
+int cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge);
+
 /* Verb families. */
 extern const struct cli_cmd cli_prog_cmds[];
 extern const struct cli_cmd cli_map_cmds[];

@@ -309,21 +309,6 @@ setup_progs(const struct bench_cfg *cfg, enum scenario sc, struct bench *b)
 	return ret;
 }
 
-static int
-start_eal(const struct bench_cfg *cfg)
-{
-	const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char lcores[256];
-	size_t len;
-
-	/* Main lcore 0 waits; worker i on CPU i (modulo the CPUs there are). */
-	len = (size_t)snprintf(lcores, sizeof(lcores), "0@0");
-	for (unsigned long long i = 1; i <= cfg->workers && len < sizeof(lcores); i++)
-		len += (size_t)snprintf(lcores + len, sizeof(lcores) - len, ",%llu@%llu", i,
-					i % (unsigned long long)(ncpu > 0 ? ncpu : 1));
-	return xdpdk_eal_init_dataplane("xdpdk bench", lcores, cfg->no_huge, 0, NULL);
-}
-
 static bool
 hugepages_used(const struct bench_cfg *cfg)
 {
@@ -386,7 +371,7 @@ pipeline(const char *path, int argc, char **argv)
 	while (strcmp(scenario_names[sc], cfg.scenario) != 0)
 		sc++;
 	huge = hugepages_used(&cfg);
-	if (start_eal(&cfg) != 0)
+	if (cli_eal_dataplane("xdpdk bench", (unsigned int)cfg.workers, cfg.no_huge) != 0)
 		return CLI_FAIL;
 	for (uint32_t i = 0; i < cfg.workers; i++)
 		lcores[i] = i + 1;

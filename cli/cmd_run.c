@@ -146,7 +146,6 @@ cli_cmd_run(const char *path, int argc, char **argv)
 	struct cli_prog cp = { 0 };
 	struct xdpdk_dp_opts dpo = { 0 };
 	uint32_t ifx[MAX_PORTS], n_ifx = 0;
-	char lcores[32];
 	bool done;
 	int rc = cli_parse(path, "Run an XDP program on DPDK ports (devargs) with worker lcores, "
 			   "then print the counters. The YAML configuration and control socket "
@@ -158,10 +157,7 @@ cli_cmd_run(const char *path, int argc, char **argv)
 		cli_err(path, "--workers 1..16, --seconds >= 0");
 		return CLI_USAGE;
 	}
-	/* Main lcore 0 waits; workers on lcores 1..N over the machine's CPUs. */
-	snprintf(lcores, sizeof(lcores), "(0-%llu)@(0-%ld)", cfg.workers,
-		 RTE_MAX(sysconf(_SC_NPROCESSORS_ONLN) - 1, 0L));
-	if (xdpdk_eal_init_dataplane("xdpdk run", lcores, cfg.no_huge, 0, NULL) != 0)
+	if (cli_eal_dataplane("xdpdk run", (unsigned int)cfg.workers, cfg.no_huge) != 0)
 		return CLI_FAIL;
 	dpo.n_workers = (uint32_t)cfg.workers;
 	if (xdpdk_dp_init(&dpo) != 0) {
