@@ -414,8 +414,8 @@ pipeline(const char *path, int argc, char **argv)
 			prog_cpp = 0;
 			for (uint32_t i = 0; i < bare.n; i++) {
 				xdpdk_dp_port_stats(b.in_ifx[i], &st);
-				if (st.prog_runs != 0)
-					prog_cpp += (double)st.prog_cycles / (double)st.prog_runs /
+				if (st.prog_timed != 0)
+					prog_cpp += (double)st.prog_cycles / (double)st.prog_timed /
 						    bare.n;
 			}
 		}

@@ -87,12 +87,13 @@ xdpdk_dp_init(const struct xdpdk_dp_opts *opts)
 	if (xdpdk_dp.up)
 		return -EBUSY;
 	if (o->n_workers > XDPDK_DP_MAX_WORKERS || o->burst > XDPDK_DP_MAX_BURST ||
-	    (o->lcores != NULL && o->n_workers == 0))
+	    (o->lcores != NULL && o->n_workers == 0) || o->prog_cycles_shift > 16)
 		return -EINVAL;
 	memset(&xdpdk_dp, 0, sizeof(xdpdk_dp));
 	xdpdk_dp.up = true;
 	xdpdk_dp.burst = o->burst ? o->burst : 32;
 	xdpdk_dp.prog_cycles = !o->no_prog_cycles;
+	xdpdk_dp.prog_cycles_mask = (1u << (o->prog_cycles_shift ? o->prog_cycles_shift : 3)) - 1;
 	ret = workers_create(o);
 	if (ret != 0)
 		goto err;

@@ -128,6 +128,7 @@ struct dp_worker {
 	struct rte_mbuf *pend[XDPDK_DP_MAX_BURST][XDPDK_DP_MAX_BURST];
 	uint16_t pend_n[XDPDK_DP_MAX_BURST];
 
+	uint32_t bursts;		/* for sampling the program's cycles */
 	uint32_t trace_pos;
 	struct xdpdk_dp_trace_event trace[DP_TRACE_SIZE];
 
@@ -145,6 +146,7 @@ struct dp_state {
 	bool running;
 	uint32_t burst;
 	bool prog_cycles;
+	uint32_t prog_cycles_mask;	/* time the bursts where (count & mask) == 0 */
 	uint32_t n_workers;
 	struct dp_worker *workers[XDPDK_DP_MAX_WORKERS];
 	struct dp_port ports[RTE_MAX_ETHPORTS];	/* by DPDK port id */

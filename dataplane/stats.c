@@ -132,7 +132,7 @@ stats_to_dict(struct rte_tel_data *d, const struct xdpdk_dp_stats *st)
 	rte_tel_data_add_dict_u64(d, "prog_runs", st->prog_runs);
 	rte_tel_data_add_dict_u64(d, "prog_cycles", st->prog_cycles);
 	rte_tel_data_add_dict_u64(d, "prog_cycles_per_pkt",
-				  st->prog_runs ? st->prog_cycles / st->prog_runs : 0);
+				  st->prog_timed ? st->prog_cycles / st->prog_timed : 0);
 	rte_tel_data_add_dict_u64(d, "cpumap_in", st->cpumap_in);
 }
 

@@ -247,11 +247,12 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			xdpdk_dp_exception(w, p, w->pkts[i]);
 		return n;
 	}
-	if (xdpdk_dp.prog_cycles) {
+	if (xdpdk_dp.prog_cycles && (w->bursts++ & xdpdk_dp.prog_cycles_mask) == 0) {
 		const uint64_t t0 = rte_rdtsc();
 
 		run_prog(w, p, prog, k);
 		w->st[p->port_id].prog_cycles += rte_rdtsc() - t0;
+		w->st[p->port_id].prog_timed += k;
 	} else {
 		run_prog(w, p, prog, k);
 	}

@@ -66,7 +66,12 @@ struct xdpdk_dp_opts {
 	uint32_t n_workers;
 	const unsigned int *lcores;
 	uint32_t burst;			/**< RX burst (default 32, at most XDPDK_DP_MAX_BURST) */
-	bool no_prog_cycles;		/**< do not time programs (saves two TSC reads a burst) */
+	bool no_prog_cycles;		/**< do not time programs at all */
+	/**
+	 * Time one burst in 2^prog_cycles_shift (default 3: one in 8); TSC
+	 * reads are slow on some virtual machines.
+	 */
+	uint32_t prog_cycles_shift;
 	bool no_telemetry;		/**< do not register the /xdpdk/ telemetry endpoints */
 };
 
@@ -204,7 +209,8 @@ struct xdpdk_dp_stats {
 	uint64_t tx_packets, tx_bytes;	/**< sent on this port (any source) */
 	uint64_t tx_drop;		/**< the PMD did not take them: dropped */
 	uint64_t prog_runs;		/**< packets the program ran on */
-	uint64_t prog_cycles;		/**< TSC cycles in the program */
+	uint64_t prog_cycles;		/**< TSC cycles in the program, over the timed bursts */
+	uint64_t prog_timed;		/**< packets of the timed bursts: cycles/packet = cycles/timed */
 	uint64_t cpumap_in;		/**< worker: packets dequeued from cpumap rings */
 };
 

@@ -303,6 +303,9 @@ test_drop(void **state)
 	assert_int_equal(st.runt, 4);
 	assert_int_equal(st.oversize, 1);
 	assert_int_equal(st.prog_runs, in.n);
+	/* The first burst is always timed (then one in eight). */
+	assert_true(st.prog_timed > 0 && st.prog_timed <= st.prog_runs);
+	assert_true(st.prog_cycles > 0);
 	tdown(&t);
 	assert_out(&t, 0, &none);
 	cleanup_dir(&t);
