@@ -22,6 +22,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include <cmocka.h>
 /* libpcap's classic struct bpf_insn clashes with linux/bpf.h's (cli/pcap_compat.h). */
@@ -30,6 +31,7 @@
 #undef bpf_insn
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
@@ -282,6 +284,27 @@ get_stats(uint32_t ifindex, struct xdpdk_dp_stats *st)
 
 static const struct pcap_pkts none = { 0, NULL };
 
+/* Ask DPDK's telemetry socket (as dpdk-telemetry.py does) and return the reply. */
+static void
+telemetry(const char *cmd, char *out, size_t size)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/dpdk_telemetry.v2",
+		 rte_eal_get_runtime_dir());
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	n = read(fd, out, size - 1);	/* the greeting */
+	assert_true(n > 0);
+	assert_int_equal(write(fd, cmd, strlen(cmd)), (ssize_t)strlen(cmd));
+	n = read(fd, out, size - 1);
+	assert_true(n > 0);
+	out[n] = '\0';
+	close(fd);
+}
+
 /* ---- verdicts ----------------------------------------------------------- */
 
 static void
@@ -303,9 +326,26 @@ test_drop(void **state)
 	assert_int_equal(st.runt, 4);
 	assert_int_equal(st.oversize, 1);
 	assert_int_equal(st.prog_runs, in.n);
+	assert_int_equal(xdpdk_dp_queue_stats(a, 0, &st), 0);
+	assert_int_equal(st.rx_packets, 64);
+	assert_int_equal(xdpdk_dp_queue_stats(a, 1, &st), -ENOENT);
+	assert_int_equal(xdpdk_dp_worker_stats(0, &st), 0);
+	assert_int_equal(st.rx_packets, 64);
+	assert_int_equal(st.action_packets[XDP_DROP], in.n);
+	get_stats(a, &st);
 	/* The first burst is always timed (then one in eight). */
 	assert_true(st.prog_timed > 0 && st.prog_timed <= st.prog_runs);
 	assert_true(st.prog_cycles > 0);
+	{
+		char reply[4096], cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "/xdpdk/port_stats,%u", a);
+		telemetry(cmd, reply, sizeof(reply));
+		assert_non_null(strstr(reply, "\"rx_packets\":64"));
+		assert_non_null(strstr(reply, "\"runt\":4"));
+		telemetry("/xdpdk/ports", reply, sizeof(reply));
+		assert_non_null(strstr(reply, "\"/xdpdk/ports\":["));
+	}
 	tdown(&t);
 	assert_out(&t, 0, &none);
 	cleanup_dir(&t);
