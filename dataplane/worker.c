@@ -235,6 +235,11 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 	if (unlikely(pl->fwd != NULL)) {
 		/* The host's packets from an exception TAP leave through its owner. */
 		pl->st.rx_packets += n;
+		if (unlikely(!__atomic_load_n(&pl->fwd->up, __ATOMIC_RELAXED))) {
+			w->st[pl->fwd->port_id].tx_drop += n;
+			rte_pktmbuf_free_bulk(w->pkts, n);
+			return n;
+		}
 		for (uint16_t i = 0; i < n; i++)
 			dp_tx(w, pl->fwd, w->pkts[i]);
 		return n;

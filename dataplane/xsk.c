@@ -224,7 +224,13 @@ xdpdk_dp_xsk_tx(struct dp_worker *w, struct dp_poll *pl, struct xdpdk_xsk *x)
 
 	if (n == 0)
 		return;
-	for (uint32_t i = 0; i < n; i++)
-		dp_tx(w, pl->port, m[i]);
+	if (unlikely(!__atomic_load_n(&pl->port->up, __ATOMIC_RELAXED))) {
+		/* Released and reported as completed: a down port sends nothing. */
+		w->st[pl->port->port_id].tx_drop += n;
+		rte_pktmbuf_free_bulk(m, n);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			dp_tx(w, pl->port, m[i]);
+	}
 	__atomic_fetch_add(&x->tx_done, n, __ATOMIC_RELEASE);
 }
