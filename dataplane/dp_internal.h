@@ -231,6 +231,26 @@ dp_ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
 	m->pkt_len = len;
 }
 
+/* Queue @p n packets for TX on @p out at once (counted when flushed). */
+static inline void
+dp_tx_bulk(struct dp_worker *w, struct dp_port *out, struct rte_mbuf **m, uint16_t n)
+{
+	struct rte_eth_dev_tx_buffer *b = w->txb[out->port_id];
+
+	while (n != 0) {
+		uint16_t k;
+
+		if (unlikely(b->length == b->size))
+			xdpdk_dp_txb_flush_port(w, out->port_id);
+		k = RTE_MIN(n, (uint16_t)(b->size - b->length));
+		memcpy(&b->pkts[b->length], m, k * sizeof(*m));
+		b->length += k;
+		m += k;
+		n -= k;
+	}
+	w->txb_dirty |= 1ull << out->port_id;
+}
+
 /* redirect.c */
 void xdpdk_dp_redirect(struct dp_worker *w, struct dp_port *in, uint16_t queue,
 		       const struct xdpdk_redirect_rec *rec, struct rte_mbuf *m);
@@ -241,6 +261,8 @@ void xdpdk_dp_redirect_fini(void);
 
 /* exception.c */
 void xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m);
+void xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m,
+			     uint16_t n);
 
 /* stats.c */
 int xdpdk_dp_telemetry_init(void);

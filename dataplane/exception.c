@@ -15,16 +15,23 @@
 #include "dp_internal.h"
 
 void
-xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m)
+xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m,
+			uint16_t n)
 {
 	struct xdpdk_dp_stats *st = &w->st[in->port_id];
 	struct dp_port *out = in->exc_ifindex != 0 ? dp_port_by_ifindex(in->exc_ifindex) : NULL;
 
 	if (out == NULL || !__atomic_load_n(&out->up, __ATOMIC_RELAXED)) {
-		st->exception_drop++;
-		rte_pktmbuf_free(m);
+		st->exception_drop += n;
+		rte_pktmbuf_free_bulk(m, n);
 		return;
 	}
-	st->exception_pkts++;
-	dp_tx(w, out, m);
+	st->exception_pkts += n;
+	dp_tx_bulk(w, out, m, n);
+}
+
+void
+xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m)
+{
+	xdpdk_dp_exception_bulk(w, in, &m, 1);
 }

@@ -144,7 +144,10 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 	   uint16_t n_idx, uint16_t nd)
 {
 	struct xdpdk_dp_stats *st = &w->st[p->port_id];
+	struct rte_mbuf *tx[XDPDK_DP_MAX_BURST], *pass[XDPDK_DP_MAX_BURST];
+	uint16_t ntx = 0, npass = 0;
 
+	/* TX and PASS are gathered and queued at once: one TX buffer update each. */
 	for (uint16_t j = 0; j < n_idx; j++) {
 		const uint16_t i = idx[j];
 		struct rte_mbuf *m = w->pkts[i];
@@ -153,16 +156,11 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 		switch (v) {
 		case XDP_TX:
 			dp_ctx_to_mbuf(&w->ctx[i], m);
-			if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
-				dp_tx(w, p, m);
-			} else {
-				st->redirect_down++;
-				w->drop[nd++] = m;
-			}
+			tx[ntx++] = m;
 			break;
 		case XDP_PASS:
 			dp_ctx_to_mbuf(&w->ctx[i], m);
-			xdpdk_dp_exception(w, p, m);
+			pass[npass++] = m;
 			break;
 		case XDP_REDIRECT:
 			dp_ctx_to_mbuf(&w->ctx[i], m);
@@ -183,6 +181,17 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			break;
 		}
 	}
+	if (ntx != 0) {
+		if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
+			dp_tx_bulk(w, p, tx, ntx);
+		} else {
+			st->redirect_down += ntx;
+			memcpy(&w->drop[nd], tx, ntx * sizeof(tx[0]));
+			nd += ntx;
+		}
+	}
+	if (npass != 0)
+		xdpdk_dp_exception_bulk(w, p, pass, npass);
 	return nd;
 }
 
@@ -240,16 +249,15 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			rte_pktmbuf_free_bulk(w->pkts, n);
 			return n;
 		}
-		for (uint16_t i = 0; i < n; i++)
-			dp_tx(w, pl->fwd, w->pkts[i]);
+		dp_tx_bulk(w, pl->fwd, w->pkts, n);
 		return n;
 	}
 	k = rx_to_ctx(w, pl, n);
 	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
 	if (unlikely(prog == NULL)) {
 		w->st[p->port_id].no_prog += k;
-		for (uint16_t i = 0; i < k; i++)
-			xdpdk_dp_exception(w, p, w->pkts[i]);
+		if (k != 0)
+			xdpdk_dp_exception_bulk(w, p, w->pkts, k);
 		return n;
 	}
 	if (xdpdk_dp.prog_cycles && (w->bursts++ & xdpdk_dp.prog_cycles_mask) == 0) {

@@ -229,8 +229,7 @@ xdpdk_dp_xsk_tx(struct dp_worker *w, struct dp_poll *pl, struct xdpdk_xsk *x)
 		w->st[pl->port->port_id].tx_drop += n;
 		rte_pktmbuf_free_bulk(m, n);
 	} else {
-		for (uint32_t i = 0; i < n; i++)
-			dp_tx(w, pl->port, m[i]);
+		dp_tx_bulk(w, pl->port, m, (uint16_t)n);
 	}
 	__atomic_fetch_add(&x->tx_done, n, __ATOMIC_RELEASE);
 }
