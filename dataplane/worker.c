@@ -108,9 +108,12 @@ count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t
 	     uint16_t n_idx)
 {
 	uint64_t n[XDPDK_DP_N_ACTIONS] = { 0 }, b[XDPDK_DP_N_ACTIONS] = { 0 };
-	uint64_t n_tx = 0, n_redir = 0, b_tx = 0, b_redir = 0;
+	uint64_t n_tx = 0, n_redir = 0, n_pass = 0, b_tx = 0, b_redir = 0, b_pass = 0;
 
-	/* TX and REDIRECT (the common ones) in registers, the rest through arrays. */
+	/*
+	 * TX, PASS and REDIRECT (the common ones) in registers, the rest through
+	 * arrays: an array slot added to per packet is a store-to-load chain.
+	 */
 	for (uint16_t j = 0; j < n_idx; j++) {
 		const uint32_t v = w->ret[idx[j]];
 		const uint64_t len = w->pkts[idx[j]]->data_len;
@@ -121,6 +124,9 @@ count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t
 		} else if (v == XDP_REDIRECT) {
 			n_redir++;
 			b_redir += len;
+		} else if (v == XDP_PASS) {
+			n_pass++;
+			b_pass += len;
 		} else {
 			const uint32_t a = v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1;
 
@@ -132,6 +138,8 @@ count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t
 	b[XDP_TX] = b_tx;
 	n[XDP_REDIRECT] = n_redir;
 	b[XDP_REDIRECT] = b_redir;
+	n[XDP_PASS] = n_pass;
+	b[XDP_PASS] = b_pass;
 	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++) {
 		st->action_packets[a] += n[a];
 		st->action_bytes[a] += b[a];
