@@ -102,6 +102,29 @@ run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *
 	}
 }
 
+/*
+ * The port of a redirect that is just "send out of that port" (bpf_redirect,
+ * or a devmap entry without a program), if it is up; NULL for anything else,
+ * which goes through xdpdk_dp_redirect().
+ */
+static inline struct dp_port *
+plain_port_target(const struct xdpdk_redirect_rec *rec)
+{
+	struct dp_port *out;
+	uint32_t ifindex;
+
+	if (rec->kind == XDPDK_REDIR_IFINDEX)
+		ifindex = rec->index;
+	else if (rec->kind == XDPDK_REDIR_DEVMAP && rec->tgt == NULL)
+		ifindex = ((const struct bpf_devmap_val *)rec->val)->ifindex;
+	else
+		return NULL;
+	out = dp_port_by_ifindex(ifindex);
+	if (out == NULL || !__atomic_load_n(&out->up, __ATOMIC_RELAXED))
+		return NULL;
+	return out;
+}
+
 /* Counters of the verdicts other than XDP_DROP, before acting (which may free). */
 static inline void
 count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t *idx,
@@ -153,9 +176,14 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 {
 	struct xdpdk_dp_stats *st = &w->st[p->port_id];
 	struct rte_mbuf *tx[XDPDK_DP_MAX_BURST], *pass[XDPDK_DP_MAX_BURST];
-	uint16_t ntx = 0, npass = 0;
+	struct rte_mbuf *rdr[XDPDK_DP_MAX_BURST];
+	struct dp_port *rdr_port = NULL;
+	uint16_t ntx = 0, npass = 0, nrdr = 0;
 
-	/* TX and PASS are gathered and queued at once: one TX buffer update each. */
+	/*
+	 * TX and PASS are gathered and queued at once, and so are runs of
+	 * redirects to the same port: one TX buffer update each.
+	 */
 	for (uint16_t j = 0; j < n_idx; j++) {
 		const uint16_t i = idx[j];
 		struct rte_mbuf *m = w->pkts[i];
@@ -173,7 +201,18 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 		case XDP_REDIRECT:
 			dp_ctx_to_mbuf(&w->ctx[i], m);
 			if (likely(p->prog_redirects)) {
-				xdpdk_dp_redirect(w, p, queue, &w->run.rec[i], m);
+				struct dp_port *out = plain_port_target(&w->run.rec[i]);
+
+				if (out != rdr_port && nrdr != 0) {
+					dp_tx_bulk(w, rdr_port, rdr, nrdr);
+					nrdr = 0;
+				}
+				if (out != NULL) {
+					rdr_port = out;
+					rdr[nrdr++] = m;
+				} else {
+					xdpdk_dp_redirect(w, p, queue, &w->run.rec[i], m);
+				}
 			} else {
 				/* XDP_REDIRECT without bpf_redirect*: no target, as the kernel. */
 				st->redirect_err++;
@@ -189,6 +228,8 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			break;
 		}
 	}
+	if (nrdr != 0)
+		dp_tx_bulk(w, rdr_port, rdr, nrdr);
 	if (ntx != 0) {
 		if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
 			dp_tx_bulk(w, p, tx, ntx);
