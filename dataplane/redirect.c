@@ -383,13 +383,15 @@ static uint32_t
 cpu_ring_poll(struct dp_worker *w, struct rte_ring *r, const struct xdpdk_prog *prog)
 {
 	const unsigned int n = rte_ring_dequeue_burst(r, (void **)w->pkts, xdpdk_dp.burst, NULL);
+	struct rte_mbuf *pass[XDPDK_DP_MAX_BURST];
+	struct dp_port *pass_in = NULL;
+	uint16_t npass = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = w->pkts[i];
 		struct dp_port *in = &xdpdk_dp.ports[m->port];
 		uint32_t v = XDP_PASS;
 
-		w->st[m->port].cpumap_in++;
 		if (prog != NULL) {
 			struct xdpdk_xdp_ctx *c = &w->ctx[i];
 
@@ -402,12 +404,26 @@ cpu_ring_poll(struct dp_worker *w, struct rte_ring *r, const struct xdpdk_prog *
 			v = (uint32_t)xdpdk_prog_run(prog, c, 0);
 			dp_ctx_to_mbuf(c, m);
 		}
-		if (v == XDP_PASS)
-			xdpdk_dp_exception(w, in, m);
-		else if (v == XDP_REDIRECT)
+		if (v == XDP_PASS) {
+			/* Runs of packets from one ingress port go to its exception path at once. */
+			if (in != pass_in && npass != 0) {
+				w->st[pass_in->port_id].cpumap_in += npass;
+				xdpdk_dp_exception_bulk(w, pass_in, pass, npass);
+				npass = 0;
+			}
+			pass_in = in;
+			pass[npass++] = m;
+			continue;
+		}
+		w->st[m->port].cpumap_in++;
+		if (v == XDP_REDIRECT)
 			xdpdk_dp_redirect(w, in, 0, &w->run.rec[i], m);
 		else
 			rte_pktmbuf_free(m);
+	}
+	if (npass != 0) {
+		w->st[pass_in->port_id].cpumap_in += npass;
+		xdpdk_dp_exception_bulk(w, pass_in, pass, npass);
 	}
 	return n;
 }
