@@ -76,11 +76,15 @@ const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);
  */
 int cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg);
 int cli_ctl_map(int argc, char **argv, FILE *out, FILE *err);
+/* Start EAL for the dataplane: main lcore 0 and @p workers worker lcores over the CPUs. */
+int cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge);
 
 /* Verb families. */
 extern const struct cli_cmd cli_prog_cmds[];
 extern const struct cli_cmd cli_map_cmds[];
 int cli_cmd_run(const char *path, int argc, char **argv);
+/* xdpdk run -c FILE [--check] (run_config.c). */
+int cli_run_config(const char *path, const char *file, bool check, bool json);
 int cli_cmd_replay(const char *path, int argc, char **argv);
 int cli_cmd_bench(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);

@@ -1,237 +1,205 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * xdpdk run: start the dataplane from a YAML configuration and serve the
- * control socket. `--check` validates the file and everything it names
- * (objects, programs and their types against their hooks, maps and the
- * sizes of the entries to prefill) without starting anything.
+ * xdpdk run: the dataplane. From a YAML configuration (-c FILE, run_config.c),
+ * or from the command line: ports from devargs, one program attached to
+ * each, workers on lcores, counters at the end.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <xdpdk/map.h>
+#include <rte_cycles.h>
 
-#include "xdpdk_config.h"
+#include <xdpdk/dataplane.h>
+
 #include "cli.h"
 
-/* Where the bundled programs are: $XDPDK_BPF_PROGS_DIR, else the build's. */
-#define BUNDLED_PROGS XDPDK_BUILD_ROOT "/bpf/progs"
+#define MAX_PORTS 8
 
 struct run_cfg {
 	const char *config;
 	bool check;
+	const char *obj;
+	const char *ports;
+	const char *prog;
+	const char *pass_to;
+	unsigned long long workers;
+	double seconds;
 	bool json;
+	bool no_huge;
 };
 
 static const struct xdpdk_opt run_opts[] = {
+	{ "OBJ", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, obj), NULL,
+	  "object with the XDP program (without -c)", NULL, false, true },
 	{ "config", 'c', XDPDK_OPT_STRING, offsetof(struct run_cfg, config), "FILE",
-	  "the configuration (YAML; see config/examples)", NULL, true },
+	  "the dataplane from a configuration (YAML; see config/examples, docs/configuration.md)" },
 	{ "check", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, check), NULL,
-	  "validate the configuration and the objects it names, then exit" },
-	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL,
-	  "with --check: the summary as JSON" },
+	  "with -c: validate the configuration and the objects it names, then exit" },
+	{ "ports", 'P', XDPDK_OPT_STRING, offsetof(struct run_cfg, ports), "DEVARGS;...",
+	  "ports, ';'-separated DPDK devargs (\"net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap\"); "
+	  "ifindexes in this order, from 1 (2 with --pass-to, whose port is 1)" },
+	{ "prog", 'p', XDPDK_OPT_STRING, offsetof(struct run_cfg, prog), "NAME",
+	  "program name (default: the object's first)" },
+	{ "pass-to", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, pass_to), "DEVARGS",
+	  "exception port for XDP_PASS (a vdev, e.g. net_tap0,iface=xd0; default: drop)" },
+	{ "workers", 'w', XDPDK_OPT_UINT, offsetof(struct run_cfg, workers), "N",
+	  "worker lcores (default 1)" },
+	{ "seconds", 't', XDPDK_OPT_DOUBLE, offsetof(struct run_cfg, seconds), "S",
+	  "run this long (default 1; 0: until SIGINT/SIGTERM)" },
+	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
+	{ "no-huge", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, no_huge), NULL,
+	  "run DPDK without hugepages" },
 	XDPDK_OPT_END,
 };
 
-static const char *
-bundled_dir(void)
-{
-	const char *d = getenv("XDPDK_BPF_PROGS_DIR");
-
-	return d != NULL && d[0] != '\0' ? d : BUNDLED_PROGS;
-}
-
-/* The object's file: as written (relative to the configuration), else a bundled one. */
-static char *
-find_object(const struct xdpdk_cfg_program *p)
-{
-	char *alt;
-
-	if (access(p->object_path, R_OK) == 0 || strchr(p->object, '/') != NULL)
-		return strdup(p->object_path);
-	if (asprintf(&alt, "%s/%s", bundled_dir(), p->object) < 0)
-		return NULL;
-	if (access(alt, R_OK) == 0)
-		return alt;
-	free(alt);
-	return strdup(p->object_path);
-}
-
-/* The program type each hook runs. */
-static enum xdpdk_prog_type
-hook_type(enum xdpdk_cfg_hook h)
-{
-	return h == XDPDK_CFG_HOOK_TC_INGRESS || h == XDPDK_CFG_HOOK_TC_EGRESS ?
-	       XDPDK_PROG_TYPE_TC : XDPDK_PROG_TYPE_XDP;
-}
-
-struct checked {
-	struct xdpdk_obj **objs;	/* per configured program */
-	unsigned int n_entries;
-};
-
-static int
-check_program(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, char *err,
-	      size_t size)
-{
-	const struct xdpdk_cfg_program *p = &cfg->programs[i];
-	struct xdpdk_obj_opts oo = { 0 };
-	const struct xdpdk_obj_prog *op;
-	char field[96], log[1024] = "";
-	char *file = find_object(p);
-
-	if (file == NULL)
-		return -ENOMEM;
-	oo.log_buf = log;
-	oo.log_size = sizeof(log);
-	snprintf(field, sizeof(field), "programs[%u].object", i);
-	c->objs[i] = xdpdk_obj_open(file, &oo);
-	if (c->objs[i] == NULL) {
-		int ret = errno == ENOENT && access(file, R_OK) != 0 ?
-			  xdpdk_config_error(cfg, field, err, size,
-					     "'%s' not found (looked in %s and in %s)", p->object,
-					     cfg->dir, bundled_dir()) :
-			  xdpdk_config_error(cfg, field, err, size, "%s: %s", file, log);
-
-		free(file);
-		return ret;
-	}
-	free(file);
-	snprintf(field, sizeof(field), "programs[%u].program", i);
-	if (p->program != NULL) {
-		op = xdpdk_obj_prog_find(c->objs[i], p->program);
-		if (op == NULL)
-			return xdpdk_config_error(cfg, field, err, size, "'%s' has no program '%s'",
-						  p->object, p->program);
-	} else if (xdpdk_obj_prog_count(c->objs[i]) == 1) {
-		op = xdpdk_obj_prog_at(c->objs[i], 0);
-	} else {
-		snprintf(field, sizeof(field), "programs[%u]", i);
-		return xdpdk_config_error(cfg, field, err, size,
-					  "'%s' has %u programs: say which ('program')", p->object,
-					  xdpdk_obj_prog_count(c->objs[i]));
-	}
-	for (unsigned int a = 0; a < p->attach_count; a++) {
-		const struct xdpdk_cfg_attach *at = &p->attach[a];
-
-		if (xdpdk_obj_prog_type(op) != hook_type(at->kind)) {
-			snprintf(field, sizeof(field), "programs[%u].attach[%u].hook", i, a);
-			return xdpdk_config_error(cfg, field, err, size,
-						  "program '%s' (section '%s') cannot run at a %s "
-						  "hook",
-						  xdpdk_obj_prog_name(op), xdpdk_obj_prog_section(op),
-						  at->hook != NULL ? at->hook : "xdp");
-		}
-	}
-	return 0;
-}
-
-/* The map to prefill, in its program's object (or the one object that has it). */
-static int
-check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, char *err,
-	  size_t size)
-{
-	const struct xdpdk_cfg_map *m = &cfg->maps[i];
-	const struct xdpdk_obj_map *found = NULL;
-	const struct xdpdk_map_def *def;
-	char field[96];
-
-	for (unsigned int p = 0; p < cfg->programs_count; p++) {
-		const struct xdpdk_obj_map *om;
-
-		if (m->program != NULL && strcmp(m->program, cfg->programs[p].name) != 0)
-			continue;
-		om = xdpdk_obj_map_find(c->objs[p], m->name);
-		if (om != NULL && found != NULL && found != om) {
-			snprintf(field, sizeof(field), "maps[%u].name", i);
-			return xdpdk_config_error(cfg, field, err, size,
-						  "several programs' objects have a map '%s': say "
-						  "which ('program')", m->name);
-		}
-		found = om != NULL ? om : found;
-	}
-	snprintf(field, sizeof(field), "maps[%u].name", i);
-	if (found == NULL)
-		return xdpdk_config_error(cfg, field, err, size, "no map '%s' in %s", m->name,
-					  m->program != NULL ? "that program's object" :
-					  "the programs' objects");
-	def = xdpdk_obj_map_def(found);
-	for (unsigned int e = 0; e < m->entries_count; e++) {
-		const struct xdpdk_cfg_entry *en = &m->entries[e];
-
-		snprintf(field, sizeof(field), "maps[%u].entries[%u]", i, e);
-		if (en->key_len != def->key_size || en->value_len != def->value_size)
-			return xdpdk_config_error(cfg, field, err, size,
-						  "map '%s' has %u-byte keys and %u-byte values; "
-						  "this entry has %u and %u",
-						  m->name, def->key_size, def->value_size,
-						  en->key_len, en->value_len);
-	}
-	c->n_entries += m->entries_count;
-	return 0;
-}
+static volatile sig_atomic_t stop_requested;
 
 static void
-print_summary(const struct xdpdk_config *cfg, const struct checked *c, bool json)
+on_signal(int sig)
 {
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const char *const action_names[XDPDK_DP_N_ACTIONS] = {
+	"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT", "invalid",
+};
+
+static void
+print_stats(uint32_t ifindex, bool json, bool first)
+{
+	struct xdpdk_dp_stats st;
+
+	if (xdpdk_dp_port_stats(ifindex, &st) != 0)
+		return;
 	if (json) {
-		printf("{\"config\":");
-		cli_json_str(stdout, cfg->path);
-		printf(",\"valid\":true,\"ports\":%u,\"workers\":%u,\"programs\":%u,\"maps\":%u,"
-		       "\"map_entries\":%u,\"routes\":%u,\"neighbours\":%u}\n",
-		       cfg->ports_count, cfg->workers_count, cfg->programs_count, cfg->maps_count,
-		       c->n_entries, cfg->routes_count, cfg->neighbours_count);
+		printf("%s{\"ifindex\": %u, \"name\": ", first ? "" : ", ", ifindex);
+		cli_json_str(stdout, xdpdk_dp_port_name(ifindex));
+		printf(", \"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64, st.rx_packets,
+		       st.tx_packets);
+		for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+			printf(", \"%s\": %" PRIu64, action_names[a], st.action_packets[a]);
+		printf(", \"runt\": %" PRIu64 ", \"oversize\": %" PRIu64
+		       ", \"redirect_err\": %" PRIu64 ", \"exception_drop\": %" PRIu64 "}",
+		       st.runt, st.oversize, st.redirect_err, st.exception_drop);
 		return;
 	}
-	printf("%s: valid: %u port(s), %u worker(s), %u program(s), %u map(s) to prefill "
-	       "(%u entries), %u route(s), %u neighbour(s)\n",
-	       cfg->path, cfg->ports_count, cfg->workers_count, cfg->programs_count,
-	       cfg->maps_count, c->n_entries, cfg->routes_count, cfg->neighbours_count);
+	printf("port %u (%s): rx %" PRIu64 ", tx %" PRIu64 "\n", ifindex,
+	       xdpdk_dp_port_name(ifindex), st.rx_packets, st.tx_packets);
+	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+		if (st.action_packets[a] != 0)
+			printf("  %-12s %" PRIu64 "\n", action_names[a], st.action_packets[a]);
+	printf("  runt %" PRIu64 ", oversize %" PRIu64 ", redirect errors %" PRIu64
+	       ", exception drops %" PRIu64 "\n",
+	       st.runt, st.oversize, st.redirect_err, st.exception_drop);
+}
+
+/* Ports, program, start; the caller stops and tears down. */
+static int
+setup(const char *path, const struct run_cfg *cfg, struct cli_prog *cp, uint32_t *ifx,
+      uint32_t *n_ifx)
+{
+	char *spec = strdup(cfg->ports), *save = NULL;
+	struct xdpdk_port_opts pass = { .devargs = cfg->pass_to, .no_poll = true };
+	uint32_t exc = 0;
+	int ret = 0;
+
+	if (spec == NULL)
+		return -ENOMEM;
+	if (cfg->pass_to != NULL) {
+		ret = xdpdk_dp_port_add(&pass);
+		exc = ret > 0 ? (uint32_t)ret : 0;
+	}
+	for (char *d = strtok_r(spec, ";", &save); ret >= 0 && d != NULL;
+	     d = strtok_r(NULL, ";", &save)) {
+		struct xdpdk_port_opts o = { .devargs = d, .exception_ifindex = exc,
+					     .exception = exc ? XDPDK_EXC_PORT : XDPDK_EXC_DROP };
+
+		if (*n_ifx == MAX_PORTS) {
+			ret = -E2BIG;
+			break;
+		}
+		ret = xdpdk_dp_port_add(&o);
+		if (ret > 0)
+			ifx[(*n_ifx)++] = (uint32_t)ret;
+	}
+	free(spec);
+	if (ret < 0) {
+		cli_err(path, "cannot add a port: %s", strerror(-ret));
+		return ret;
+	}
+	if (cli_load_prog(path, cfg->obj, cfg->prog, NULL, NULL, cp) != 0)
+		return -EINVAL;
+	for (uint32_t i = 0; i < *n_ifx && ret >= 0; i++)
+		ret = xdpdk_dp_port_set_prog(ifx[i], cp->prog);
+	if (ret >= 0)
+		ret = xdpdk_dp_poll_default();
+	if (ret >= 0)
+		ret = xdpdk_dp_start();
+	if (ret < 0)
+		cli_err(path, "cannot start: %s", strerror(-ret));
+	return ret < 0 ? ret : 0;
 }
 
 int
 cli_cmd_run(const char *path, int argc, char **argv)
 {
-	struct run_cfg rc_cfg = { 0 };
-	struct xdpdk_config *cfg;
-	struct checked c = { 0 };
-	char err[1024];
+	struct run_cfg cfg = { .workers = 1, .seconds = 1.0 };
+	struct cli_prog cp = { 0 };
+	struct xdpdk_dp_opts dpo = { 0 };
+	uint32_t ifx[MAX_PORTS], n_ifx = 0;
 	bool done;
-	int rc = cli_parse(path, "Start the dataplane from a YAML configuration and serve the "
-			   "control socket.", run_opts, argc, argv, &rc_cfg, &done);
+	int rc = cli_parse(path, "Run an XDP program on DPDK ports (devargs) with worker lcores, "
+			   "then print the counters; or the dataplane a configuration file describes.", run_opts, argc, argv, &cfg, &done);
 
 	if (done)
 		return rc;
-	if (xdpdk_config_load(rc_cfg.config, &cfg, err, sizeof(err)) != 0) {
-		cli_err(path, "%s", err);
+	if (cfg.config != NULL) {
+		if (cfg.obj != NULL || cfg.ports != NULL) {
+			cli_err(path, "-c FILE describes the ports and programs: no OBJ or --ports");
+			return CLI_USAGE;
+		}
+		return cli_run_config(path, cfg.config, cfg.check, cfg.json);
+	}
+	if (cfg.obj == NULL || cfg.ports == NULL || cfg.check) {
+		cli_err(path, "either -c FILE [--check], or OBJ --ports DEVARGS");
+		return CLI_USAGE;
+	}
+	if (cfg.workers == 0 || cfg.workers > 16 || cfg.seconds < 0) {
+		cli_err(path, "--workers 1..16, --seconds >= 0");
+		return CLI_USAGE;
+	}
+	if (cli_eal_dataplane("xdpdk run", (unsigned int)cfg.workers, cfg.no_huge) != 0)
+		return CLI_FAIL;
+	dpo.n_workers = (uint32_t)cfg.workers;
+	if (xdpdk_dp_init(&dpo) != 0) {
+		cli_err(path, "cannot set the dataplane up");
+		xdpdk_eal_cleanup_tool();
 		return CLI_FAIL;
 	}
-	rc = CLI_OK;
-	c.objs = calloc(cfg->programs_count + 1, sizeof(*c.objs));
-	if (c.objs == NULL) {
-		xdpdk_config_free(cfg);
-		return CLI_FAIL;
+	rc = setup(path, &cfg, &cp, ifx, &n_ifx) == 0 ? CLI_OK : CLI_FAIL;
+	if (rc == CLI_OK) {
+		const uint64_t end = rte_get_tsc_cycles() + (uint64_t)(cfg.seconds *
+								       (double)rte_get_tsc_hz());
+
+		signal(SIGINT, on_signal);
+		signal(SIGTERM, on_signal);
+		while (!stop_requested && (cfg.seconds == 0 || rte_get_tsc_cycles() < end))
+			usleep(10000);
+		xdpdk_dp_stop();
+		if (cfg.json)
+			printf("{\"ports\": [");
+		for (uint32_t i = 0; i < n_ifx; i++)
+			print_stats(ifx[i], cfg.json, i == 0);
+		if (cfg.json)
+			printf("]}\n");
 	}
-	for (unsigned int i = 0; rc == CLI_OK && i < cfg->programs_count; i++)
-		if (check_program(cfg, i, &c, err, sizeof(err)) != 0)
-			rc = CLI_FAIL;
-	for (unsigned int i = 0; rc == CLI_OK && i < cfg->maps_count; i++)
-		if (check_map(cfg, i, &c, err, sizeof(err)) != 0)
-			rc = CLI_FAIL;
-	if (rc != CLI_OK)
-		cli_err(path, "%s", err);
-	else if (rc_cfg.check)
-		print_summary(cfg, &c, rc_cfg.json);
-	for (unsigned int i = 0; i < cfg->programs_count; i++)
-		xdpdk_obj_close(c.objs[i]);
-	free(c.objs);
-	xdpdk_config_free(cfg);
-	if (rc == CLI_OK && !rc_cfg.check) {
-		/* Honest about what is missing rather than pretending to run. */
-		cli_err(path, "the configuration is valid, but starting the dataplane is not "
-			"implemented yet (issues #8, #9); use --check");
-		rc = CLI_FAIL;
-	}
+	cli_unload_prog(&cp);
+	xdpdk_dp_fini();
+	xdpdk_eal_cleanup_tool();
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xdpdk/dataplane.h>
 #include <xdpdk/helpers.h>
@@ -363,4 +364,19 @@ cli_action_name(enum xdpdk_prog_type type, uint32_t retval)
 			return tc[retval];
 	}
 	return NULL;
+}
+
+int
+cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge)
+{
+	const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char lcores[512];
+	size_t len;
+
+	/* Main lcore 0 waits; worker lcore i on CPU i (modulo the CPUs there are). */
+	len = (size_t)snprintf(lcores, sizeof(lcores), "0@0");
+	for (unsigned int i = 1; i <= workers && len < sizeof(lcores); i++)
+		len += (size_t)snprintf(lcores + len, sizeof(lcores) - len, ",%u@%ld", i,
+					(long)i % (ncpu > 0 ? ncpu : 1));
+	return xdpdk_eal_init_dataplane(path, lcores, no_huge, 0, NULL);
 }

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +20,20 @@
 #define MAX_EAL_ARGS 32
 
 static int eal_started;
+/* The runtime directory, removed once empty (see rmdir_at_exit). */
+static char runtime_dir[PATH_MAX];
+
+/*
+ * The telemetry socket in the runtime directory is unlinked by DPDK's own
+ * exit handler, after rte_eal_cleanup(): registered before rte_eal_init(),
+ * this handler runs after DPDK's and removes the then empty directory.
+ */
+static void
+rmdir_at_exit(void)
+{
+	if (runtime_dir[0] != '\0')
+		rmdir(runtime_dir);
+}
 
 /* Free 2 MiB hugepages; without any, EAL must run on plain memory (--no-huge). */
 static long
@@ -34,8 +50,12 @@ free_hugepages(void)
 	return n;
 }
 
-int
-xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
+/*
+ * Start EAL once: @p lcores NULL means one lcore and no vdevs (tools);
+ * --no-huge when no hugepage is free or when asked.
+ */
+static int
+eal_init(const char *who, const char *lcores, bool no_huge, int n_extra, char **extra)
 {
 	char prefix[64], *argv[MAX_EAL_ARGS];
 	int argc = 0, rc;
@@ -47,14 +67,19 @@ xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
 	snprintf(prefix, sizeof(prefix), "xdpdk-%d", (int)getpid());
 	argv[argc++] = (char *)who;
 	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-telemetry";
-	argv[argc++] = "-l";
-	argv[argc++] = "0";
+	if (lcores == NULL) {
+		argv[argc++] = "--no-telemetry";
+		argv[argc++] = "-l";
+		argv[argc++] = "0";
+	} else {
+		argv[argc++] = "--lcores";
+		argv[argc++] = (char *)lcores;
+	}
 	argv[argc++] = "--file-prefix";
 	argv[argc++] = prefix;
 	argv[argc++] = "--log-level";
 	argv[argc++] = "*:warning";
-	if (free_hugepages() == 0) {
+	if (no_huge || free_hugepages() == 0) {
 		/*
 		 * Anonymous memory, touched lazily: room for maps of 1M entries.
 		 * --no-huge means legacy memory, which refuses --in-memory; no
@@ -70,13 +95,33 @@ xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
 	for (int i = 0; i < n_extra; i++)
 		argv[argc++] = extra[i];
 	argv[argc] = NULL;
+	if (lcores != NULL) {
+		static int registered;
+
+		if (!registered && atexit(rmdir_at_exit) == 0)
+			registered = 1;
+	}
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot start DPDK's EAL: %s\n", who, rte_strerror(rte_errno));
 		return -rte_errno;
 	}
 	eal_started = 1;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	return 0;
+}
+
+int
+xdpdk_eal_init_tool(const char *who, int n_extra, char **extra)
+{
+	return eal_init(who, NULL, false, n_extra, extra);
+}
+
+int
+xdpdk_eal_init_dataplane(const char *who, const char *lcores, bool no_huge, int n_extra,
+			 char **extra)
+{
+	return eal_init(who, lcores != NULL ? lcores : "0", no_huge, n_extra, extra);
 }
 
 void

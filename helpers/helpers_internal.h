@@ -133,5 +133,8 @@ uint64_t xdpdk_h_skb_adjust_room(uint64_t, uint64_t, uint64_t, uint64_t, uint64_
 uint64_t xdpdk_h_set_hash(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_hash_recalc(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_skb_ecn_set_ce(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+/* Redirect family (redirect.c). */
+uint64_t xdpdk_h_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 #endif

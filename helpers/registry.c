@@ -91,6 +91,9 @@ static const struct helper_row helper_table[] = {
 	ROW(set_hash, xdpdk_h_set_hash, XDPDK_HELPER_TC),
 	ROW(get_hash_recalc, xdpdk_h_get_hash_recalc, XDPDK_HELPER_TC),
 	ROW(skb_ecn_set_ce, xdpdk_h_skb_ecn_set_ce, XDPDK_HELPER_TC),
+	/* XDP's versions (bpf_xdp_redirect*); TC's bpf_redirect is another function. */
+	ROW(redirect, xdpdk_h_redirect, XDPDK_HELPER_XDP),
+	ROW(redirect_map, xdpdk_h_redirect_map, XDPDK_HELPER_XDP),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */

@@ -26,3 +26,4 @@ printf '\n## xdpdk map\n\n```\n'
 "$X" map --help
 printf '```\n'
 for v in run replay bench stats feature demo; do section "xdpdk $v" "$v"; done
+section "xdpdk bench pipeline" bench pipeline

@@ -11,9 +11,10 @@
  * What the values mean here: a devmap's ifindex is taken as given (the
  * dataplane resolves it to a port); a cpumap's key is a worker index (<
  * n_workers, else ENODEV); an xskmap's value is stored as given (the
- * AF_XDP socket behind it comes with the dataplane). Program fds in
- * bpf_devmap_val/bpf_cpumap_val (fd > 0) are refused with ENOTSUP: xdpdk has
- * no descriptors and no second-stage programs yet.
+ * AF_XDP socket behind it comes with the dataplane). The dataplane attaches
+ * its own object to each entry through hooks (xdpdk_maps_set_redirect_hooks:
+ * a cpumap entry's ring, a devmap entry's program, which bpf_prog.fd names);
+ * without hooks, program fds (fd > 0) are refused with ENOTSUP.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -41,6 +42,7 @@ struct redir_entry {
 		uint32_t xsk;
 	} val;
 	uint32_t key;
+	void *tgt;		/* the dataplane's object for the entry (hooks) */
 	struct rte_hash *h;	/* devmap_hash: the key slot to free with the entry */
 	int32_t pos;
 };
@@ -52,6 +54,46 @@ struct redir {
 	struct rte_hash *h;		/* devmap_hash: key -> entry, lock-free readers */
 	struct redir_entry *slots[];	/* devmap, cpumap, xskmap */
 };
+
+/* Set once by the dataplane before entries exist. */
+static const struct xdpdk_map_redirect_hooks *hooks;
+
+void
+xdpdk_maps_set_redirect_hooks(const struct xdpdk_map_redirect_hooks *h)
+{
+	hooks = h;
+}
+
+/* Build the dataplane's object for a new entry; 0 without hooks. */
+static int
+entry_attach(struct xdpdk_map *map, struct redir_entry *e)
+{
+	if (hooks == NULL || hooks->attach == NULL)
+		return 0;
+	return hooks->attach(map, e->key, &e->val, &e->tgt);
+}
+
+/* Past the grace period: release the entry's object, then the key slot and entry. */
+static void
+entry_free(void *arg)
+{
+	struct redir_entry *e = arg;
+
+	if (e == NULL)
+		return;
+	if (e->tgt != NULL && hooks != NULL && hooks->detach != NULL)
+		hooks->detach(e->tgt);
+	if (e->h != NULL)
+		rte_hash_free_key_with_position(e->h, e->pos);
+	rte_free(e);
+}
+
+static void
+entry_defer_free(struct redir_entry *e)
+{
+	if (e != NULL)
+		xdpdk_maps_defer_call(entry_free, e);
+}
 
 static inline struct redir *
 redir_of(const struct xdpdk_map *map)
@@ -173,11 +215,11 @@ redir_free(struct xdpdk_map *map)
 		uint32_t it = 0;
 
 		while (rte_hash_iterate(r->h, &k, &data, &it) >= 0)
-			rte_free(data);
+			entry_free(data);
 		rte_hash_free(r->h);
 	} else {
 		for (uint32_t i = 0; i < r->max_entries; i++)
-			rte_free(r->slots[i]);
+			entry_free(r->slots[i]);
 	}
 	rte_free(r);
 }
@@ -222,7 +264,7 @@ slot_replace(struct xdpdk_map *map, uint32_t idx, struct redir_entry *e)
 	rte_spinlock_lock(&r->lock);
 	old = __atomic_exchange_n(&r->slots[idx], e, __ATOMIC_ACQ_REL);
 	rte_spinlock_unlock(&r->lock);
-	xdpdk_maps_defer_free(old);	/* outside the lock: it may run callbacks */
+	entry_defer_free(old);	/* outside the lock: it may run callbacks */
 }
 
 static struct redir_entry *
@@ -277,11 +319,16 @@ devmap_value(const struct xdpdk_map *map, const void *value, struct bpf_devmap_v
 	if (val->bpf_prog.fd > 0) {
 		if (val->ifindex == 0)
 			return -EINVAL;
-		XDPDK_MAPS_LOG(ERR, "map '%s': devmap programs are not supported",
-			       map->name);
-		return -ENOTSUP;
+		if (hooks == NULL) {
+			XDPDK_MAPS_LOG(ERR, "map '%s': devmap programs need the dataplane",
+				       map->name);
+			return -ENOTSUP;
+		}
+		/* The kernel reads back the program's id; xdpdk's is its handle. */
+		val->bpf_prog.id = (uint32_t)val->bpf_prog.fd;
+	} else {
+		val->bpf_prog.id = 0;	/* what a lookup reads back: no program */
 	}
-	val->bpf_prog.id = 0;	/* what a lookup reads back: no program */
 	return 0;
 }
 
@@ -308,6 +355,11 @@ devmap_update(struct xdpdk_map *map, const void *key, const void *value, uint64_
 		if (e == NULL)
 			return -ENOMEM;
 		e->val.dev = val;
+		ret = entry_attach(map, e);
+		if (ret != 0) {
+			rte_free(e);
+			return ret;
+		}
 	}
 	slot_replace(map, idx, e);
 	return 0;
@@ -342,17 +394,6 @@ dmh_lookup(struct xdpdk_map *map, const void *key, void *value, uint64_t flags)
 	return v != NULL ? 0 : -ENOENT;
 }
 
-/* With a lock-free rte_hash, a deleted key's slot is reusable only after the grace period. */
-static void
-dmh_entry_free(void *arg)
-{
-	struct redir_entry *e = arg;
-
-	if (e->h != NULL)
-		rte_hash_free_key_with_position(e->h, e->pos);
-	rte_free(e);
-}
-
 /* __dev_map_hash_update_elem(): BPF_EXIST is not checked there either. */
 static int
 dmh_update(struct xdpdk_map *map, const void *key, const void *value, uint64_t flags)
@@ -375,6 +416,11 @@ dmh_update(struct xdpdk_map *map, const void *key, const void *value, uint64_t f
 	if (e == NULL)
 		return -ENOMEM;
 	e->val.dev = val;
+	ret = entry_attach(map, e);
+	if (ret != 0) {
+		rte_free(e);
+		return ret;
+	}
 	rte_spinlock_lock(&r->lock);
 	if (rte_hash_lookup_data(r->h, &k, &data) >= 0)
 		old = data;
@@ -390,10 +436,10 @@ dmh_update(struct xdpdk_map *map, const void *key, const void *value, uint64_t f
 	}
 	rte_spinlock_unlock(&r->lock);
 	if (ret != 0) {
-		rte_free(e);
+		entry_free(e);
 		return ret == -ENOSPC ? -E2BIG : ret;
 	}
-	xdpdk_maps_defer_free(old);
+	entry_defer_free(old);
 	return 0;
 }
 
@@ -417,7 +463,7 @@ dmh_delete(struct xdpdk_map *map, const void *key)
 	rte_spinlock_unlock(&r->lock);
 	if (e == NULL)
 		return -ENOENT;
-	xdpdk_maps_defer_call(dmh_entry_free, e);
+	entry_defer_free(e);
 	return 0;
 }
 
@@ -479,16 +525,23 @@ cpumap_update(struct xdpdk_map *map, const void *key, const void *value, uint64_
 	if (idx >= xdpdk_maps_n_workers())
 		return -ENODEV;	/* not a possible "CPU": no such worker */
 	if (val.qsize != 0) {
-		if (val.bpf_prog.fd > 0) {
-			XDPDK_MAPS_LOG(ERR, "map '%s': cpumap programs are not supported",
+		int ret;
+
+		if (val.bpf_prog.fd > 0 && hooks == NULL) {
+			XDPDK_MAPS_LOG(ERR, "map '%s': cpumap programs need the dataplane",
 				       map->name);
 			return -ENOTSUP;
 		}
-		val.bpf_prog.id = 0;
+		val.bpf_prog.id = val.bpf_prog.fd > 0 ? (uint32_t)val.bpf_prog.fd : 0;
 		e = entry_new(map, idx);
 		if (e == NULL)
 			return -ENOMEM;
 		e->val.cpu = val;
+		ret = entry_attach(map, e);
+		if (ret != 0) {
+			rte_free(e);
+			return ret;
+		}
 	}
 	slot_replace(map, idx, e);
 	return 0;
@@ -515,6 +568,11 @@ xskmap_update(struct xdpdk_map *map, const void *key, const void *value, uint64_
 	if (e == NULL)
 		return -ENOMEM;
 	e->val.xsk = sock;
+	ret = entry_attach(map, e);
+	if (ret != 0) {
+		rte_free(e);
+		return ret;
+	}
 	rte_spinlock_lock(&r->lock);
 	old = r->slots[idx];
 	if (old != NULL && old->val.xsk == sock)
@@ -527,11 +585,69 @@ xskmap_update(struct xdpdk_map *map, const void *key, const void *value, uint64_
 		__atomic_store_n(&r->slots[idx], e, __ATOMIC_RELEASE);
 	rte_spinlock_unlock(&r->lock);
 	if (ret != 0) {
-		rte_free(e);
+		entry_free(e);
 		return ret == 1 ? 0 : ret;
 	}
-	xdpdk_maps_defer_free(old);
+	entry_defer_free(old);
 	return 0;
+}
+
+/* ---- the redirect helpers' lookup -------------------------------------- */
+
+const void *
+xdpdk_map_redirect_lookup(struct xdpdk_map *map, uint32_t key, void **tgt)
+{
+	const struct redir *r;
+	struct redir_entry *e;
+	void *data;
+
+	switch (map->def.type) {
+	case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_CPUMAP:
+	case BPF_MAP_TYPE_XSKMAP:
+		r = redir_of(map);
+		if (unlikely(key >= r->max_entries))
+			return NULL;
+		e = __atomic_load_n(&r->slots[key], __ATOMIC_ACQUIRE);
+		break;
+	case BPF_MAP_TYPE_DEVMAP_HASH:
+		if (rte_hash_lookup_data(redir_of(map)->h, &key, &data) < 0)
+			return NULL;
+		e = data;
+		break;
+	default:
+		return NULL;
+	}
+	if (e == NULL)
+		return NULL;
+	*tgt = e->tgt;
+	return &e->val;
+}
+
+/* Broadcast: the entries in order; *it starts at 0. */
+const void *
+xdpdk_map_redirect_next(struct xdpdk_map *map, uint32_t *it, void **tgt)
+{
+	struct redir *r = redir_of(map);
+	struct redir_entry *e;
+	const void *k;
+	void *data;
+
+	if (map->def.type == BPF_MAP_TYPE_DEVMAP_HASH) {
+		if (rte_hash_iterate(r->h, &k, &data, it) < 0)
+			return NULL;
+		e = data;
+		*tgt = e->tgt;
+		return &e->val;
+	}
+	while (*it < r->max_entries) {
+		e = __atomic_load_n(&r->slots[(*it)++], __ATOMIC_ACQUIRE);
+		if (e != NULL) {
+			*tgt = e->tgt;
+			return &e->val;
+		}
+	}
+	return NULL;
 }
 
 /* ---- ops ---------------------------------------------------------------- */

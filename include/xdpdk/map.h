@@ -263,6 +263,35 @@ int xdpdk_map_elem_next(struct xdpdk_map *map, struct xdpdk_map_iter *it);
 /** bpf_map_lookup_percpu_elem: slot @p cpu's value, or NULL. */
 void *xdpdk_map_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu);
 
+/**
+ * The redirect helpers' lookup: the value at @p key of a devmap, devmap_hash,
+ * cpumap or xskmap (struct bpf_devmap_val, bpf_cpumap_val, or the u32), and in
+ * *@p tgt what the dataplane attached to the entry (NULL if nothing); NULL
+ * if there is no entry or the map is of another type.
+ */
+const void *xdpdk_map_redirect_lookup(struct xdpdk_map *map, uint32_t key, void **tgt);
+/**
+ * Broadcast: the next entry of a devmap or devmap_hash after position *@p it
+ * (0 to start; advanced), with its dataplane object in *@p tgt; NULL at the end.
+ */
+const void *xdpdk_map_redirect_next(struct xdpdk_map *map, uint32_t *it, void **tgt);
+
+/**
+ * What the dataplane attaches to redirect-map entries (a cpumap entry's ring,
+ * a devmap entry's program). attach runs on the control plane when an entry
+ * is stored, with the value as given (bpf_prog.fd names a program the
+ * dataplane knows); it may refuse the update with -errno. detach runs once
+ * no worker can reach the entry any more (after an RCU grace period).
+ * Without hooks, values that name programs are refused with -ENOTSUP.
+ */
+struct xdpdk_map_redirect_hooks {
+	int (*attach)(struct xdpdk_map *map, uint32_t key, const void *val, void **tgt);
+	void (*detach)(void *tgt);
+};
+
+/** Install @p hooks (NULL removes them); the dataplane does it at start-up. */
+void xdpdk_maps_set_redirect_hooks(const struct xdpdk_map_redirect_hooks *hooks);
+
 /* ---- queue and stack: the control plane's BPF_MAP_LOOKUP_AND_DELETE_ELEM --- */
 
 /**

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The burst loop: receive, build the XDP contexts, run the program over the
+ * burst, hand the mbufs back with what the program did to data/data_end,
+ * then act on the verdicts in batches and flush every target once.
+ * Nothing here allocates, locks (but shared TX queues) or logs.
+ */
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_rcu_qsbr.h>
+
+#include <xdpdk/bpf.h>
+#include <xdpdk/helpers.h>
+#include <xdpdk/map.h>
+
+#include "dp_internal.h"
+
+void
+xdpdk_dp_trace(struct dp_worker *w, const struct dp_port *in, uint16_t queue, uint8_t reason,
+	       uint8_t action, uint32_t target)
+{
+	struct xdpdk_dp_trace_event *t = &w->trace[w->trace_pos++ % DP_TRACE_SIZE];
+
+	t->tsc = rte_rdtsc();
+	t->ifindex = in != NULL ? in->ifindex : 0;
+	t->queue = queue;
+	t->reason = reason;
+	t->action = action;
+	t->target = target;
+}
+
+/* Drop with a counter and a trace event (cold). */
+static __rte_noinline void
+drop_bad(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_mbuf *m,
+	 uint8_t reason, uint32_t action)
+{
+	struct xdpdk_dp_stats *st = &w->st[in->port_id];
+
+	if (reason == DP_TR_RUNT)
+		st->runt++;
+	else if (reason == DP_TR_OVERSIZE)
+		st->oversize++;
+	xdpdk_dp_trace(w, in, queue, reason, (uint8_t)action, 0);
+	rte_pktmbuf_free(m);
+}
+
+/*
+ * Keep the packets a program may see (single-segment Ethernet frames) and
+ * build their contexts, in one pass over the mbufs the PMD just wrote.
+ */
+static inline uint16_t
+rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
+{
+	struct rte_mbuf **pkts = w->pkts;
+	uint64_t bytes = 0;
+	uint16_t k = 0;
+
+	/* ingress_ifindex, rx_queue_index: rewritten only when the (port, queue) changes. */
+	if (unlikely(w->ctx_owner != pl)) {
+		for (uint32_t i = 0; i < XDPDK_DP_MAX_BURST; i++) {
+			w->ctx[i].ingress_ifindex = pl->port->ifindex;
+			w->ctx[i].rx_queue_index = pl->queue;
+		}
+		w->ctx_owner = pl;
+	}
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		bytes += m->pkt_len;
+		if (unlikely(m->nb_segs != 1 || m->data_len < RTE_ETHER_HDR_LEN)) {
+			drop_bad(w, pl->port, pl->queue, m,
+				 m->nb_segs != 1 ? DP_TR_OVERSIZE : DP_TR_RUNT, XDP_DROP);
+			continue;
+		}
+		dp_ctx_from_mbuf(&w->ctx[k], m);
+		pkts[k++] = m;
+	}
+	pl->st.rx_packets += n;
+	pl->st.rx_bytes += bytes;
+	w->st[pl->port->port_id].rx_packets += n;
+	w->st[pl->port->port_id].rx_bytes += bytes;
+	return k;
+}
+
+/* Run @p prog on the burst; redirecting programs one packet at a time (run->cur). */
+static inline void
+run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *prog,
+	 uint16_t n)
+{
+	if (!p->prog_redirects) {
+		xdpdk_prog_run_burst(prog, w->ctxp, w->ret, n);
+		return;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		w->run.cur = i;
+		w->run.rec[i].kind = XDPDK_REDIR_NONE;
+		w->ret[i] = (uint32_t)xdpdk_prog_run(prog, w->ctxp[i], 0);
+	}
+}
+
+/*
+ * The port of a redirect that is just "send out of that port" (bpf_redirect,
+ * or a devmap entry without a program), if it is up; NULL for anything else,
+ * which goes through xdpdk_dp_redirect().
+ */
+static inline struct dp_port *
+plain_port_target(const struct xdpdk_redirect_rec *rec)
+{
+	struct dp_port *out;
+	uint32_t ifindex;
+
+	if (rec->kind == XDPDK_REDIR_IFINDEX)
+		ifindex = rec->index;
+	else if (rec->kind == XDPDK_REDIR_DEVMAP && rec->tgt == NULL)
+		ifindex = ((const struct bpf_devmap_val *)rec->val)->ifindex;
+	else
+		return NULL;
+	out = dp_port_by_ifindex(ifindex);
+	if (out == NULL || !__atomic_load_n(&out->up, __ATOMIC_RELAXED))
+		return NULL;
+	return out;
+}
+
+/* Counters of the verdicts other than XDP_DROP, before acting (which may free). */
+static inline void
+count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t *idx,
+	     uint16_t n_idx)
+{
+	uint64_t n[XDPDK_DP_N_ACTIONS] = { 0 }, b[XDPDK_DP_N_ACTIONS] = { 0 };
+	uint64_t n_tx = 0, n_redir = 0, n_pass = 0, b_tx = 0, b_redir = 0, b_pass = 0;
+
+	/*
+	 * TX, PASS and REDIRECT (the common ones) in registers, the rest through
+	 * arrays: an array slot added to per packet is a store-to-load chain.
+	 */
+	for (uint16_t j = 0; j < n_idx; j++) {
+		const uint32_t v = w->ret[idx[j]];
+		const uint64_t len = w->pkts[idx[j]]->data_len;
+
+		if (v == XDP_TX) {
+			n_tx++;
+			b_tx += len;
+		} else if (v == XDP_REDIRECT) {
+			n_redir++;
+			b_redir += len;
+		} else if (v == XDP_PASS) {
+			n_pass++;
+			b_pass += len;
+		} else {
+			const uint32_t a = v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1;
+
+			n[a]++;
+			b[a] += len;
+		}
+	}
+	n[XDP_TX] = n_tx;
+	b[XDP_TX] = b_tx;
+	n[XDP_REDIRECT] = n_redir;
+	b[XDP_REDIRECT] = b_redir;
+	n[XDP_PASS] = n_pass;
+	b[XDP_PASS] = b_pass;
+	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++) {
+		st->action_packets[a] += n[a];
+		st->action_bytes[a] += b[a];
+	}
+}
+
+/* The verdicts other than XDP_DROP, one packet at a time (cold for drop-only bursts). */
+static __rte_noinline uint16_t
+act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t *idx,
+	   uint16_t n_idx, uint16_t nd)
+{
+	struct xdpdk_dp_stats *st = &w->st[p->port_id];
+	struct rte_mbuf *tx[XDPDK_DP_MAX_BURST], *pass[XDPDK_DP_MAX_BURST];
+	struct rte_mbuf *rdr[XDPDK_DP_MAX_BURST];
+	struct dp_port *rdr_port = NULL;
+	uint16_t ntx = 0, npass = 0, nrdr = 0;
+
+	/*
+	 * TX and PASS are gathered and queued at once, and so are runs of
+	 * redirects to the same port: one TX buffer update each.
+	 */
+	for (uint16_t j = 0; j < n_idx; j++) {
+		const uint16_t i = idx[j];
+		struct rte_mbuf *m = w->pkts[i];
+		const uint32_t v = w->ret[i];
+
+		switch (v) {
+		case XDP_TX:
+			dp_ctx_to_mbuf(&w->ctx[i], m);
+			tx[ntx++] = m;
+			break;
+		case XDP_PASS:
+			dp_ctx_to_mbuf(&w->ctx[i], m);
+			pass[npass++] = m;
+			break;
+		case XDP_REDIRECT:
+			dp_ctx_to_mbuf(&w->ctx[i], m);
+			if (likely(p->prog_redirects)) {
+				struct dp_port *out = plain_port_target(&w->run.rec[i]);
+
+				if (out != rdr_port && nrdr != 0) {
+					dp_tx_bulk(w, rdr_port, rdr, nrdr);
+					nrdr = 0;
+				}
+				if (out != NULL) {
+					rdr_port = out;
+					rdr[nrdr++] = m;
+				} else {
+					xdpdk_dp_redirect(w, p, queue, &w->run.rec[i], m);
+				}
+			} else {
+				/* XDP_REDIRECT without bpf_redirect*: no target, as the kernel. */
+				st->redirect_err++;
+				xdpdk_dp_trace(w, p, queue, DP_TR_REDIRECT_ERR, XDP_REDIRECT, 0);
+				w->drop[nd++] = m;
+			}
+			break;
+		default:	/* XDP_ABORTED, out of range */
+			xdpdk_dp_trace(w, p, queue,
+				       v == XDP_ABORTED ? DP_TR_ABORTED : DP_TR_BAD_ACTION,
+				       (uint8_t)w->ret[i], 0);
+			w->drop[nd++] = m;
+			break;
+		}
+	}
+	if (nrdr != 0)
+		dp_tx_bulk(w, rdr_port, rdr, nrdr);
+	if (ntx != 0) {
+		if (likely(__atomic_load_n(&p->up, __ATOMIC_RELAXED))) {
+			dp_tx_bulk(w, p, tx, ntx);
+		} else {
+			st->redirect_down += ntx;
+			memcpy(&w->drop[nd], tx, ntx * sizeof(tx[0]));
+			nd += ntx;
+		}
+	}
+	if (npass != 0)
+		xdpdk_dp_exception_bulk(w, p, pass, npass);
+	return nd;
+}
+
+/*
+ * Act on the verdicts: a tight first pass sets drops aside (freed in bulk),
+ * then the others go to their targets. Counters are added once per burst:
+ * a counter in memory incremented per packet is a store-to-load chain.
+ */
+static inline void
+act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
+{
+	struct xdpdk_dp_stats *st = &w->st[p->port_id];
+	uint8_t idx[XDPDK_DP_MAX_BURST];
+	uint64_t b_drop = 0;
+	uint16_t nd = 0, no = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = w->pkts[i];
+
+		if (w->ret[i] == XDP_DROP) {
+			b_drop += m->data_len;
+			w->drop[nd++] = m;
+		} else {
+			idx[no++] = (uint8_t)i;
+		}
+	}
+	st->action_packets[XDP_DROP] += nd;
+	st->action_bytes[XDP_DROP] += b_drop;
+	if (no != 0) {
+		count_others(w, st, idx, no);
+		nd = act_others(w, p, queue, idx, no, nd);
+	}
+	if (nd != 0)
+		rte_pktmbuf_free_bulk(w->drop, nd);
+}
+
+/* One (port, queue): receive a burst and deal with it. */
+static inline uint16_t
+poll_one(struct dp_worker *w, struct dp_poll *pl)
+{
+	struct dp_port *p = pl->port;
+	const struct xdpdk_prog *prog;
+	uint16_t n, k;
+
+	if (unlikely(!__atomic_load_n(&p->up, __ATOMIC_RELAXED)))
+		return 0;
+	n = rte_eth_rx_burst(p->port_id, pl->queue, w->pkts, (uint16_t)xdpdk_dp.burst);
+	if (n == 0)
+		return 0;
+	if (unlikely(pl->fwd != NULL)) {
+		/* The host's packets from an exception TAP leave through its owner. */
+		pl->st.rx_packets += n;
+		if (unlikely(!__atomic_load_n(&pl->fwd->up, __ATOMIC_RELAXED))) {
+			w->st[pl->fwd->port_id].tx_drop += n;
+			rte_pktmbuf_free_bulk(w->pkts, n);
+			return n;
+		}
+		dp_tx_bulk(w, pl->fwd, w->pkts, n);
+		return n;
+	}
+	k = rx_to_ctx(w, pl, n);
+	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
+	if (unlikely(prog == NULL)) {
+		w->st[p->port_id].no_prog += k;
+		if (k != 0)
+			xdpdk_dp_exception_bulk(w, p, w->pkts, k);
+		return n;
+	}
+	if (xdpdk_dp.prog_cycles && (w->bursts++ & xdpdk_dp.prog_cycles_mask) == 0) {
+		const uint64_t t0 = rte_rdtsc();
+
+		run_prog(w, p, prog, k);
+		w->st[p->port_id].prog_cycles += rte_rdtsc() - t0;
+		w->st[p->port_id].prog_timed += k;
+	} else {
+		run_prog(w, p, prog, k);
+	}
+	w->st[p->port_id].prog_runs += k;
+	act(w, p, pl->queue, k);
+	return n;
+}
+
+/* The kernel's xdp_do_flush: every target queued to in this round. */
+void
+xdpdk_dp_worker_flush(struct dp_worker *w)
+{
+	if (w->n_pend != 0)
+		xdpdk_dp_ring_flush(w);
+	if (w->txb_dirty != 0)
+		xdpdk_dp_txb_flush_all(w);
+}
+
+uint32_t
+xdpdk_dp_worker_round(struct dp_worker *w)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < w->n_poll; i++) {
+		struct dp_poll *pl = &w->poll[i];
+		struct xdpdk_xsk *xsk = __atomic_load_n(&pl->xsk, __ATOMIC_ACQUIRE);
+
+		n += poll_one(w, pl);
+		if (unlikely(xsk != NULL))
+			xdpdk_dp_xsk_tx(w, pl, xsk);
+		xdpdk_dp_worker_flush(w);
+	}
+	return n + xdpdk_dp_cpumap_poll(w);
+}
+
+static void
+worker_set_thread(struct dp_worker *w)
+{
+	xdpdk_helpers_set_worker(w->index);
+	xdpdk_maps_set_worker(w->index);
+	xdpdk_redirect_set_run(&w->run);
+}
+
+int
+xdpdk_dp_worker_main(void *arg)
+{
+	struct dp_worker *w = arg;
+
+	worker_set_thread(w);
+	if (xdpdk_dp.rcu != NULL)
+		rte_rcu_qsbr_thread_online(xdpdk_dp.rcu, w->index);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		xdpdk_dp_worker_round(w);
+		/* Between rounds no program or map entry is held: one report per round. */
+		if (xdpdk_dp.rcu != NULL)
+			rte_rcu_qsbr_quiescent(xdpdk_dp.rcu, w->index);
+	}
+	xdpdk_dp_worker_flush(w);
+	if (xdpdk_dp.rcu != NULL)
+		rte_rcu_qsbr_thread_offline(xdpdk_dp.rcu, w->index);
+	return 0;
+}
+
+int
+xdpdk_dp_worker_enter(uint32_t worker)
+{
+	if (worker >= xdpdk_dp.n_workers)
+		return -EINVAL;
+	worker_set_thread(xdpdk_dp.workers[worker]);
+	return 0;
+}
+
+/* In place, the caller is also the control plane: it stays offline for RCU. */
+uint32_t
+xdpdk_dp_worker_poll(uint32_t worker)
+{
+	if (worker >= xdpdk_dp.n_workers)
+		return 0;
+	return xdpdk_dp_worker_round(xdpdk_dp.workers[worker]);
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: BSD-3-Clause
+/*
+ * Programs for the dataplane tests: one per verdict and redirect target.
+ * cfg[0] is the target ifindex for xdp_redirect_ifindex; hits is a per-CPU
+ * counter of packets seen by xdp_count.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 8);
+	__type(key, __u32);
+	__type(value, struct bpf_devmap_val);
+} tx_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, 8);
+	__type(key, __u32);
+	__type(value, struct bpf_devmap_val);
+} bcast_ports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CPUMAP);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, struct bpf_cpumap_val);
+} cpus SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
+SEC("xdp")
+int xdp_drop(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
+SEC("xdp")
+int xdp_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+/* MAC swap through the stack, then back out of the same port. */
+SEC("xdp")
+int xdp_macswap_tx(struct xdp_md *ctx)
+{
+	unsigned char *data = (void *)(long)ctx->data;
+	unsigned char *data_end = (void *)(long)ctx->data_end;
+	unsigned char mac[ETH_ALEN];
+
+	if (data + ETH_HLEN > data_end)
+		return XDP_DROP;
+	__builtin_memcpy(mac, data, ETH_ALEN);
+	__builtin_memcpy(data, data + ETH_ALEN, ETH_ALEN);
+	__builtin_memcpy(data + ETH_ALEN, mac, ETH_ALEN);
+	return XDP_TX;
+}
+
+SEC("xdp")
+int xdp_bad_action(struct xdp_md *ctx)
+{
+	return 7;
+}
+
+SEC("xdp")
+int xdp_aborted(struct xdp_md *ctx)
+{
+	return XDP_ABORTED;
+}
+
+SEC("xdp")
+int xdp_count(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&hits, &k);
+
+	if (v)
+		*v += 1;
+	return XDP_DROP;
+}
+
+SEC("xdp")
+int xdp_redirect_ifindex(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	__u32 *ifindex = bpf_map_lookup_elem(&cfg, &k);
+
+	if (!ifindex)
+		return XDP_ABORTED;
+	return bpf_redirect(*ifindex, 0);
+}
+
+/* Key 0 of tx_ports; a missing entry falls back to XDP_PASS (lower flag bits). */
+SEC("xdp")
+int xdp_redirect_devmap(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&tx_ports, 0, XDP_PASS);
+}
+
+SEC("xdp")
+int xdp_broadcast(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&bcast_ports, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
+}
+
+/* To worker 1. */
+SEC("xdp")
+int xdp_to_cpu(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&cpus, 1, 0);
+}
+
+/* To the socket of the receiving queue, as xdp-tools' AF_XDP programs; none: pass. */
+SEC("xdp")
+int xdp_to_xsk(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
