@@ -15,7 +15,8 @@ struct helper_row {
 };
 
 #define ROW(func, impl, allowed) \
-	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, NULL }, allowed }
+	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, \
+				&xdpdk_helper_protos[BPF_FUNC_##func] }, allowed }
 
 static const struct helper_row helper_table[] = {
 	ROW(ktime_get_ns, xdpdk_h_ktime_get_ns, XDPDK_HELPER_ANY),

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <linux/bpf.h>
 
+#include <xdpdk/verifier.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -61,6 +63,13 @@ struct xdpdk_prog_opts {
 	size_t log_size;
 	int bounds_check;		/**< check every access (interpreter only; with AUTO the
 				     JIT is not used, with JIT loading fails) */
+	/**
+	 * 1: skip the verifier (tests and tools that run raw instruction
+	 * streams with their own checks, e.g. bounds_check). Default: verify.
+	 */
+	int no_verify;
+	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
+	struct xdpdk_verify_stats *verify_stats; /**< filled after verification, or NULL */
 };
 
 struct xdpdk_prog;
