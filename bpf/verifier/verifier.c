@@ -58,6 +58,16 @@ op_name(uint8_t op)
 	return names[op >> 4];
 }
 
+/* The 32-bit view is relearnt from the 64-bit result. */
+static void
+unbound32(struct vreg *r)
+{
+	r->s32_min = INT32_MIN;
+	r->s32_max = INT32_MAX;
+	r->u32_min = 0;
+	r->u32_max = UINT32_MAX;
+}
+
 static int
 adjust_ptr(struct venv *env, const struct bpf_insn *insn, const struct vreg *ptr,
 	   const struct vreg *off, struct vreg *dst, bool off_is_dst)
@@ -103,8 +113,7 @@ adjust_ptr(struct venv *env, const struct bpf_insn *insn, const struct vreg *ptr
 	if (!known && off->smin == INT64_MIN)
 		return xdpdk_v_reject(env, -EACCES, "math between %s pointer and register with "
 				      "unbounded min value is not allowed", t);
-	if (!known && (off->smin >= VMAX_VAR_OFF || off->smin <= -VMAX_VAR_OFF ||
-		       off->smax >= VMAX_VAR_OFF))
+	if (!known && (off->smin >= VMAX_VAR_OFF || off->smin <= -VMAX_VAR_OFF))
 		return xdpdk_v_reject(env, -EACCES, "value %" PRId64 " makes %s pointer be out of "
 				      "bounds", off->smin, t);
 	switch (op) {
@@ -123,6 +132,7 @@ adjust_ptr(struct venv *env, const struct bpf_insn *insn, const struct vreg *ptr
 			res.umax = UINT64_MAX;
 		}
 		res.var_off = xdpdk_tnum_add(ptr->var_off, off->var_off);
+		unbound32(&res);
 		xdpdk_v_bounds_sync(&res);
 		if (reg_is_pkt_pointer(ptr)) {
 			res.id = ++env->id_gen;
@@ -153,6 +163,7 @@ adjust_ptr(struct venv *env, const struct bpf_insn *insn, const struct vreg *ptr
 			res.umax = ptr->umax - off->umin;
 		}
 		res.var_off = xdpdk_tnum_sub(ptr->var_off, off->var_off);
+		unbound32(&res);
 		xdpdk_v_bounds_sync(&res);
 		if (reg_is_pkt_pointer(ptr)) {
 			res.id = ++env->id_gen;
@@ -952,5 +963,40 @@ out:
 	free(env.insn_map);
 	free(env.subprogs);
 	free(env.maps);
+	return rc;
+}
+
+int
+xdpdk_prog_verify(const struct bpf_insn *insns, uint32_t n_insns,
+		  const struct xdpdk_prog_opts *opts)
+{
+	static const struct xdpdk_prog_opts no_opts;
+	struct xdpdk_prog *prog;
+	struct xdpdk_log log;
+	int rc;
+
+	if (opts == NULL)
+		opts = &no_opts;
+	log = (struct xdpdk_log){ .buf = opts->log_buf, .size = opts->log_size };
+	if (log.buf != NULL && log.size > 0)
+		log.buf[0] = '\0';
+	if (insns == NULL || n_insns == 0 || n_insns > XDPDK_BPF_MAX_INSNS)
+		return -EINVAL;
+	prog = calloc(1, sizeof(*prog));
+	if (prog == NULL)
+		return -ENOMEM;
+	prog->type = opts->type;
+	prog->insns = malloc(sizeof(*insns) * n_insns);
+	rc = -ENOMEM;
+	if (prog->insns != NULL) {
+		memcpy(prog->insns, insns, sizeof(*insns) * n_insns);
+		prog->n_insns = n_insns;
+		rc = xdpdk_check_prog(prog, &log);
+		if (rc == 0)
+			rc = xdpdk_verify(prog, opts, &log);
+	}
+	free(prog->subprogs);
+	free(prog->insns);
+	free(prog);
 	return rc;
 }

@@ -96,6 +96,16 @@ struct xdpdk_run_result {
 struct xdpdk_prog *xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 				     const struct xdpdk_prog_opts *opts);
 
+/**
+ * Verify instructions as xdpdk_prog_create() does (structure, then the
+ * verifier), without building a program: for tools, tests and fuzzing.
+ * Helpers are resolved through @p opts->helpers for their prototypes.
+ * @return 0 if the program is safe; -EINVAL, -EACCES, -E2BIG, -ENOMEM with
+ *   the verifier log in @p opts->log_buf.
+ */
+int xdpdk_prog_verify(const struct bpf_insn *insns, uint32_t n_insns,
+		      const struct xdpdk_prog_opts *opts);
+
 /** Free a program; NULL is accepted. */
 void xdpdk_prog_free(struct xdpdk_prog *prog);
 
