@@ -326,7 +326,8 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 	if (env->jmps_processed - env->prev_jmps_processed < 2 &&
 	    env->insn_processed - env->prev_insn_processed < 8 && !env->cb_entry[insn_idx])
 		add = false;
-	for (sl = env->explored[insn_idx]; sl != NULL; sl = sl->next) {
+	for (struct vstate_list **pp = &env->explored[insn_idx]; (sl = *pp) != NULL;
+	     pp = sl == *pp ? &sl->next : pp) {
 		count++;
 		if (sl->st->branches) {
 			if (!states_equal(env, sl->st, cur, true))
@@ -341,7 +342,17 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 			sl->hit++;
 			return 1;
 		}
-		sl->miss++;
+		/*
+		 * A state that rarely helps costs a comparison on every visit:
+		 * drop it, as the kernel does. With no branches left it is no
+		 * live state's ancestor, so nothing points at it.
+		 */
+		if (++sl->miss > sl->hit * 3 + 3) {
+			*pp = sl->next;
+			xdpdk_v_state_free(sl->st);
+			free(sl);
+			env->cur_states--;
+		}
 	}
 	if (count > env->max_states_per_insn)
 		env->max_states_per_insn = count;
