@@ -237,6 +237,7 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 	int rc;
 
 	po.verify = c->opts->verify;
+	po.verify.line_info = xdpdk_obj_prog_line_info(op, &po.verify.n_line_info);
 	snprintf(c->lo->progs[i].name, sizeof(c->lo->progs[i].name), "%s", name);
 	if (c->opts->only_prog && strcmp(c->opts->only_prog, name) != 0 &&
 	    !named_by_prog_array(c->obj, name))

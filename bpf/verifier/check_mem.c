@@ -59,14 +59,12 @@ static int
 region_fail(struct venv *env, uint32_t regno, int64_t off, int64_t size, uint64_t mem_size,
 	    const char *what, const char *which)
 {
-	if (strcmp(what, "map value") == 0)
-		xdpdk_v_log(env, "invalid access to map value, value_size=%" PRIu64
-			    " off=%" PRId64 " size=%" PRId64 "\n", mem_size, off, size);
-	else
-		xdpdk_v_log(env, "invalid access to memory, mem_size=%" PRIu64 " off=%" PRId64
-			    " size=%" PRId64 "\n", mem_size, off, size);
-	return xdpdk_v_reject(env, -EACCES, "R%u %s value is outside of the allowed memory range",
-			      regno, which);
+	const bool map = strcmp(what, "map value") == 0;
+
+	return xdpdk_v_reject(env, -EACCES, "invalid access to %s, %s=%" PRIu64 " off=%" PRId64
+			      " size=%" PRId64 "\nR%u %s value is outside of the allowed memory "
+			      "range", map ? "map value" : "memory", map ? "value_size" : "mem_size",
+			      mem_size, off, size, regno, which);
 }
 
 /* The kernel's check_mem_region_access: fixed @off plus the register's range. */
@@ -127,12 +125,10 @@ check_packet(struct venv *env, uint32_t regno, int off, int64_t size, bool zero_
 		return xdpdk_v_reject(env, -EACCES, "R%u min value is negative, either use unsigned "
 				      "index or do a if (index >=0) check.", regno);
 	/* The proven range starts at the variable part: only the fixed offset counts. */
-	if (reg->range < 0 || !mem_ok(off, size, (uint64_t)reg->range, zero_ok)) {
-		xdpdk_v_log(env, "invalid access to packet, off=%d size=%" PRId64
-			    ", R%u(id=%u,off=%d,r=%d)\n", off, size, regno, reg->id, off,
-			    reg->range);
-		return xdpdk_v_reject(env, -EACCES, "R%u offset is outside of the packet", regno);
-	}
+	if (reg->range < 0 || !mem_ok(off, size, (uint64_t)reg->range, zero_ok))
+		return xdpdk_v_reject(env, -EACCES, "invalid access to packet, off=%d size=%" PRId64
+				      ", R%u(id=%u,off=%d,r=%d)\nR%u offset is outside of the "
+				      "packet", off, size, regno, reg->id, off, reg->range, regno);
 	return 0;
 }
 

@@ -3,7 +3,8 @@
  * Verifier differential: every program of the verifier's unit cases (the
  * refused patterns and their safe neighbours) is loaded by the kernel with
  * real maps of the same shapes (bpf_prog_load, as root) and verified by
- * xdpdk; accept/reject must agree. Known differences are listed below and
+ * xdpdk; then every program of the objects given as arguments (libbpf's
+ * bpf_object__load against xdpdk's verifier). Accept/reject must agree. Known differences are listed below and
  * in docs/verifier.md, each with its reason; any other mismatch fails.
  * Skips (exit 77, with the reason) when the kernel refuses to load programs.
  */
@@ -22,6 +23,7 @@
 #include <xdpdk/verifier.h>
 
 #include "../unit/verifier/verifier_cases.h"
+#include "../unit/verifier/verifier_support.h"
 
 #define MESON_SKIP 77
 
@@ -154,66 +156,6 @@ kernel_load(const struct vcase *c, char *log, size_t size)
 	return 0;
 }
 
-static uint64_t
-no_helper(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-	(void)a, (void)b, (void)c, (void)d, (void)e;
-	return 0;
-}
-
-static struct xdpdk_helper_desc descs[256];
-
-/* The kernel's own rule: xdp_* helpers for XDP, skb helpers for TC and socket filters. */
-static const struct xdpdk_helper_desc *
-resolver(uint32_t id, enum xdpdk_prog_type type, void *arg)
-{
-	const struct xdpdk_helper_proto *p = xdpdk_helper_proto(id);
-	const char *name = xdpdk_helpers_kernel_name(id);
-
-	(void)arg;
-	if (id >= 256 || p == NULL || name == NULL)
-		return NULL;
-	if (strncmp(name, "bpf_xdp_", 8) == 0 && type != XDPDK_PROG_TYPE_XDP)
-		return NULL;
-	if ((strncmp(name, "bpf_skb_", 8) == 0 || strncmp(name, "bpf_l3_", 7) == 0 ||
-	     strncmp(name, "bpf_l4_", 7) == 0) && type == XDPDK_PROG_TYPE_XDP)
-		return NULL;
-	descs[id] = (struct xdpdk_helper_desc){ id, name, no_helper, p };
-	return &descs[id];
-}
-
-static const struct xdpdk_verifier_map vmaps[] = {
-	{ .addr = (void *)M_HASH, .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 16,
-	  .max_entries = 128, .spin_lock_off = -1, .name = "hash" },
-	{ .addr = (void *)M_ARRAY, .value_addr = (void *)VALUE_OF(M_ARRAY),
-	  .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 4,
-	  .spin_lock_off = -1, .name = "array" },
-	{ .addr = (void *)M_RO, .value_addr = (void *)VALUE_OF(M_RO), .type = BPF_MAP_TYPE_ARRAY,
-	  .key_size = 4, .value_size = 16, .max_entries = 1, .map_flags = BPF_F_RDONLY_PROG,
-	  .spin_lock_off = -1, .name = ".rodata" },
-	{ .addr = (void *)M_RINGBUF, .type = BPF_MAP_TYPE_RINGBUF, .max_entries = 4096,
-	  .spin_lock_off = -1, .name = "events" },
-	{ .addr = (void *)M_PROGS, .type = BPF_MAP_TYPE_PROG_ARRAY, .key_size = 4,
-	  .value_size = 4, .max_entries = 4, .spin_lock_off = -1, .name = "jump" },
-	{ .addr = (void *)M_QUEUE, .type = BPF_MAP_TYPE_QUEUE, .value_size = 4,
-	  .max_entries = 16, .spin_lock_off = -1, .name = "queue" },
-};
-
-static int
-map_info(const void *addr, struct xdpdk_verifier_map *out, void *arg)
-{
-	(void)arg;
-	for (size_t i = 0; i < sizeof(vmaps) / sizeof(vmaps[0]); i++) {
-		const char *a = addr, *v = vmaps[i].value_addr;
-
-		if (vmaps[i].addr == addr || (v && a >= v && a < v + vmaps[i].value_size)) {
-			*out = vmaps[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 static char klog[1 << 20], xlog[1 << 16];
 
 static const char *
@@ -233,8 +175,80 @@ last_line(char *log)
 	return p ? p + 1 : log;
 }
 
+/* Each program of @p path: libbpf loads the object program by program. */
+static void
+diff_object(const char *path, unsigned *agree, unsigned *differ, unsigned *skipped)
+{
+	struct xdpdk_obj *xo = xdpdk_obj_open(path, NULL);
+	struct xdpdk_test_obj_maps om;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (xo == NULL) {
+		printf("skip %s: xdpdk's loader refuses it (%s)\n", base, strerror(errno));
+		(*skipped)++;
+		return;
+	}
+	xdpdk_test_obj_maps_init(&om, xo);
+	for (uint32_t i = 0; i < xdpdk_obj_prog_count(xo); i++) {
+		const struct xdpdk_obj_prog *op = xdpdk_obj_prog_at(xo, i);
+		const char *name = xdpdk_obj_prog_name(op);
+		struct bpf_object *ko = bpf_object__open_file(path, NULL);
+		struct bpf_program *kp;
+		struct bpf_insn *insns;
+		uint32_t n;
+		const struct bpf_insn *src = xdpdk_obj_prog_insns(op, &n);
+		struct xdpdk_prog_opts o = {
+			.type = xdpdk_obj_prog_type(op), .helpers = xdpdk_test_resolver,
+			.log_buf = xlog, .log_size = sizeof(xlog),
+			.verify = { .map_info = xdpdk_test_obj_map_info, .map_info_arg = &om },
+		};
+		int k, x;
+
+		if (ko == NULL) {
+			printf("skip %s: libbpf cannot open it\n", base);
+			(*skipped)++;
+			break;
+		}
+		/* Only this program is loaded: the others may be refused on their own. */
+		bpf_object__for_each_program(kp, ko)
+			bpf_program__set_autoload(kp, strcmp(bpf_program__name(kp), name) == 0);
+		klog[0] = '\0';
+		kp = bpf_object__find_program_by_name(ko, name);
+		if (kp != NULL)
+			bpf_program__set_log_buf(kp, klog, sizeof(klog));
+		k = bpf_object__load(ko);
+		bpf_object__close(ko);
+		insns = malloc(sizeof(*insns) * n);
+		if (insns == NULL)
+			break;
+		memcpy(insns, src, sizeof(*insns) * n);
+		x = xdpdk_insns_resolve_maps(insns, n, om.addr, om.value, xdpdk_obj_map_count(xo),
+					     xlog, sizeof(xlog));
+		if (x == 0)
+			x = xdpdk_prog_verify(insns, n, &o);
+		free(insns);
+		if (k != 0 && klog[0] == '\0') {
+			/* libbpf stopped before the verifier: maps, pinning, BTF. */
+			printf("skip %s:%s: the kernel does not load the object (%s), no verdict\n",
+			       base, name, strerror(-k));
+			(*skipped)++;
+			continue;
+		}
+		if ((k == 0) == (x == 0)) {
+			printf("ok   %s:%s: both %s\n", base, name, k == 0 ? "accept" : "refuse");
+			(*agree)++;
+		} else {
+			printf("FAIL %s:%s: kernel %s, xdpdk %s\n  kernel: %s\n  xdpdk: %s\n", base,
+			       name, k == 0 ? "accepts" : "refuses", x == 0 ? "accepts" : "refuses",
+			       last_line(klog), last_line(xlog));
+			(*differ)++;
+		}
+	}
+	xdpdk_obj_close(xo);
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	unsigned agree = 0, differ = 0, skipped = 0;
 	const struct {
@@ -261,8 +275,8 @@ main(void)
 			const struct vcase *c = &sets[s].c[i];
 			const char *why = why_not(c);
 			struct xdpdk_prog_opts o = {
-				.type = c->type, .helpers = resolver, .log_buf = xlog,
-				.log_size = sizeof(xlog), .verify = { .map_info = map_info },
+				.type = c->type, .helpers = xdpdk_test_resolver, .log_buf = xlog,
+				.log_size = sizeof(xlog), .verify = { .map_info = xdpdk_test_fake_map_info },
 			};
 			int k, x;
 
@@ -294,6 +308,9 @@ main(void)
 			differ++;
 		}
 	}
+	libbpf_set_print(NULL);
+	for (int a = 1; a < argc; a++)
+		diff_object(argv[a], &agree, &differ, &skipped);
 	printf("%u agree, %u differ, %u skipped\n", agree, differ, skipped);
 	return differ ? 1 : 0;
 }

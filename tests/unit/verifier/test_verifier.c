@@ -21,71 +21,7 @@
 #include <xdpdk/verifier.h>
 
 #include "verifier_cases.h"
-
-/* ---- the fake maps and helpers ------------------------------------------ */
-
-static const struct xdpdk_verifier_map fake_maps[] = {
-	{ .addr = (void *)M_HASH, .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 16,
-	  .max_entries = 128, .spin_lock_off = -1, .name = "hash" },
-	{ .addr = (void *)M_ARRAY, .value_addr = (void *)VALUE_OF(M_ARRAY),
-	  .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 4,
-	  .spin_lock_off = -1, .name = "array" },
-	{ .addr = (void *)M_RO, .value_addr = (void *)VALUE_OF(M_RO), .type = BPF_MAP_TYPE_ARRAY,
-	  .key_size = 4, .value_size = 16, .max_entries = 1, .map_flags = BPF_F_RDONLY_PROG,
-	  .spin_lock_off = -1, .name = ".rodata" },
-	{ .addr = (void *)M_RINGBUF, .type = BPF_MAP_TYPE_RINGBUF, .max_entries = 4096,
-	  .spin_lock_off = -1, .name = "events" },
-	{ .addr = (void *)M_PROGS, .type = BPF_MAP_TYPE_PROG_ARRAY, .key_size = 4,
-	  .value_size = 4, .max_entries = 4, .spin_lock_off = -1, .name = "jump" },
-	{ .addr = (void *)M_LOCK, .type = BPF_MAP_TYPE_HASH, .key_size = 4, .value_size = 8,
-	  .max_entries = 16, .spin_lock_off = 0, .name = "locked" },
-	{ .addr = (void *)M_QUEUE, .type = BPF_MAP_TYPE_QUEUE, .value_size = 4,
-	  .max_entries = 16, .spin_lock_off = -1, .name = "queue" },
-};
-
-static int
-fake_map_info(const void *addr, struct xdpdk_verifier_map *out, void *arg)
-{
-	(void)arg;
-	for (size_t i = 0; i < sizeof(fake_maps) / sizeof(fake_maps[0]); i++) {
-		const struct xdpdk_verifier_map *m = &fake_maps[i];
-		const char *a = addr, *v = m->value_addr;
-
-		if (m->addr == addr || (v != NULL && a >= v && a < v + m->value_size)) {
-			*out = *m;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
-static uint64_t
-no_helper(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
-{
-	(void)a, (void)b, (void)c, (void)d, (void)e;
-	return 0;
-}
-
-/* Every helper with a prototype; the XDP and skb families only for their types. */
-static struct xdpdk_helper_desc descs[256];
-
-static const struct xdpdk_helper_desc *
-test_resolver(uint32_t id, enum xdpdk_prog_type type, void *arg)
-{
-	const struct xdpdk_helper_proto *p = xdpdk_helper_proto(id);
-	const char *name = xdpdk_helpers_kernel_name(id);
-
-	(void)arg;
-	if (id >= 256 || p == NULL || name == NULL)
-		return NULL;
-	if (strncmp(name, "bpf_xdp_", 8) == 0 && type != XDPDK_PROG_TYPE_XDP)
-		return NULL;
-	if ((strncmp(name, "bpf_skb_", 8) == 0 || strncmp(name, "bpf_l3_", 7) == 0 ||
-	     strncmp(name, "bpf_l4_", 7) == 0) && type == XDPDK_PROG_TYPE_XDP)
-		return NULL;
-	descs[id] = (struct xdpdk_helper_desc){ id, name, no_helper, p };
-	return &descs[id];
-}
+#include "verifier_support.h"
 
 static char logbuf[1 << 20];
 
@@ -94,9 +30,9 @@ verify(const struct vcase *c, uint32_t log_level, struct xdpdk_verify_stats *sta
 {
 	struct xdpdk_prog_opts o = {
 		.name = c->name, .type = c->type, .engine = XDPDK_ENGINE_INTERP,
-		.helpers = test_resolver, .log_buf = logbuf, .log_size = sizeof(logbuf),
+		.helpers = xdpdk_test_resolver, .log_buf = logbuf, .log_size = sizeof(logbuf),
 		.verify = { .strict = c->strict, .log_level = log_level,
-			    .map_info = fake_map_info },
+			    .map_info = xdpdk_test_fake_map_info },
 		.verify_stats = stats,
 	};
 	/* The verifier alone: the interim context pass (ctx.c) has its own tests. */
@@ -214,51 +150,14 @@ test_verifier_pruning_keeps_branchy_programs_linear(void **state)
 
 /* ---- every shipped and test object ----------------------------------------- */
 
-/* Object maps at fake addresses: index i is at 0x100000 * (i + 1). */
-struct obj_maps {
-	const struct xdpdk_obj *obj;
-	void *addr[64];
-	void *value[64];
-};
-
-static int
-obj_map_info(const void *addr, struct xdpdk_verifier_map *out, void *arg)
-{
-	const struct obj_maps *om = arg;
-
-	for (uint32_t i = 0; i < xdpdk_obj_map_count(om->obj); i++) {
-		const struct xdpdk_map_def *d = xdpdk_obj_map_def(xdpdk_obj_map_at(om->obj, i));
-		const struct xdpdk_map_def *in = xdpdk_obj_map_inner_def(xdpdk_obj_map_at(om->obj,
-											 i));
-		const char *v = om->value[i], *a = addr;
-
-		if (om->addr[i] != addr && !(v != NULL && a >= v && a < v + d->value_size))
-			continue;
-		*out = (struct xdpdk_verifier_map){
-			.addr = om->addr[i], .value_addr = om->value[i], .type = d->type,
-			.key_size = d->key_size, .value_size = d->value_size,
-			.max_entries = d->max_entries, .map_flags = d->map_flags,
-			.spin_lock_off = d->has_spin_lock ? (int32_t)d->spin_lock_off : -1,
-		};
-		snprintf(out->name, sizeof(out->name), "%s", d->name ? d->name : "?");
-		if (in != NULL) {
-			out->inner_type = in->type;
-			out->inner_key_size = in->key_size;
-			out->inner_value_size = in->value_size;
-			out->inner_max_entries = in->max_entries;
-		}
-		return 0;
-	}
-	return -ENOENT;
-}
-
+/* Verify every program of @p path; refused ones leave their log in logbuf. */
 static uint32_t
 verify_object(const char *path, uint32_t *n_ok)
 {
 	char err[4096] = "";
 	struct xdpdk_obj_opts oo = { .log_buf = err, .log_size = sizeof(err) };
 	struct xdpdk_obj *obj = xdpdk_obj_open(path, &oo);
-	struct obj_maps om = { .obj = obj };
+	struct xdpdk_test_obj_maps om;
 	uint32_t failed = 0;
 
 	if (obj == NULL) {
@@ -266,10 +165,7 @@ verify_object(const char *path, uint32_t *n_ok)
 		printf("skip %s: the loader refuses it (%s)\n", path, strerror(errno));
 		return 0;
 	}
-	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj) && i < 64; i++) {
-		om.addr[i] = (void *)(uintptr_t)(0x100000ull * (i + 1));
-		om.value[i] = (void *)(uintptr_t)(0x100000ull * (i + 1) + 0x1000);
-	}
+	xdpdk_test_obj_maps_init(&om, obj);
 	for (uint32_t i = 0; i < xdpdk_obj_prog_count(obj); i++) {
 		const struct xdpdk_obj_prog *op = xdpdk_obj_prog_at(obj, i);
 		uint32_t n;
@@ -277,13 +173,15 @@ verify_object(const char *path, uint32_t *n_ok)
 		struct bpf_insn *insns = malloc(sizeof(*insns) * n);
 		struct xdpdk_verify_stats st = { 0 };
 		struct xdpdk_prog_opts o = {
-			.type = xdpdk_obj_prog_type(op), .helpers = test_resolver,
+			.type = xdpdk_obj_prog_type(op), .helpers = xdpdk_test_resolver,
 			.log_buf = logbuf, .log_size = sizeof(logbuf),
-			.verify = { .map_info = obj_map_info, .map_info_arg = &om },
+			.verify = { .log_level = 1, .map_info = xdpdk_test_obj_map_info,
+				    .map_info_arg = &om },
 			.verify_stats = &st,
 		};
 		int rc;
 
+		o.verify.line_info = xdpdk_obj_prog_line_info(op, &o.verify.n_line_info);
 		assert_non_null(insns);
 		memcpy(insns, src, sizeof(*insns) * n);
 		rc = xdpdk_insns_resolve_maps(insns, n, om.addr, om.value,
@@ -331,6 +229,43 @@ test_verifier_accepts_every_object(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* BPF C programs each refused with its message and the source line it is at. */
+static void
+test_verifier_refuses_c_programs_naming_the_source_line(void **state)
+{
+	static const struct {
+		const char *obj, *msg, *line;
+	} bad[] = {
+		{ "bad_pkt_no_check", "invalid access to packet", "bad_pkt_no_check.bpf.c:13" },
+		{ "bad_pkt_off_by_one", "invalid access to packet, off=14 size=1",
+		  "bad_pkt_off_by_one.bpf.c:15" },
+		{ "bad_map_null", "invalid mem access 'map_value_or_null'", "bad_map_null.bpf.c:20" },
+		{ "bad_map_index", "R0 max value is outside of the allowed memory range",
+		  "bad_map_index.bpf.c:27" },
+		{ "bad_ringbuf_leak", "Unreleased reference", "bad_ringbuf_leak.bpf.c:" },
+		{ "bad_adjust_head_stale", "invalid mem access 'scalar'",
+		  "bad_adjust_head_stale.bpf.c:17" },
+	};
+	const char *dir = getenv("XDPDK_VERIFIER_PROGS_DIR");
+	uint32_t bad_count = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char path[512];
+		uint32_t ok = 0;
+
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", dir, bad[i].obj);
+		assert_int_equal(verify_object(path, &ok), 1);
+		if (strstr(logbuf, bad[i].msg) == NULL || strstr(logbuf, bad[i].line) == NULL) {
+			printf("FAIL %s: want '%s' and '%s' in:\n%s\n", bad[i].obj, bad[i].msg,
+			       bad[i].line, logbuf);
+			bad_count++;
+		}
+	}
+	assert_int_equal(bad_count, 0);
+}
+
 int
 main(void)
 {
@@ -341,6 +276,7 @@ main(void)
 		cmocka_unit_test(test_verifier_complexity_limit),
 		cmocka_unit_test(test_verifier_pruning_keeps_branchy_programs_linear),
 		cmocka_unit_test(test_verifier_accepts_every_object),
+		cmocka_unit_test(test_verifier_refuses_c_programs_naming_the_source_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
