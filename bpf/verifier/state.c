@@ -312,6 +312,55 @@ states_equal(const struct venv *env, const struct vstate *old, const struct vsta
 	return refsafe(old, cur, &m);
 }
 
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t
+hash_reg(uint64_t h, const struct vreg *r)
+{
+	h = mix(h, (uint64_t)r->type | (uint64_t)r->flags << 8 | (uint64_t)r->frameno << 16 |
+		       (uint64_t)(uint32_t)r->off << 32);
+	if (r->type == NOT_INIT)
+		return h;
+	h = mix(h, r->var_off.value);
+	h = mix(h, r->var_off.mask);
+	h = mix(h, (uint64_t)r->smin ^ r->umax);
+	h = mix(h, (uint64_t)r->smax ^ r->umin);
+	return mix(h, (uint64_t)(uintptr_t)r->map);	/* the union: range, size, map */
+}
+
+/*
+ * Equal states hash equal: loop detection compares exactly only when the
+ * hashes match, so a long loop costs one integer compare per stored state.
+ */
+static uint64_t
+hash_state(const struct vstate *st)
+{
+	uint64_t h = mix(st->curframe, st->n_refs);
+
+	for (uint32_t i = 0; i <= st->curframe; i++) {
+		const struct vframe *f = st->frame[i];
+
+		h = mix(h, f->callsite);
+		for (int r = 0; r < XDPDK_BPF_NREGS; r++)
+			h = hash_reg(h, &f->regs[r]);
+		h = mix(h, f->nslots);
+		for (uint32_t sl = 0; sl < f->nslots; sl++) {
+			uint64_t t;
+
+			memcpy(&t, f->stack[sl].type, sizeof(t));
+			h = mix(h, t);
+			if (f->stack[sl].type[7] == STACK_SPILL)
+				h = hash_reg(h, &f->stack[sl].spilled);
+		}
+	}
+	return h;
+}
+
 int
 xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 {
@@ -319,9 +368,11 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 	struct vstate *cur = env->cur;
 	bool add = true;
 	uint32_t count = 0;
+	uint64_t hash;
 
 	if (!env->prune_point[insn_idx])
 		return 0;
+	hash = hash_state(cur);
 	/* Bound memory on long straight runs, as the kernel does between jumps. */
 	if (env->jmps_processed - env->prev_jmps_processed < 2 &&
 	    env->insn_processed - env->prev_insn_processed < 8 && !env->cb_entry[insn_idx])
@@ -330,7 +381,7 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 	     pp = sl == *pp ? &sl->next : pp) {
 		count++;
 		if (sl->st->branches) {
-			if (!states_equal(env, sl->st, cur, true))
+			if (sl->hash != hash || !states_equal(env, sl->st, cur, true))
 				continue;
 			/* A callback entered again exactly as before adds nothing new. */
 			if (env->cb_entry[insn_idx])
@@ -371,6 +422,7 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 	}
 	n->st->insn_idx = insn_idx;
 	n->st->branches = 1;
+	n->hash = hash;
 	cur->parent = n->st;
 	cur->branches = 1;
 	n->next = env->explored[insn_idx];

@@ -142,6 +142,7 @@ struct vstate {
 struct vstate_list {
 	struct vstate *st;
 	struct vstate_list *next;
+	uint64_t hash;		/* of what an exact comparison looks at (ids excepted) */
 	uint32_t hit, miss;
 };
 
