@@ -310,15 +310,16 @@ check_atomic(struct venv *env, uint32_t idx, const struct bpf_insn *insn)
 		rc = xdpdk_v_check_reg_arg(env, BPF_REG_0, true);
 	if (rc)
 		return rc;
-	if (reg_is_pointer(&regs[insn->src_reg]) && (env->strict || insn->imm != BPF_XCHG))
+	if (reg_is_pointer(&regs[insn->src_reg]) && env->strict)
 		return xdpdk_v_reject(env, -EACCES, "R%u leaks addr into mem", insn->src_reg);
 	if (dst->type == PTR_TO_CTX || reg_is_pkt_pointer(dst) || dst->type == PTR_TO_MAP_KEY)
 		return xdpdk_v_reject(env, -EACCES, "BPF_ATOMIC stores into R%u %s is not allowed",
 				      insn->dst_reg, xdpdk_v_type_str(dst, t, sizeof(t)));
 	rc = xdpdk_v_check_mem_access(env, idx, insn->dst_reg, insn->off, size, false, -1, false);
+	/* The memory ends up holding a computed value, not src: write unknown bytes. */
 	if (rc == 0)
-		rc = xdpdk_v_check_mem_access(env, idx, insn->dst_reg, insn->off, size, true,
-					      insn->src_reg, false);
+		rc = xdpdk_v_check_mem_access(env, idx, insn->dst_reg, insn->off, size, true, -1,
+					      false);
 	if (rc)
 		return rc;
 	regs = cur_regs(env);	/* a stack access may have moved the frame */

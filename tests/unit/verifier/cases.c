@@ -146,6 +146,10 @@ const struct vcase xdpdk_test_rejected[] = {
 	{ "stack_pointer_plus_unbounded", XDP, false,
 	  "math between fp pointer and register with unbounded min value",
 	  PROG(CALL(get_prandom_u32), BPF_MOV64_REG(1, 10), BPF_ALU64_REG(BPF_ADD, 1, 0), RET0) },
+	{ "atomic_add_on_spilled_pointer", XDP, false, "R3 invalid mem access 'scalar'",
+	  PROG(BPF_STX_MEM(BPF_DW, 10, 1, -8), BPF_MOV64_IMM(2, 1),
+	       BPF_ATOMIC_OP(BPF_DW, BPF_ADD, 10, 2, -8), BPF_LDX_MEM(BPF_DW, 3, 10, -8),
+	       BPF_LDX_MEM(BPF_W, 0, 3, 0), BPF_EXIT_INSN()) },
 	/* ---- registers and pointers ---- */
 	{ "read_uninitialised_register", XDP, false, "R5 !read_ok",
 	  PROG(BPF_MOV64_REG(0, 5), BPF_EXIT_INSN()) },
