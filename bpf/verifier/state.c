@@ -16,6 +16,7 @@
 
 #define VMAX_JMP_SEQ 8192	/* BPF_COMPLEXITY_LIMIT_JMP_SEQ */
 #define IDMAP_SIZE 128
+#define VMAX_STATES_PER_INSN 256
 
 static size_t
 frame_size(uint32_t nslots)
@@ -407,7 +408,12 @@ xdpdk_v_is_state_visited(struct venv *env, uint32_t insn_idx)
 	}
 	if (count > env->max_states_per_insn)
 		env->max_states_per_insn = count;
-	if (!add)
+	/*
+	 * Bound the walk: past VMAX_STATES_PER_INSN stored states (loops whose
+	 * every iteration differs), keep no more. Only pruning and loop detection
+	 * lose; the processed-instruction limit still ends the walk.
+	 */
+	if (!add || count >= VMAX_STATES_PER_INSN)
 		return 0;
 	env->prev_jmps_processed = env->jmps_processed;
 	env->prev_insn_processed = env->insn_processed;

@@ -182,6 +182,13 @@ adjust_ptr(struct venv *env, const struct bpf_insn *insn, const struct vreg *ptr
 	if (reg_is_pkt_pointer(&res) && (res.off > VMAX_PKT_OFF || res.off < -VMAX_PKT_OFF))
 		return xdpdk_v_reject(env, -EACCES, "R%u pointer offset %d is not allowed", dno,
 				      res.off);
+	/* The kernel's check_reg_sane_offset on the result too. */
+	if (res.off >= VMAX_VAR_OFF || res.off <= -VMAX_VAR_OFF)
+		return xdpdk_v_reject(env, -EACCES, "%s pointer offset %d is not allowed", t,
+				      res.off);
+	if (!tnum_is_const(res.var_off) && (res.smin >= VMAX_VAR_OFF || res.smin <= -VMAX_VAR_OFF))
+		return xdpdk_v_reject(env, -EACCES, "value %" PRId64 " makes %s pointer be out of "
+				      "bounds", res.smin, t);
 	*dst = res;
 	return 0;
 }
