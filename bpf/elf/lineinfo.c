@@ -86,6 +86,10 @@ read_records(struct elf_load *ld, const struct btf *btf, uint32_t *n_out)
 		if (shndx == 0)
 			p += (size_t)count * rec_size;
 	}
+	if (n == 0) {
+		free(recs);
+		return NULL;
+	}
 	qsort(recs, n, sizeof(*recs), cmp_rec);
 	*n_out = n;
 	return recs;
