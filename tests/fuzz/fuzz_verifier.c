@@ -23,6 +23,14 @@
 
 static uint64_t tried, accepted;
 
+/* The totals when libFuzzer exits, for the report. */
+__attribute__((destructor)) static void
+report(void)
+{
+	fprintf(stderr, "fuzz_verifier: %llu programs tried, %llu accepted (total)\n",
+		(unsigned long long)tried, (unsigned long long)accepted);
+}
+
 struct area {
 	uint8_t *buf;	/* malloc'd to its exact size: ASan guards both ends */
 	struct xdpdk_xdp_ctx ctx;
