@@ -191,8 +191,10 @@ xdpdk_v_print_source(struct venv *env, uint32_t idx)
 			hi = mid;
 		}
 	}
-	if (best == NULL)
+	/* As the kernel: a line is printed when it changes, and always before a refusal. */
+	if (best == NULL || (best == env->last_line && env->err == 0))
 		return;
+	env->last_line = best;
 	xdpdk_log_printf(env->log, "; %s @ %s:%u\n", best->text ? best->text : "",
 			 best->file ? best->file : "?", best->line);
 }
@@ -208,6 +210,7 @@ xdpdk_v_reject(struct venv *env, int err, const char *fmt, ...)
 	vsnprintf(env->reason, sizeof(env->reason), fmt, ap);
 	va_end(ap);
 	env->err = err;
+	env->last_line = NULL;
 	if (env->cur != NULL && env->cur->frame[0] != NULL && env->log_level < 2) {
 		uint32_t idx = env->cur->insn_idx;
 

@@ -192,6 +192,7 @@ struct venv {
 	xdpdk_helper_resolver resolve;
 	void *resolve_arg;
 	const struct vreg *st_imm;	/* value of a BPF_ST store in progress */
+	const struct xdpdk_line_info *last_line;	/* printed last (level 2) */
 	int err;
 	char reason[256];
 };
