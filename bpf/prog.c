@@ -109,6 +109,8 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 		rc = make_callbacks(prog);
 	if (rc == 0)
 		rc = resolve_helpers(prog, opts, &log);
+	if (rc == 0 && !opts->no_verify)
+		rc = xdpdk_verify(prog, opts, &log);
 	if (rc == 0)
 		rc = xdpdk_ctx_rewrite(prog, &log);
 	if (rc != 0)

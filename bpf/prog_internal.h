@@ -76,6 +76,14 @@ void xdpdk_log_printf(struct xdpdk_log *log, const char *fmt, ...)
 int xdpdk_check_prog(struct xdpdk_prog *prog, struct xdpdk_log *log);
 
 /*
+ * The verifier (bpf/verifier/): every path of the program interpreted over
+ * abstract registers, as the kernel's; runs after the structural check.
+ * Returns 0 or -EACCES/-EINVAL/-E2BIG with the kernel-style log.
+ */
+int xdpdk_verify(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *opts,
+		 struct xdpdk_log *log);
+
+/*
  * Context rewrite (bpf/ctx.c): finds, by data flow, which registers hold the
  * context at each instruction and rewrites loads from xdp_md/__sk_buff fields
  * to xdpdk's layouts. Returns 0 or -EACCES/-EINVAL with the reason in the log.

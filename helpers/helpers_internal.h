@@ -8,6 +8,11 @@
 
 #include <xdpdk/ctx.h>
 #include <xdpdk/helpers.h>
+#include <xdpdk/verifier.h>
+
+/* The verifier prototypes by helper id (protos.c); registry rows point into it. */
+#define XDPDK_HELPER_PROTOS_N 256
+extern const struct xdpdk_helper_proto xdpdk_helper_protos[XDPDK_HELPER_PROTOS_N];
 
 /* Which program types may call a helper (bit per enum xdpdk_prog_type). */
 #define XDPDK_HELPER_ANY 0xffffffffu

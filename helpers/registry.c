@@ -17,11 +17,13 @@ struct helper_row {
 };
 
 #define ROW(func, impl, allowed) \
-	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, NULL }, allowed }
+	[BPF_FUNC_##func] = { { BPF_FUNC_##func, "bpf_" #func, impl, \
+				&xdpdk_helper_protos[BPF_FUNC_##func] }, allowed }
 
 /* XDP only: the metadata kfuncs are registered for BPF_PROG_TYPE_XDP. */
 #define KFUNC_ROW(name, idx, impl) \
-	[XDPDK_KFUNC_ID_BASE + (idx)] = { { XDPDK_KFUNC_ID_BASE + (idx), #name, impl, NULL }, \
+	[XDPDK_KFUNC_ID_BASE + (idx)] = { { XDPDK_KFUNC_ID_BASE + (idx), #name, impl,    \
+					    &xdpdk_helper_protos[XDPDK_KFUNC_ID_BASE + (idx)] }, \
 					  XDPDK_HELPER_XDP }
 
 static const struct helper_row helper_table[] = {

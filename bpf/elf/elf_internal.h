@@ -47,6 +47,12 @@ struct elf_func {
 	bool global;
 };
 
+/* Where an output instruction came from: its relocation and its source line. */
+struct insn_origin {
+	uint32_t shndx;
+	uint32_t idx;
+};
+
 struct xdpdk_obj_prog {
 	char *name;
 	char *section;
@@ -56,6 +62,9 @@ struct xdpdk_obj_prog {
 	uint32_t shndx; /* where the program's own code lives */
 	uint32_t start;
 	uint32_t len;
+	/* .BTF.ext line info by output instruction (one block with its strings) */
+	struct xdpdk_line_info *lines;
+	uint32_t n_lines;
 };
 
 struct xdpdk_obj_map {
@@ -175,6 +184,12 @@ extern const size_t xdpdk_elf_core_btf_size;
 int xdpdk_elf_collect_relocs(struct elf_load *ld);
 /* Stage: relocate one program (subprograms appended, calls fixed up). */
 int xdpdk_elf_relocate(struct elf_load *ld, struct xdpdk_obj_prog *prog);
+/*
+ * lineinfo.c: the .BTF.ext line info of @p prog's instructions (@p orig: where
+ * each came from). Objects without it (no -g) get none; never fails the load.
+ */
+void xdpdk_elf_line_info(struct elf_load *ld, struct xdpdk_obj_prog *prog,
+			 const struct insn_origin *orig, uint32_t n);
 
 /*
  * The raw value of option @p name ("y", "m", "250", "\"str\""): from the

@@ -686,6 +686,7 @@ xdpdk_obj_close(struct xdpdk_obj *obj)
 		free(obj->progs[i].name);
 		free(obj->progs[i].section);
 		free(obj->progs[i].insns);
+		free(obj->progs[i].lines);
 	}
 	free(obj->progs);
 	xdpdk_elf_free_maps(obj);
@@ -745,6 +746,13 @@ xdpdk_obj_prog_insns(const struct xdpdk_obj_prog *p, uint32_t *n_insns)
 	if (n_insns != NULL)
 		*n_insns = p != NULL ? p->n_insns : 0;
 	return p != NULL ? p->insns : NULL;
+}
+
+const struct xdpdk_line_info *
+xdpdk_obj_prog_line_info(const struct xdpdk_obj_prog *p, uint32_t *n)
+{
+	*n = p != NULL ? p->n_lines : 0;
+	return p != NULL ? p->lines : NULL;
 }
 
 const char *

@@ -37,11 +37,6 @@
 #define INSN_SZ	   sizeof(struct bpf_insn)
 #define NOT_PLACED UINT32_MAX
 
-/* Where an output instruction came from: needed to find its relocation. */
-struct insn_origin {
-	uint32_t shndx;
-	uint32_t idx;
-};
 
 /* Working state while relocating one program. */
 struct reloc_state {
@@ -524,6 +519,7 @@ xdpdk_elf_relocate(struct elf_load *ld, struct xdpdk_obj_prog *prog)
 		prog->insns = fit != NULL ? fit : st.insns;
 		prog->n_insns = st.n;
 		st.insns = NULL;
+		xdpdk_elf_line_info(ld, prog, st.orig, st.n);
 	}
 	free(st.insns);
 	free(st.orig);

@@ -232,23 +232,36 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 		.helpers_arg = c->opts->helpers_arg,
 		.map_inline = xdpdk_map_inline_info,
 	};
-	char plog[2048] = "";
+	char plog_small[2048] = "", *plog = plog_small;
+	size_t plog_size = sizeof(plog_small);
 	uint32_t n;
 	int rc;
 
+	po.verify = c->opts->verify;
+	po.verify.line_info = xdpdk_obj_prog_line_info(op, &po.verify.n_line_info);
+	/* libbpf's expected_attach_type BPF_XDP_DEVMAP: xdp/devmap, xdp.frags/devmap */
+	po.verify.xdp_devmap = strstr(xdpdk_obj_prog_section(op), "/devmap") != NULL;
 	snprintf(c->lo->progs[i].name, sizeof(c->lo->progs[i].name), "%s", name);
 	if (c->opts->only_prog && strcmp(c->opts->only_prog, name) != 0 &&
 	    !named_by_prog_array(c->obj, name))
 		return 0;
 	src = xdpdk_obj_prog_insns(op, &n);
+	/* A verbose verifier log needs the caller's whole buffer. */
+	if (c->opts->log_size > plog_size && (plog = calloc(1, c->opts->log_size)) != NULL)
+		plog_size = c->opts->log_size;
+	else
+		plog = plog_small;
 	insns = malloc(sizeof(*insns) * n);
-	if (insns == NULL)
+	if (insns == NULL) {
+		if (plog != plog_small)
+			free(plog);
 		return -ENOMEM;
+	}
 	memcpy(insns, src, sizeof(*insns) * n);
-	rc = xdpdk_insns_resolve_maps(insns, n, addr, value, c->lo->n_maps, plog, sizeof(plog));
+	rc = xdpdk_insns_resolve_maps(insns, n, addr, value, c->lo->n_maps, plog, plog_size);
 	if (rc == 0) {
 		po.log_buf = plog;
-		po.log_size = sizeof(plog);
+		po.log_size = plog_size;
 		c->lo->progs[i].prog = xdpdk_prog_create(insns, n, &po);
 		if (c->lo->progs[i].prog == NULL)
 			rc = -errno;
@@ -257,6 +270,8 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 	if (plog[0] != '\0')
 		load_log(c, "prog '%s': %s%s", name, plog,
 			 plog[strlen(plog) - 1] == '\n' ? "" : "\n");
+	if (plog != plog_small)
+		free(plog);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@
 #include <rte_malloc.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
+
+#include <xdpdk/verifier.h>
 
 #include "map_internal.h"
 
@@ -287,6 +290,58 @@ xdpdk_map_from_prog_addr(void *addr)
 			found = maps_live[i];
 	pthread_mutex_unlock(&maps_lock);
 	return found;
+}
+
+/* Fill the verifier's view of @p m; the reference behind @p addr resolved to it. */
+static void
+verifier_view(struct xdpdk_map *m, struct xdpdk_verifier_map *out)
+{
+	const struct xdpdk_map_def *d = &m->def;
+
+	*out = (struct xdpdk_verifier_map){
+		.addr = xdpdk_map_prog_addr(m),
+		.value_addr = xdpdk_map_direct_value(m),
+		.type = d->type,
+		.key_size = d->key_size,
+		.value_size = d->value_size,
+		.max_entries = d->max_entries,
+		.map_flags = d->map_flags,
+		.spin_lock_off = d->has_spin_lock ? (int32_t)d->spin_lock_off : -1,
+	};
+	snprintf(out->name, sizeof(out->name), "%s", m->name);
+	if (d->inner_template != NULL) {
+		const struct xdpdk_map_def *in = &d->inner_template->def;
+
+		out->inner_type = in->type;
+		out->inner_key_size = in->key_size;
+		out->inner_value_size = in->value_size;
+		out->inner_max_entries = in->max_entries;
+		out->inner_map_flags = in->map_flags;
+	}
+}
+
+int
+xdpdk_map_verifier_info(const void *addr, struct xdpdk_verifier_map *out, void *arg)
+{
+	int rc = -ENOENT;
+
+	(void)arg;
+	if (addr == NULL)
+		return -ENOENT;
+	pthread_mutex_lock(&maps_lock);
+	for (uint32_t i = 0; i < maps_n_live && rc != 0; i++) {
+		struct xdpdk_map *m = maps_live[i];
+		const unsigned char *v = xdpdk_map_direct_value(m);
+
+		if (xdpdk_map_prog_addr(m) == addr ||
+		    (v != NULL && (const unsigned char *)addr >= v &&
+		     (const unsigned char *)addr < v + m->def.value_size)) {
+			verifier_view(m, out);
+			rc = 0;
+		}
+	}
+	pthread_mutex_unlock(&maps_lock);
+	return rc;
 }
 
 struct xdpdk_map *

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <linux/bpf.h>
 
+#include <xdpdk/verifier.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -88,6 +90,13 @@ struct xdpdk_prog_opts {
 	/** Lets the JIT inline array lookups (NULL: every lookup is a call). The
 	 * environment variable XDPDK_JIT_NO_INLINE=1 turns inlining off. */
 	xdpdk_map_inline_fn map_inline;
+	/**
+	 * 1: skip the verifier (tests and tools that run raw instruction
+	 * streams with their own checks, e.g. bounds_check). Default: verify.
+	 */
+	int no_verify;
+	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
+	struct xdpdk_verify_stats *verify_stats; /**< filled after verification, or NULL */
 };
 
 struct xdpdk_prog;
@@ -113,6 +122,16 @@ struct xdpdk_run_result {
  */
 struct xdpdk_prog *xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 				     const struct xdpdk_prog_opts *opts);
+
+/**
+ * Verify instructions as xdpdk_prog_create() does (structure, then the
+ * verifier), without building a program: for tools, tests and fuzzing.
+ * Helpers are resolved through @p opts->helpers for their prototypes.
+ * @return 0 if the program is safe; -EINVAL, -EACCES, -E2BIG, -ENOMEM with
+ *   the verifier log in @p opts->log_buf.
+ */
+int xdpdk_prog_verify(const struct bpf_insn *insns, uint32_t n_insns,
+		      const struct xdpdk_prog_opts *opts);
 
 /** Free a program; NULL is accepted. */
 void xdpdk_prog_free(struct xdpdk_prog *prog);

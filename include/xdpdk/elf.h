@@ -82,6 +82,13 @@ enum xdpdk_prog_type xdpdk_obj_prog_type(const struct xdpdk_obj_prog *p);
 const struct bpf_insn *xdpdk_obj_prog_insns(const struct xdpdk_obj_prog *p, uint32_t *n_insns);
 /** The object's license string ("" when absent). */
 const char *xdpdk_obj_license(const struct xdpdk_obj *obj);
+/**
+ * Source lines of a program's instructions, from .BTF.ext (objects built with
+ * -g), sorted by instruction; NULL and 0 when the object has none. Borrowed:
+ * valid until the object is closed.
+ */
+const struct xdpdk_line_info *xdpdk_obj_prog_line_info(const struct xdpdk_obj_prog *p,
+							uint32_t *n);
 /** The "version" section (a u32, legacy kprobe objects); 0 when absent. */
 uint32_t xdpdk_obj_kern_version(const struct xdpdk_obj *obj);
 

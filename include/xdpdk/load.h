@@ -43,6 +43,8 @@ struct xdpdk_load_opts {
 	const char *only_prog;
 	char *log_buf;
 	size_t log_size;
+	/** verifier: strict mode, log level (map info and line info are filled by the loader) */
+	struct xdpdk_verify_opts verify;
 };
 
 struct xdpdk_loaded;

@@ -293,6 +293,7 @@ run_case(const struct test_case *tc, enum xdpdk_engine engine, struct outcome *o
 		.engine = engine,
 		.log_buf = log,
 		.log_size = sizeof(log),
+		.no_verify = 1,	/* engine conformance: raw streams, as bpf_conformance runs them */
 	};
 	struct xdpdk_prog *prog;
 	struct bpf_insn *insns = NULL;

@@ -38,6 +38,7 @@ load(const char *name, const struct bpf_insn *insns, uint32_t n, enum xdpdk_engi
 	const struct xdpdk_prog_opts opts = {
 		.name = name, .type = XDPDK_PROG_TYPE_RAW, .engine = engine,
 		.helpers = test_resolver, .log_buf = log, .log_size = sizeof(log),
+		.no_verify = 1,	/* engine test: raw streams, the verifier has its own tests */
 	};
 	struct xdpdk_prog *prog = xdpdk_prog_create(insns, n, &opts);
 
@@ -401,6 +402,7 @@ load_interp(const struct bpf_insn *insns, uint32_t n, int bounds_check)
 		.type = XDPDK_PROG_TYPE_RAW, .engine = XDPDK_ENGINE_INTERP,
 		.helpers = test_resolver, .log_buf = log, .log_size = sizeof(log),
 		.bounds_check = bounds_check,
+		.no_verify = 1,	/* engine test: raw streams, the verifier has its own tests */
 	};
 	struct xdpdk_prog *prog = xdpdk_prog_create(insns, n, &opts);
 

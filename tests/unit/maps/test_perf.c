@@ -352,7 +352,7 @@ test_perf_output_from_program(void **state)
 	struct seen s = { 0 };
 	const struct bpf_insn p[] = {
 		BPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0x55),
-		BPF_LD_IMM64(BPF_REG_2, (uintptr_t)xdpdk_map_prog_addr(m)),
+		BPF_LD_IMM64_RAW(BPF_REG_2, BPF_PSEUDO_MAP_FD, (uintptr_t)xdpdk_map_prog_addr(m)),
 		BPF_LD_IMM64(BPF_REG_3, BPF_F_CURRENT_CPU | (4ull << 32)),
 		BPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
 		BPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -8),

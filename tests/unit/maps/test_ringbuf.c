@@ -556,7 +556,8 @@ test_ringbuf_output_from_program(void **state)
 		const struct bpf_insn p[] = {
 			BPF_LD_IMM64(BPF_REG_0, 0x1122334455667788ull),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_0, -8),
-			BPF_LD_IMM64(BPF_REG_1, (uintptr_t)xdpdk_map_prog_addr(m)),
+			BPF_LD_IMM64_RAW(BPF_REG_1, BPF_PSEUDO_MAP_FD,
+					 (uintptr_t)xdpdk_map_prog_addr(m)),
 			BPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
 			BPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
 			BPF_MOV64_IMM(BPF_REG_3, 8),
