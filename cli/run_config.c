@@ -1,15 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * xdpdk run -c FILE: the dataplane described by a YAML configuration.
- * `--check` validates the file and everything it names (objects, programs
+ * xdpdk run -c FILE: the dataplane described by a YAML configuration, with
+ * its control socket, until SIGINT/SIGTERM. `--check` validates the file and everything it names (objects, programs
  * and their types against their hooks, maps and the sizes of the entries to
  * prefill) without starting anything.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_ethdev.h>
+
+#include <xdpdk/control.h>
+#include <xdpdk/dataplane.h>
+#include <xdpdk/fib.h>
+#include <xdpdk/helpers.h>
+#include <xdpdk/load.h>
 #include <xdpdk/map.h>
 
 #include "xdpdk_config.h"
@@ -174,6 +183,352 @@ print_summary(const struct xdpdk_config *cfg, const struct checked *c, bool json
 	       cfg->maps_count, c->n_entries, cfg->routes_count, cfg->neighbours_count);
 }
 
+
+/* ---- starting the dataplane a configuration describes --------------------- */
+
+static volatile sig_atomic_t stop_signal;
+
+static void
+on_stop(int sig)
+{
+	stop_signal = sig;
+}
+
+/* Ports in an order where each exception port exists before its user. */
+static int
+add_ports(const struct xdpdk_config *cfg, char *err, size_t size)
+{
+	bool *done = calloc(cfg->ports_count, sizeof(*done));
+	unsigned int n_done = 0, pass;
+	char field[64];
+	int ret = 0;
+
+	if (done == NULL)
+		return -ENOMEM;
+	for (pass = 0; ret == 0 && n_done < cfg->ports_count && pass <= cfg->ports_count; pass++)
+		for (unsigned int i = 0; ret == 0 && i < cfg->ports_count; i++) {
+			const struct xdpdk_cfg_port *p = &cfg->ports[i];
+			char tap[32];
+			struct xdpdk_port_opts o = {
+				.devargs = p->device, .ifindex = i + 1,
+				.n_rxq = (uint16_t)p->rx_queues, .n_txq = (uint16_t)p->tx_queues,
+				.rx_desc = (uint16_t)p->rx_desc, .tx_desc = (uint16_t)p->tx_desc,
+				.mtu = (uint16_t)p->mtu, .promisc = p->promisc ? 1 : -1,
+				.pool_size = p->mbufs,
+			};
+
+			if (done[i] || (p->exc == XDPDK_CFG_EXC_PORT && !done[p->exc_port_idx]))
+				continue;
+			if (p->exc == XDPDK_CFG_EXC_PORT) {
+				o.exception = XDPDK_EXC_PORT;
+				o.exception_ifindex = p->exc_port_idx + 1;
+			} else if (p->exc == XDPDK_CFG_EXC_TAP) {
+				snprintf(tap, sizeof(tap), "xdpdk-%.10s", p->name);
+				o.exception = XDPDK_EXC_TAP;
+				o.exception_tap = p->exception_name != NULL ? p->exception_name : tap;
+			}
+			ret = xdpdk_dp_port_add(&o);
+			if (ret < 0) {
+				snprintf(field, sizeof(field), "ports[%u].device", i);
+				xdpdk_config_error(cfg, field, err, size, "cannot add port '%s': %s",
+						   p->device, strerror(-ret));
+				break;
+			}
+			ret = 0;
+			done[i] = true;
+			n_done++;
+		}
+	if (ret == 0 && n_done < cfg->ports_count)
+		ret = xdpdk_config_error(cfg, "ports", err, size,
+					 "ports name each other as exception paths in a cycle");
+	free(done);
+	return ret;
+}
+
+/* Load each program's object, attach what the dataplane can run, prefill maps. */
+static int
+load_programs(const struct xdpdk_config *cfg, struct xdpdk_pins *pins, struct xdpdk_loaded **lo,
+	      char *err, size_t size)
+{
+	char field[96], log[4096];
+
+	for (unsigned int i = 0; i < cfg->programs_count; i++) {
+		const struct xdpdk_cfg_program *p = &cfg->programs[i];
+		char *file = find_object(p);
+		struct xdpdk_obj_opts oo = { .log_buf = log, .log_size = sizeof(log) };
+		struct xdpdk_load_opts lopts = {
+			.engine = p->engine != NULL && strcmp(p->engine, "interp") == 0 ?
+				  XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT,
+			.helpers = xdpdk_helpers_resolve, .pins = pins, .only_prog = p->program,
+			.log_buf = log, .log_size = sizeof(log),
+		};
+		struct xdpdk_obj *obj;
+		struct xdpdk_prog *prog;
+
+		snprintf(field, sizeof(field), "programs[%u]", i);
+		log[0] = '\0';
+		obj = file != NULL ? xdpdk_obj_open(file, &oo) : NULL;
+		free(file);
+		lo[i] = obj != NULL ? xdpdk_obj_load(obj, &lopts) : NULL;
+		prog = lo[i] == NULL ? NULL : p->program != NULL ?
+		       xdpdk_loaded_prog_find(lo[i], p->program) : xdpdk_loaded_prog_at(lo[i], 0);
+		xdpdk_obj_close(obj);
+		if (prog == NULL)
+			return xdpdk_config_error(cfg, field, err, size, "cannot load: %s", log);
+		for (unsigned int a = 0; a < p->attach_count; a++) {
+			const struct xdpdk_cfg_attach *at = &p->attach[a];
+			int ret;
+
+			snprintf(field, sizeof(field), "programs[%u].attach[%u].hook", i, a);
+			if (at->kind != XDPDK_CFG_HOOK_XDP)
+				return xdpdk_config_error(cfg, field, err, size,
+							  "%s hooks are not implemented in the "
+							  "dataplane yet (only xdp)", at->hook);
+			/* One program per port hook until chains (run_prio) come. */
+			for (unsigned int q = 0; q < i; q++)
+				for (unsigned int b = 0; b < cfg->programs[q].attach_count; b++)
+					if (cfg->programs[q].attach[b].kind == XDPDK_CFG_HOOK_XDP &&
+					    cfg->programs[q].attach[b].port_idx == at->port_idx)
+						return xdpdk_config_error(
+							cfg, field, err, size,
+							"port '%s' already runs programs[%u]: chains "
+							"of programs on one hook are not implemented "
+							"yet", at->port, q);
+			ret = xdpdk_dp_port_set_prog(at->port_idx + 1, prog);
+			if (ret != 0)
+				return xdpdk_config_error(cfg, field, err, size,
+							  "cannot attach to port '%s': %s", at->port,
+							  strerror(-ret));
+		}
+	}
+	return 0;
+}
+
+static int
+prefill_maps(const struct xdpdk_config *cfg, struct xdpdk_loaded **lo, char *err, size_t size)
+{
+	char field[96];
+
+	for (unsigned int i = 0; i < cfg->maps_count; i++) {
+		const struct xdpdk_cfg_map *m = &cfg->maps[i];
+		struct xdpdk_map *map = NULL;
+
+		for (unsigned int p = 0; map == NULL && p < cfg->programs_count; p++)
+			if (m->program == NULL || strcmp(m->program, cfg->programs[p].name) == 0)
+				map = xdpdk_loaded_map_find(lo[p], m->name);
+		for (unsigned int e = 0; map != NULL && e < m->entries_count; e++) {
+			const struct xdpdk_cfg_entry *en = &m->entries[e];
+			const uint32_t vsz = xdpdk_map_value_buf_size(map);
+			uint8_t *val = malloc(vsz);
+			int ret;
+
+			if (val == NULL)
+				return -ENOMEM;
+			/* A per-CPU map takes the value in every worker's slot. */
+			for (uint32_t off = 0; off + en->value_len <= vsz;
+			     off += (en->value_len + 7) / 8 * 8)
+				memcpy(val + off, en->value_bytes, en->value_len);
+			ret = xdpdk_map_update(map, en->key_bytes, val, m->update_flags);
+			free(val);
+			if (ret != 0) {
+				snprintf(field, sizeof(field), "maps[%u].entries[%u]", i, e);
+				return xdpdk_config_error(cfg, field, err, size,
+							  "map '%s': update failed: %s", m->name,
+							  strerror(-ret));
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+fill_fib(const struct xdpdk_config *cfg, struct xdpdk_fib **out, char *err, size_t size)
+{
+	struct xdpdk_fib *fib;
+	char field[64];
+
+	*out = NULL;
+	if (cfg->routes_count == 0 && cfg->neighbours_count == 0)
+		return 0;
+	fib = xdpdk_fib_create(&(struct xdpdk_fib_opts){ .max_routes = cfg->routes_count + 1024 });
+	if (fib == NULL)
+		return xdpdk_config_error(cfg, "routes", err, size, "cannot create the routing "
+					  "table: %s", strerror(errno));
+	for (unsigned int i = 0; i < cfg->ports_count; i++) {
+		struct xdpdk_fib_if ifc = { .mtu = cfg->ports[i].mtu, .forwarding = true,
+					    .forwarding6 = true };
+		struct rte_ether_addr mac;
+		const int pid = xdpdk_dp_port_id(i + 1);
+
+		if (pid >= 0 && rte_eth_macaddr_get((uint16_t)pid, &mac) == 0)
+			memcpy(ifc.mac, mac.addr_bytes, 6);
+		xdpdk_fib_if_set(fib, i + 1, &ifc);
+	}
+	for (unsigned int i = 0; i < cfg->routes_count; i++) {
+		const struct xdpdk_cfg_route *r = &cfg->routes[i];
+		struct xdpdk_fib_route fr = {
+			.family = r->family, .depth = (uint8_t)r->prefixlen, .table = r->table,
+			.type = (enum xdpdk_fib_route_type)r->kind,
+			.gw_family = r->has_via ? r->family : 0,
+			.ifindex = r->kind == XDPDK_CFG_ROUTE_UNICAST ? r->port_idx + 1 : 0,
+		};
+		int ret;
+
+		memcpy(fr.dst, r->addr, 16);
+		memcpy(fr.gw, r->via_addr, 16);
+		ret = xdpdk_fib_route_add(fib, &fr);
+		if (ret != 0) {
+			snprintf(field, sizeof(field), "routes[%u]", i);
+			xdpdk_fib_free(fib);
+			return xdpdk_config_error(cfg, field, err, size, "cannot add the route: %s",
+						  strerror(-ret));
+		}
+	}
+	for (unsigned int i = 0; i < cfg->neighbours_count; i++) {
+		const struct xdpdk_cfg_neighbour *n = &cfg->neighbours[i];
+		int ret = xdpdk_fib_neigh_add(fib, n->port_idx + 1, n->family, n->addr,
+					      n->mac_bytes);
+
+		if (ret != 0) {
+			snprintf(field, sizeof(field), "neighbours[%u]", i);
+			xdpdk_fib_free(fib);
+			return xdpdk_config_error(cfg, field, err, size,
+						  "cannot add the neighbour: %s", strerror(-ret));
+		}
+	}
+	xdpdk_fib_set_current(fib);
+	*out = fib;
+	return 0;
+}
+
+static void
+print_final_stats(const struct xdpdk_config *cfg)
+{
+	static const char *const actions[XDPDK_DP_N_ACTIONS] = {
+		"aborted", "drop", "pass", "tx", "redirect", "invalid",
+	};
+
+	for (unsigned int i = 0; i < cfg->ports_count; i++) {
+		struct xdpdk_dp_stats st;
+
+		if (xdpdk_dp_port_stats(i + 1, &st) != 0)
+			continue;
+		printf("port %s: rx %" PRIu64 " tx %" PRIu64, cfg->ports[i].name, st.rx_packets,
+		       st.tx_packets);
+		for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+			printf(" %s %" PRIu64, actions[a], st.action_packets[a]);
+		printf(" runt %" PRIu64 " exception %" PRIu64 " exception_drop %" PRIu64 "\n",
+		       st.runt, st.exception_pkts, st.exception_drop);
+	}
+}
+
+/*
+ * Start what @p cfg describes, serve the control socket until SIGINT or
+ * SIGTERM, then stop the workers (each flushes), print the counters and free
+ * everything.
+ */
+static int
+run_daemon(const char *path, const struct xdpdk_config *cfg)
+{
+	unsigned int lcores[XDPDK_DP_MAX_WORKERS];
+	struct xdpdk_dp_opts dpo = { .n_workers = cfg->workers_count, .lcores = lcores };
+	struct xdpdk_ctl_server_opts so = { .mode = cfg->control.mode_bits };
+	struct xdpdk_loaded **lo = calloc(cfg->programs_count + 1, sizeof(*lo));
+	struct xdpdk_ctl_server *server = NULL;
+	struct xdpdk_pins *pins = xdpdk_pins_create();
+	struct xdpdk_fib *fib = NULL;
+	char lc[512], err[1024] = "";
+	size_t len;
+	int ret, rc = CLI_FAIL;
+	bool started = false;
+
+	if (lo == NULL || pins == NULL || cfg->workers_count > XDPDK_DP_MAX_WORKERS) {
+		cli_err(path, "too many workers (at most %d) or out of memory", XDPDK_DP_MAX_WORKERS);
+		goto out_free;
+	}
+	/* lcore 0 serves the control plane; worker lcores over the CPUs there are */
+	len = (size_t)snprintf(lc, sizeof(lc), "0@0");
+	for (unsigned int w = 0; w < cfg->workers_count && len < sizeof(lc); w++) {
+		const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+		lcores[w] = cfg->workers[w].lcore;
+		len += (size_t)snprintf(lc + len, sizeof(lc) - len, ",%u@%ld", lcores[w],
+					(long)lcores[w] % (ncpu > 0 ? ncpu : 1));
+	}
+	if (xdpdk_eal_init_dataplane(path, lc, cfg->eal.hugepages != NULL &&
+				     strcmp(cfg->eal.hugepages, "no") == 0,
+				     (int)cfg->eal.args_count, cfg->eal.args) != 0)
+		goto out_free;
+	if ((ret = xdpdk_dp_init(&dpo)) != 0) {
+		cli_err(path, "cannot set the dataplane up: %s", strerror(-ret));
+		goto out_eal;
+	}
+	ret = add_ports(cfg, err, sizeof(err));
+	for (unsigned int w = 0; ret == 0 && w < cfg->workers_count; w++)
+		for (unsigned int k = 0; ret == 0 && k < cfg->workers[w].poll_count; k++) {
+			const struct xdpdk_cfg_poll *p = &cfg->workers[w].poll[k];
+
+			ret = xdpdk_dp_poll_add(w, p->port_idx + 1, (uint16_t)p->queue);
+			if (ret != 0)
+				snprintf(err, sizeof(err), "workers[%u].poll[%u]: %s", w, k,
+					 strerror(-ret));
+		}
+	if (ret == 0)
+		ret = load_programs(cfg, pins, lo, err, sizeof(err));
+	if (ret == 0)
+		ret = prefill_maps(cfg, lo, err, sizeof(err));
+	if (ret == 0)
+		ret = fill_fib(cfg, &fib, err, sizeof(err));
+	if (ret == 0) {
+		ret = xdpdk_ctl_server_start(cfg->control.socket, &so, cli_ctl_handle, NULL,
+					     &server);
+		if (ret != 0)
+			snprintf(err, sizeof(err), "control socket %s: %s", cfg->control.socket,
+				 strerror(-ret));
+	}
+	if (ret == 0) {
+		ret = xdpdk_dp_start();
+		if (ret != 0)
+			snprintf(err, sizeof(err), "cannot start the workers: %s", strerror(-ret));
+		started = ret == 0;
+	}
+	if (ret != 0) {
+		cli_err(path, "%s", err);
+		goto out_stop;
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	printf("xdpdk: running %s: %u port(s), %u worker(s), control socket %s\n", cfg->path,
+	       cfg->ports_count, cfg->workers_count, cfg->control.socket);
+	fflush(stdout);
+	while (!stop_signal)
+		pause();
+	printf("xdpdk: %s: stopping\n", strsignal(stop_signal));
+	rc = CLI_OK;
+out_stop:
+	xdpdk_ctl_server_stop(server);
+	if (started)
+		xdpdk_dp_stop();
+	if (rc == CLI_OK)
+		print_final_stats(cfg);
+	/* Detach, free programs and maps (after a grace period), then the dataplane. */
+	for (unsigned int i = 0; i < cfg->ports_count; i++)
+		xdpdk_dp_port_set_prog(i + 1, NULL);
+	for (unsigned int i = 0; i < cfg->programs_count; i++)
+		xdpdk_loaded_free(lo[i]);
+	xdpdk_pins_free(pins);
+	pins = NULL;
+	xdpdk_fib_set_current(NULL);
+	xdpdk_fib_free(fib);
+	xdpdk_dp_fini();
+out_eal:
+	xdpdk_eal_cleanup_tool();
+out_free:
+	xdpdk_pins_free(pins);
+	free(lo);
+	return rc;
+}
+
 int
 cli_run_config(const char *path, const char *file, bool check, bool json)
 {
@@ -204,13 +559,8 @@ cli_run_config(const char *path, const char *file, bool check, bool json)
 	for (unsigned int i = 0; i < cfg->programs_count; i++)
 		xdpdk_obj_close(c.objs[i]);
 	free(c.objs);
+	if (rc == CLI_OK && !check)
+		rc = run_daemon(path, cfg);
 	xdpdk_config_free(cfg);
-	if (rc == CLI_OK && !check) {
-		/* Honest about what is missing rather than pretending to run. */
-		cli_err(path, "the configuration is valid, but starting the dataplane from a "
-			"configuration is not implemented yet (issue #9); use --check, or "
-			"'xdpdk run OBJ --ports ...'");
-		rc = CLI_FAIL;
-	}
 	return rc;
 }

@@ -115,7 +115,12 @@ port_configure(struct dp_port *p, const struct xdpdk_port_opts *o)
 	if (ret != 0)
 		return ret;
 	if (o->mtu != 0) {
+		uint16_t cur = 0;
+
 		ret = rte_eth_dev_set_mtu(p->port_id, o->mtu);
+		/* Devices without MTU control (net_pcap, net_ring) are fine at that MTU already. */
+		if (ret == -ENOTSUP && rte_eth_dev_get_mtu(p->port_id, &cur) == 0 && cur == o->mtu)
+			ret = 0;
 		if (ret != 0)
 			return ret;
 	}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# xdpdk run -c FILE as a service: it starts the ports, workers and programs a
+# configuration describes, prefills maps, serves the control socket while
+# traffic flows, and on SIGTERM stops, prints its counters and cleans up.
+# Prints "N passed, N failed".
+set -u
+XDPDK=${1:?usage: test_daemon.sh path/to/xdpdk}
+PROGS=${XDPDK_PROGS_DIR:?}
+PCAPS=${XDPDK_PCAPS_DIR:?}
+TMP=$(mktemp -d)
+pass=0 fail=0 pid=
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
+expect_grep() {
+	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
+		bad "$1" "no /$3/ in $2: $(head -c 400 "$TMP/$2")"; fi
+}
+cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+cat >"$TMP/d.yaml" <<YAML
+eal:
+  args: ["--no-pci", "--vdev=net_pcap0,rx_pcap=$PCAPS/mixed.pcap,tx_pcap=$TMP/out.pcap"]
+ports:
+  - {name: p0, device: net_pcap0}
+programs:
+  - name: count
+    object: $PROGS/dp_verdicts.bpf.o
+    program: xdp_count
+    attach: [{port: p0}]
+maps:
+  - name: cfg
+    program: count
+    entries:
+      - {key: "00000000", value: "07000000"}
+control:
+  socket: $TMP/ctl.sock
+YAML
+"$XDPDK" run -c "$TMP/d.yaml" >"$TMP/run.out" 2>"$TMP/run.err" &
+pid=$!
+for _ in $(seq 100); do [ -S "$TMP/ctl.sock" ] && break; sleep 0.1; done
+if [ -S "$TMP/ctl.sock" ]; then ok "the daemon serves its control socket"; else
+	bad "the daemon serves its control socket" "$(cat "$TMP/run.err")"; fi
+sleep 0.5	# the pcap is short: every packet is through by now
+"$XDPDK" map lookup name cfg key 00000000 -s "$TMP/ctl.sock" >"$TMP/out" 2>&1
+expect_grep "the prefilled entry is there" out "value: 07 00 00 00"
+"$XDPDK" map lookup name hits key 00000000 -s "$TMP/ctl.sock" >"$TMP/out" 2>&1
+# mixed.pcap: 64 frames; 4 runts and 1 jumbo never reach the program
+expect_grep "the per-CPU counter counted every packet the program saw" out "value: 3b 00 00 00 00 00 00 00"
+if "$XDPDK" map update name cfg key 00000000 value 09000000 -s "$TMP/ctl.sock" >"$TMP/out" 2>&1
+then ok "a map is updated while the workers run"; else bad "a map is updated while the workers run"; fi
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ "$rc" -eq 0 ]; then ok "SIGTERM stops it cleanly (exit 0)"; else
+	bad "SIGTERM stops it cleanly" "exit $rc: $(cat "$TMP/run.err")"; fi
+expect_grep "it says it is running" run.out "^xdpdk: running .*d.yaml: 1 port\(s\), 1 worker\(s\)"
+expect_grep "final counters: 64 received, 4 runts, 59 dropped by the program" run.out "^port p0: rx 64 tx 0 aborted 0 drop 59 .* runt 4 "
+if [ ! -e "$TMP/ctl.sock" ]; then ok "the control socket is removed"; else
+	bad "the control socket is removed"; fi
+
+# What does not fit is refused before anything starts, naming the field.
+sed 's/attach: \[{port: p0}\]/attach: [{port: p0, hook: tc_ingress}]/' "$TMP/d.yaml" >"$TMP/tc.yaml"
+"$XDPDK" run -c "$TMP/tc.yaml" >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 1 ]; then ok "a program at the wrong hook fails the start"; else
+	bad "a program at the wrong hook fails the start"; fi
+expect_grep "... naming the field" err "programs\[0\].attach\[0\].hook: program 'xdp_count' \(section 'xdp'\) cannot run at a tc_ingress hook"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
