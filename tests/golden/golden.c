@@ -18,6 +18,11 @@
  *   MAP KEYHEX VALUEHEX    seed an entry (per-CPU maps: CPU/worker 0's slot)
  *   check MAP KEYHEX       report the entry after the run (per-CPU: slots summed
  *                          as u64 words, since kernel and xdpdk differ in CPUs)
+ *   fib-if IFINDEX NAME MAC / fib-addr IFINDEX ADDR/LEN / fib-neigh IFINDEX IP MAC
+ *   fib-route PREFIX via GW dev IFINDEX / fib-route PREFIX blackhole
+ *                          the routing table of bpf_fib_lookup(): the kernel's is
+ *                          built from these lines by router-netns.sh, xdpdk's by
+ *                          this program (include/xdpdk/fib.h)
  * Hex may contain '.', '_' or ':' separators.
  */
 #include <errno.h>
@@ -59,6 +64,8 @@ struct golden {
 	const char *obj, *prog, *maps, *in, *out, *expect;
 	struct seed *seeds;
 	size_t n_seeds;
+	char **fib;		/* fib-* lines: the routing table (xdpdk side) */
+	size_t n_fib;
 	struct pcap_pkt {
 		uint8_t *data;
 		uint32_t len;
@@ -152,6 +159,11 @@ read_maps(struct golden *g)
 		lineno++;
 		if (p)
 			*p = 0;
+		if (strncmp(line, "fib-", 4) == 0) {
+			g->fib = realloc(g->fib, (g->n_fib + 1) * sizeof(*g->fib));
+			g->fib[g->n_fib++] = strdup(line);
+			continue;
+		}
 		for (p = strtok_r(line, " \t\n", &save); p && n < 4; p = strtok_r(NULL, " \t\n", &save))
 			tok[n++] = p;
 		if (n == 0)
@@ -372,6 +384,180 @@ kernel_write(struct golden *g, struct result *r)
 	return 0;
 }
 
+/* ---- xdpdk's routing table from the fib-* lines --------------------------- */
+
+#if __has_include(<xdpdk/fib.h>)
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <xdpdk/fib.h>
+
+/* "10.1.0.1/16" or "2001:db8::/48": family, address, length. */
+static int
+parse_prefix(const char *s, uint8_t addr[16], uint8_t *len)
+{
+	char buf[64];
+	char *slash;
+	int fam;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	memset(addr, 0, 16);
+	fam = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	if (inet_pton(fam, buf, addr) != 1)
+		return -1;
+	*len = slash ? (uint8_t)atoi(slash + 1) : (fam == AF_INET ? 32 : 128);
+	return fam;
+}
+
+static void
+mask_prefix(uint8_t addr[16], uint8_t len)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = len >= (i + 1) * 8 ? 8 : len > i * 8 ? len - i * 8 : 0;
+
+		addr[i] &= (uint8_t)(0xff00 >> keep);
+	}
+}
+
+static int
+fib_line(struct xdpdk_fib *fib, struct xdpdk_fib_if *ifs, char *line)
+{
+	char *t[8] = { 0 }, *save = NULL;
+	int n = 0;
+
+	for (char *p = strtok_r(line, " \t\n", &save); p && n < 8; p = strtok_r(NULL, " \t\n", &save))
+		t[n++] = p;
+	if (n == 4 && strcmp(t[0], "fib-if") == 0) {
+		struct xdpdk_fib_if *f = &ifs[atoi(t[1]) % (XDPDK_FIB_MAX_IFINDEX + 1)];
+		uint32_t ml;
+
+		f->mtu = 1500;
+		f->forwarding = f->forwarding6 = true;
+		return parse_hex(t[3], f->mac, &ml) == 0 && ml == 6 ? 0 : -1;
+	}
+	if (n == 3 && strcmp(t[0], "fib-addr") == 0) {
+		/* As the kernel: a connected route for the prefix, a local one for the address. */
+		uint32_t ifindex = (uint32_t)atoi(t[1]);
+		struct xdpdk_fib_route r = { .ifindex = ifindex };
+		int fam = parse_prefix(t[2], r.dst, &r.depth);
+		struct xdpdk_fib_if *f = &ifs[ifindex % (XDPDK_FIB_MAX_IFINDEX + 1)];
+		int rc;
+
+		if (fam < 0)
+			return -1;
+		if (fam == AF_INET)
+			memcpy(f->addr4, r.dst, 4);
+		else
+			memcpy(f->addr6, r.dst, 16);
+		r.family = fam;
+		memcpy(r.prefsrc, r.dst, 16);
+		mask_prefix(r.dst, r.depth);
+		rc = xdpdk_fib_route_add(fib, &r);
+		if (rc)
+			return rc;
+		r.depth = fam == AF_INET ? 32 : 128;
+		memcpy(r.dst, r.prefsrc, 16);
+		r.type = XDPDK_FIB_ROUTE_LOCAL;
+		r.table = 255;
+		return xdpdk_fib_route_add(fib, &r);
+	}
+	if (n == 4 && strcmp(t[0], "fib-neigh") == 0) {
+		uint8_t ip[16], len, mac[6];
+		uint32_t ml;
+		int fam = parse_prefix(t[2], ip, &len);
+
+		if (fam < 0 || parse_hex(t[3], mac, &ml) != 0 || ml != 6)
+			return -1;
+		return xdpdk_fib_neigh_add(fib, (uint32_t)atoi(t[1]), fam, ip, mac);
+	}
+	if (n >= 3 && strcmp(t[0], "fib-route") == 0) {
+		struct xdpdk_fib_route r = { 0 };
+		uint8_t glen;
+
+		r.family = parse_prefix(t[1], r.dst, &r.depth);
+		if (r.family < 0)
+			return -1;
+		if (strcmp(t[2], "blackhole") == 0)
+			r.type = XDPDK_FIB_ROUTE_BLACKHOLE;
+		else if (n == 6 && strcmp(t[2], "via") == 0 && strcmp(t[4], "dev") == 0) {
+			r.gw_family = parse_prefix(t[3], r.gw, &glen);
+			r.ifindex = (uint32_t)atoi(t[5]);
+		} else
+			return -1;
+		return xdpdk_fib_route_add(fib, &r);
+	}
+	return -1;
+}
+
+/* Build and install the table; NULL when there is none to build. */
+static int
+fib_setup(const struct golden *g, struct xdpdk_fib **out)
+{
+	struct xdpdk_fib_if *ifs;
+	struct xdpdk_fib *fib;
+	int rc = 0;
+
+	*out = NULL;
+	if (g->n_fib == 0)
+		return 0;
+	fib = xdpdk_fib_create(NULL);
+	ifs = calloc(XDPDK_FIB_MAX_IFINDEX + 1, sizeof(*ifs));
+	if (fib == NULL || ifs == NULL)
+		return -ENOMEM;
+	/* The test run's ingress device is the namespace's loopback (ifindex 1). */
+	ifs[1] = (struct xdpdk_fib_if){ .mtu = 65536, .forwarding = true, .forwarding6 = true };
+	for (size_t i = 0; i < g->n_fib && rc == 0; i++) {
+		char *line = strdup(g->fib[i]);
+
+		rc = fib_line(fib, ifs, line);
+		if (rc)
+			printf("xdpdk: routing table line '%s' refused: %d\n", g->fib[i], rc);
+		free(line);
+	}
+	for (uint32_t i = 0; i <= XDPDK_FIB_MAX_IFINDEX && rc == 0; i++)
+		if (ifs[i].mtu)
+			rc = xdpdk_fib_if_set(fib, i, &ifs[i]);
+	free(ifs);
+	if (rc) {
+		xdpdk_fib_free(fib);
+		return rc;
+	}
+	xdpdk_fib_set_current(fib);
+	*out = fib;
+	return 0;
+}
+
+static void
+fib_teardown(struct xdpdk_fib *fib)
+{
+	if (fib == NULL)
+		return;
+	xdpdk_fib_set_current(NULL);
+	xdpdk_fib_free(fib);
+}
+#else
+struct xdpdk_fib;
+
+static int
+fib_setup(const struct golden *g, struct xdpdk_fib **out)
+{
+	*out = NULL;
+	if (g->n_fib == 0)
+		return 0;
+	printf("  => this build of xdpdk has no routing table for bpf_fib_lookup "
+	       "(include/xdpdk/fib.h)\n");
+	return -ENOTSUP;
+}
+
+static void
+fib_teardown(struct xdpdk_fib *fib)
+{
+	(void)fib;
+}
+#endif
+
 /* ---- xdpdk --------------------------------------------------------------- */
 
 static int
@@ -384,6 +570,7 @@ xdpdk_run(struct golden *g, enum xdpdk_engine engine, struct result *r)
 					   .only_prog = g->prog, .log_buf = log,
 					   .log_size = sizeof(log) };
 	struct xdpdk_loaded *lo = NULL;
+	struct xdpdk_fib *fib = NULL;
 	struct xdpdk_prog *prog;
 	uint8_t *buf = malloc(MAX_PKT), *val = NULL;
 	int rc = -1;
@@ -404,6 +591,8 @@ xdpdk_run(struct golden *g, enum xdpdk_engine engine, struct result *r)
 			       xdpdk_helpers_kernel_name((uint32_t)atoi(h + 10)) ?: "(unknown id)");
 		goto out;
 	}
+	if (fib_setup(g, &fib) != 0)
+		goto out;
 	prog = xdpdk_loaded_prog_find(lo, g->prog);
 	val = calloc(1, 8 * MAX_HEX * (xdpdk_maps_n_workers() + 1));
 	for (size_t i = 0; i < g->n_seeds; i++) {
@@ -458,6 +647,7 @@ out:
 	free(buf);
 	xdpdk_loaded_free(lo);
 	xdpdk_obj_close(xobj);
+	fib_teardown(fib);
 	return rc;
 }
 
@@ -577,6 +767,9 @@ main(int argc, char **argv)
 		free(g.pkts[i].data);
 	free(g.pkts);
 	free(g.seeds);
+	for (size_t i = 0; i < g.n_fib; i++)
+		free(g.fib[i]);
+	free(g.fib);
 	xdpdk_eal_cleanup_tool();
 	return failed ? 1 : 0;
 }
