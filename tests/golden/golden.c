@@ -49,23 +49,15 @@
 #include <xdpdk/load.h>
 #include <xdpdk/map.h>
 
-#define MAX_PKT (20 * 4096)
-#define MAX_HEX 512
-#define MAX_LINES 8192
+#include "seeds.h"
 
-struct seed {
-	bool check;
-	char map[64];
-	uint8_t key[MAX_HEX], val[MAX_HEX];
-	uint32_t klen, vlen;
-};
+#define MAX_PKT (20 * 4096)
+#define MAX_HEX GOLDEN_MAX_HEX
+#define MAX_LINES 8192
 
 struct golden {
 	const char *obj, *prog, *maps, *in, *out, *expect;
-	struct seed *seeds;
-	size_t n_seeds;
-	char **fib;		/* fib-* lines: the routing table (xdpdk side) */
-	size_t n_fib;
+	struct golden_seeds sd;
 	struct pcap_pkt {
 		uint8_t *data;
 		uint32_t len;
@@ -106,85 +98,6 @@ result_free(struct result *r)
 	for (size_t i = 0; i < r->n_out; i++)
 		free(r->out[i]);
 	memset(r, 0, sizeof(*r));
-}
-
-static int
-parse_hex(const char *s, uint8_t *buf, uint32_t *len)
-{
-	uint32_t n = 0;
-	int hi = -1;
-
-	for (; *s; s++) {
-		int v;
-
-		if (*s == '.' || *s == '_' || *s == ':')
-			continue;
-		if (*s >= '0' && *s <= '9')
-			v = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			v = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			v = *s - 'A' + 10;
-		else
-			return -EINVAL;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			if (n == MAX_HEX)
-				return -E2BIG;
-			buf[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	*len = n;
-	return hi < 0 ? 0 : -EINVAL;
-}
-
-static int
-read_maps(struct golden *g)
-{
-	FILE *f = fopen(g->maps, "r");
-	char line[1024];
-	int lineno = 0;
-
-	if (f == NULL) {
-		fprintf(stderr, "%s: %s\n", g->maps, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *tok[4] = { 0 }, *save = NULL, *p = strchr(line, '#');
-		int n = 0;
-		struct seed *s;
-
-		lineno++;
-		if (p)
-			*p = 0;
-		if (strncmp(line, "fib-", 4) == 0) {
-			g->fib = realloc(g->fib, (g->n_fib + 1) * sizeof(*g->fib));
-			g->fib[g->n_fib++] = strdup(line);
-			continue;
-		}
-		for (p = strtok_r(line, " \t\n", &save); p && n < 4; p = strtok_r(NULL, " \t\n", &save))
-			tok[n++] = p;
-		if (n == 0)
-			continue;
-		g->seeds = realloc(g->seeds, (g->n_seeds + 1) * sizeof(*g->seeds));
-		s = &g->seeds[g->n_seeds];
-		memset(s, 0, sizeof(*s));
-		s->check = strcmp(tok[0], "check") == 0;
-		if (n != 3 || snprintf(s->map, sizeof(s->map), "%s", tok[s->check ? 1 : 0]) >=
-				      (int)sizeof(s->map) ||
-		    parse_hex(tok[s->check ? 2 : 1], s->key, &s->klen) != 0 ||
-		    (!s->check && parse_hex(tok[2], s->val, &s->vlen) != 0)) {
-			fprintf(stderr, "%s:%d: expected 'MAP KEY VALUE' or 'check MAP KEY'\n",
-				g->maps, lineno);
-			fclose(f);
-			return -1;
-		}
-		g->n_seeds++;
-	}
-	fclose(f);
-	return 0;
 }
 
 static int
@@ -243,7 +156,7 @@ hex(char *dst, const uint8_t *p, uint32_t n)
 }
 
 static void
-check_line(struct result *r, const struct seed *s, int rc, uint8_t *val, uint32_t vs)
+check_line(struct result *r, const struct golden_seed *s, int rc, uint8_t *val, uint32_t vs)
 {
 	char kh[2 * MAX_HEX + 1], vh[2 * MAX_HEX + 1];
 
@@ -296,24 +209,9 @@ kernel_run(struct golden *g, struct result *r)
 		fprintf(stderr, "kernel: no program %s\n", g->prog);
 		goto out;
 	}
+	if (golden_seed_kernel(kobj, &g->sd) != 0)
+		goto out;
 	val = calloc((size_t)ncpu, 8 * MAX_HEX);
-	for (size_t i = 0; i < g->n_seeds; i++) {
-		const struct seed *s = &g->seeds[i];
-
-		if (s->check)
-			continue;
-		km = bpf_object__find_map_by_name(kobj, s->map);
-		if (km == NULL) {
-			fprintf(stderr, "kernel: no map %s\n", s->map);
-			goto out;
-		}
-		memset(val, 0, (size_t)ncpu * 8 * MAX_HEX);
-		memcpy(val, s->val, s->vlen);
-		if (bpf_map_update_elem(bpf_map__fd(km), s->key, val, BPF_ANY) != 0) {
-			fprintf(stderr, "kernel: seeding %s: %s\n", s->map, strerror(errno));
-			goto out;
-		}
-	}
 	fd = bpf_program__fd(kp);
 	for (size_t i = 0; i < g->n_pkts; i++) {
 		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = g->pkts[i].data,
@@ -323,8 +221,8 @@ kernel_run(struct golden *g, struct result *r)
 
 		pkt_line(r, i, err, t.retval, buf, t.data_size_out);
 	}
-	for (size_t i = 0; i < g->n_seeds; i++) {
-		const struct seed *s = &g->seeds[i];
+	for (size_t i = 0; i < g->sd.n; i++) {
+		const struct golden_seed *s = &g->sd.v[i];
 		uint32_t vs;
 		int err;
 
@@ -435,7 +333,7 @@ fib_line(struct xdpdk_fib *fib, struct xdpdk_fib_if *ifs, char *line)
 
 		f->mtu = 1500;
 		f->forwarding = f->forwarding6 = true;
-		return parse_hex(t[3], f->mac, &ml) == 0 && ml == 6 ? 0 : -1;
+		return golden_parse_hex(t[3], f->mac, &ml) == 0 && ml == 6 ? 0 : -1;
 	}
 	if (n == 3 && strcmp(t[0], "fib-addr") == 0) {
 		/* As the kernel: a connected route for the prefix, a local one for the address. */
@@ -468,7 +366,7 @@ fib_line(struct xdpdk_fib *fib, struct xdpdk_fib_if *ifs, char *line)
 		uint32_t ml;
 		int fam = parse_prefix(t[2], ip, &len);
 
-		if (fam < 0 || parse_hex(t[3], mac, &ml) != 0 || ml != 6)
+		if (fam < 0 || golden_parse_hex(t[3], mac, &ml) != 0 || ml != 6)
 			return -1;
 		return xdpdk_fib_neigh_add(fib, (uint32_t)atoi(t[1]), fam, ip, mac);
 	}
@@ -500,7 +398,7 @@ fib_setup(const struct golden *g, struct xdpdk_fib **out)
 	int rc = 0;
 
 	*out = NULL;
-	if (g->n_fib == 0)
+	if (g->sd.n_fib == 0)
 		return 0;
 	fib = xdpdk_fib_create(NULL);
 	ifs = calloc(XDPDK_FIB_MAX_IFINDEX + 1, sizeof(*ifs));
@@ -508,12 +406,12 @@ fib_setup(const struct golden *g, struct xdpdk_fib **out)
 		return -ENOMEM;
 	/* The test run's ingress device is the namespace's loopback (ifindex 1). */
 	ifs[1] = (struct xdpdk_fib_if){ .mtu = 65536, .forwarding = true, .forwarding6 = true };
-	for (size_t i = 0; i < g->n_fib && rc == 0; i++) {
-		char *line = strdup(g->fib[i]);
+	for (size_t i = 0; i < g->sd.n_fib && rc == 0; i++) {
+		char *line = strdup(g->sd.fib[i]);
 
 		rc = fib_line(fib, ifs, line);
 		if (rc)
-			printf("xdpdk: routing table line '%s' refused: %d\n", g->fib[i], rc);
+			printf("xdpdk: routing table line '%s' refused: %d\n", g->sd.fib[i], rc);
 		free(line);
 	}
 	for (uint32_t i = 0; i <= XDPDK_FIB_MAX_IFINDEX && rc == 0; i++)
@@ -544,7 +442,7 @@ static int
 fib_setup(const struct golden *g, struct xdpdk_fib **out)
 {
 	*out = NULL;
-	if (g->n_fib == 0)
+	if (g->sd.n_fib == 0)
 		return 0;
 	printf("  => this build of xdpdk has no routing table for bpf_fib_lookup "
 	       "(include/xdpdk/fib.h)\n");
@@ -594,26 +492,9 @@ xdpdk_run(struct golden *g, enum xdpdk_engine engine, struct result *r)
 	if (fib_setup(g, &fib) != 0)
 		goto out;
 	prog = xdpdk_loaded_prog_find(lo, g->prog);
+	if (golden_seed_xdpdk(lo, &g->sd) != 0)
+		goto out;
 	val = calloc(1, 8 * MAX_HEX * (xdpdk_maps_n_workers() + 1));
-	for (size_t i = 0; i < g->n_seeds; i++) {
-		const struct seed *s = &g->seeds[i];
-		struct xdpdk_map *m = xdpdk_loaded_map_find(lo, s->map);
-		int err;
-
-		if (m == NULL) {
-			printf("xdpdk: no map %s\n", s->map);
-			goto out;
-		}
-		if (s->check)
-			continue;
-		memset(val, 0, xdpdk_map_value_buf_size(m));
-		memcpy(val, s->val, s->vlen);
-		err = xdpdk_map_update(m, s->key, val, BPF_ANY);
-		if (err != 0) {
-			printf("xdpdk: seeding %s: %s\n", s->map, strerror(-err));
-			goto out;
-		}
-	}
 	for (size_t i = 0; i < g->n_pkts; i++) {
 		struct xdpdk_test_run t = { .data_in = g->pkts[i].data,
 					    .data_size_in = g->pkts[i].len, .data_out = buf,
@@ -625,8 +506,8 @@ xdpdk_run(struct golden *g, enum xdpdk_engine engine, struct result *r)
 			       g->prog);
 		pkt_line(r, i, err < 0 ? -err : 0, t.retval, buf, t.data_size_out);
 	}
-	for (size_t i = 0; i < g->n_seeds; i++) {
-		const struct seed *s = &g->seeds[i];
+	for (size_t i = 0; i < g->sd.n; i++) {
+		const struct golden_seed *s = &g->sd.v[i];
 		struct xdpdk_map *m;
 		const struct xdpdk_map_def *d;
 		int err;
@@ -738,7 +619,7 @@ main(int argc, char **argv)
 	g.in = argv[a + 3];
 	g.out = argv[a + 4];
 	g.expect = argv[a + 5];
-	if (read_maps(&g) != 0 || read_pcap(g.in, &g.pkts, &g.n_pkts) != 0)
+	if (golden_seeds_read(g.maps, &g.sd) != 0 || read_pcap(g.in, &g.pkts, &g.n_pkts) != 0)
 		return 2;
 	if (write) {
 		libbpf_set_print(NULL);
@@ -766,10 +647,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < g.n_pkts; i++)
 		free(g.pkts[i].data);
 	free(g.pkts);
-	free(g.seeds);
-	for (size_t i = 0; i < g.n_fib; i++)
-		free(g.fib[i]);
-	free(g.fib);
+	golden_seeds_free(&g.sd);
 	xdpdk_eal_cleanup_tool();
 	return failed ? 1 : 0;
 }
