@@ -367,6 +367,7 @@ lb_encap(struct xdp_md *ctx, bool v6, const struct lb_real *rd, const struct lb_
 		   (gue ? sizeof(struct udphdr) : 0);
 	__u8 our_mac[6], tos = 0;
 
+	/* The inner IPv4 TOS byte is copied out (lb_parse saw the whole header). */
 	if (!XP_FITS(eth, sizeof(*eth) + 2, data_end))
 		return XDP_DROP;
 	__builtin_memcpy(our_mac, eth->h_dest, 6);
@@ -452,7 +453,7 @@ lb_process(struct xdp_md *ctx, bool v6)
 	real = rc;
 	rd = rc < 0 ? NULL : bpf_map_lookup_elem(&reals, &real);
 	ctl = bpf_map_lookup_elem(&lb_ctl, &zero);
-	/* An unset real (all zero) or an IPv6 real without an IPv6 source is a hole in the config. */
+	/* A ring slot naming an unset real (all zero) is a hole in the configuration. */
 	if (!rd || !ctl || rd->addr[0] == 0) {
 		lb_count(LB_CNT_NO_REAL, len);
 		return XDP_DROP;
