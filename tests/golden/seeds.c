@@ -53,6 +53,7 @@ golden_seeds_read(const char *path, struct golden_seeds *sd)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
+	size_t cap = 0;
 	int lineno = 0;
 
 	memset(sd, 0, sizeof(*sd));
@@ -77,7 +78,13 @@ golden_seeds_read(const char *path, struct golden_seeds *sd)
 			tok[n++] = p;
 		if (n == 0)
 			continue;
-		sd->v = realloc(sd->v, (sd->n + 1) * sizeof(*sd->v));
+		if (sd->n == cap) {
+			/* Geometric: the lb's seeds are thousands of ring entries. */
+			cap = cap ? 2 * cap : 64;
+			sd->v = realloc(sd->v, cap * sizeof(*sd->v));
+			if (sd->v == NULL)
+				abort();
+		}
 		s = &sd->v[sd->n];
 		memset(s, 0, sizeof(*s));
 		s->check = strcmp(tok[0], "check") == 0;

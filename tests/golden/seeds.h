@@ -18,7 +18,9 @@ struct xdpdk_loaded;
 struct golden_seed {
 	bool check;		/* "check MAP KEY": report, do not seed */
 	char map[64];
-	uint8_t key[GOLDEN_MAX_HEX], val[GOLDEN_MAX_HEX];
+	/* Aligned as the kernel's copies of user keys are (map code may cast them). */
+	_Alignas(8) uint8_t key[GOLDEN_MAX_HEX];
+	_Alignas(8) uint8_t val[GOLDEN_MAX_HEX];
 	uint32_t klen, vlen;
 };
 
