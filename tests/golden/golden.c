@@ -624,13 +624,16 @@ main(int argc, char **argv)
 	if (write) {
 		libbpf_set_print(NULL);
 		if (kernel_run(&g, &r) != 0 || kernel_write(&g, &r) != 0)
-			return 1;
-		printf("wrote %s and %s: %zu packets\n", g.expect, g.out, g.n_pkts);
+			failed++;
+		else
+			printf("wrote %s and %s: %zu packets\n", g.expect, g.out, g.n_pkts);
 		result_free(&r);
-		return 0;
+		goto out;
 	}
-	if (xdpdk_eal_init_tool("golden", 0, NULL) != 0)
-		return 1;
+	if (xdpdk_eal_init_tool("golden", 0, NULL) != 0) {
+		failed++;
+		goto out;
+	}
 	for (int e = XDPDK_ENGINE_INTERP; e <= XDPDK_ENGINE_JIT; e++) {
 		const char *name = xdpdk_engine_name((enum xdpdk_engine)e);
 
@@ -644,10 +647,11 @@ main(int argc, char **argv)
 		}
 		result_free(&r);
 	}
+	xdpdk_eal_cleanup_tool();
+out:
 	for (size_t i = 0; i < g.n_pkts; i++)
 		free(g.pkts[i].data);
 	free(g.pkts);
 	golden_seeds_free(&g.sd);
-	xdpdk_eal_cleanup_tool();
 	return failed ? 1 : 0;
 }
