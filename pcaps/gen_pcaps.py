@@ -202,7 +202,7 @@ def runt():
 def lb_in():
     """VIPs 10.0.0.1:80/tcp (IPIP), 10.0.0.2:53/udp (GUE), [fd00::100]:443/tcp
     (IP6IP6), 10.0.0.3:any/tcp (4in6), [fd00::200]:4789/udp (GUE over IPv6),
-    and what is not for a VIP."""
+    [fd00::300]:80/tcp (6in4, no connection table), and what is not for a VIP."""
     c4, c6 = "192.0.2.10", "2001:db8::10"
     syn = dict(flags="S", seq=1000)
     quoted = IPerror(src="10.0.0.1", dst=c4, id=7, len=1500) / TCPerror(sport=80, dport=40000)
@@ -222,6 +222,8 @@ def lb_in():
         eth() / IP(src="192.0.2.14", dst="10.0.0.3", id=8) / TCP(sport=40004, dport=8080, **syn),
         eth() / IPv6(src="2001:db8::12", dst="fd00::200") / UDP(sport=6000, dport=4789)
         / Raw(payload(24, 3)),
+        eth() / IPv6(src="2001:db8::13", dst="fd00::300") / TCP(sport=40005, dport=80, flags="A",
+                                                               seq=5, ack=9),
         # ICMP errors about VIP flows go where the flow goes.
         eth() / IP(src="198.51.100.1", dst="10.0.0.1", id=9) / ICMP(type=3, code=4, nexthopmtu=1400)
         / quoted,

@@ -16,6 +16,8 @@ vip_map 0a000002000000000000000000000000.0035.11.00 01000000.01000000
 vip_map fd000000000000000000000000000100.01bb.06.00 00000000.02000000
 vip_map 0a000003000000000000000000000000.0000.06.00 00000000.03000000
 vip_map fd000000000000000000000000000200.12b5.11.00 01000000.04000000
+# VIP 5: [fd00::300]:80/tcp to IPv4 reals (6in4), without the connection table
+vip_map fd000000000000000000000000000300.0050.06.00 02000000.05000000
 # reals: index -> address(16) flags (1: IPv6)
 reals 00000000 0a640001000000000000000000000000.00000000
 reals 01000000 0a640002000000000000000000000000.00000000
@@ -27,6 +29,7 @@ check vip_stats 01000000
 check vip_stats 02000000
 check vip_stats 03000000
 check vip_stats 04000000
+check vip_stats 05000000
 check real_stats 00000000
 check real_stats 01000000
 check real_stats 02000000
@@ -38,6 +41,8 @@ check lb_counters 03000000
 # the first SYN's connection (192.0.2.10:40000 -> 10.0.0.1:80/tcp), and the ICMP error's absence
 check lb_conns c000020a000000000000000000000000.0a000001000000000000000000000000.9c40.0050.06.000000
 check lb_conns 0a000001000000000000000000000000.c000020a000000000000000000000000.0050.9c40.06.000000
+# VIP 5 keeps no connections: 2001:db8::13:40005 -> [fd00::300]:80
+check lb_conns 20010db8000000000000000000000013.fd000000000000000000000000000300.9c45.0050.06.000000
 # Maglev rings (scripts/maglev.py)
 MAPS
 python3 scripts/maglev.py --maps --vip-num 0 --real 0=10.100.0.1 --real 1=10.100.0.2@2
@@ -45,5 +50,6 @@ python3 scripts/maglev.py --maps --vip-num 1 --real 0=10.100.0.1 --real 1=10.100
 python3 scripts/maglev.py --maps --vip-num 2 --real 2=fc00:1::1 --real 3=fc00:1::2
 python3 scripts/maglev.py --maps --vip-num 3 --real 2=fc00:1::1 --real 3=fc00:1::2
 python3 scripts/maglev.py --maps --vip-num 4 --real 2=fc00:1::1 --real 3=fc00:1::2@3
+python3 scripts/maglev.py --maps --vip-num 5 --real 0=10.100.0.1 --real 1=10.100.0.2
 } > $out
 echo "wrote $out"
