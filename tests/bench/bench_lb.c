@@ -40,12 +40,12 @@
 #include <rte_cycles.h>
 
 #include <xdpdk/bpf.h>
+#include <xdpdk/dataplane.h>
 #include <xdpdk/elf.h>
 #include <xdpdk/helpers.h>
 #include <xdpdk/load.h>
 
 #include "bench.h"
-#include "bench_maps.h"
 #include "../golden/seeds.h"
 
 #define LB_BATCH 20000u		/* runs per batch (xdpdk: one test run with repeat) */
@@ -288,13 +288,29 @@ out:
 	sched_setaffinity(0, sizeof(old), &old);
 }
 
+/* EAL once for all cases (maps live in DPDK memory); --no-huge when none are free. */
+static bool
+lb_eal_ready(void)
+{
+	static int state; /* 0 not tried, 1 up, -1 failed */
+	char *extra[] = { "--log-level", "*:error" };
+
+	if (state == 0) {
+		state = xdpdk_eal_init_tool("xdpdk_bench_lb", 2, extra) == 0 ? 1 : -1;
+		/* Hugepage files and the runtime directory go with the process. */
+		if (state == 1)
+			atexit(xdpdk_eal_cleanup_tool);
+	}
+	return state > 0;
+}
+
 static void
 bench_lb_case(struct xdpdk_bench_state *st, void *arg)
 {
 	const struct lb_case *c = arg;
 	struct lb_input *in = calloc(1, sizeof(*in));
 
-	if (in == NULL || !xdpdk_bench_eal_ready()) {
+	if (in == NULL || !lb_eal_ready()) {
 		xdpdk_bench_skip(st, "rte_eal_init failed");
 		free(in);
 		return;
@@ -312,6 +328,7 @@ bench_lb_case(struct xdpdk_bench_state *st, void *arg)
 __attribute__((constructor)) static void
 register_lb_benchmarks(void)
 {
+	xdpdk_bench_add_context("lb", "tests/golden/lb.maps, pcaps/lb-in.pcap");
 	for (size_t i = 0; i < sizeof(lb_cases) / sizeof(lb_cases[0]); i++)
 		xdpdk_bench_register(lb_cases[i].name, bench_lb_case, (void *)&lb_cases[i],
 				     XDPDK_BENCH_MANUAL_TIME);
