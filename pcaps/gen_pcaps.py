@@ -21,8 +21,9 @@ import tempfile
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether,
-                       ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NS, IPv6,
-                       Raw, fragment, wrpcap)
+                       ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NS,
+                       ICMPv6PacketTooBig, IPerror, IPv6, IPv6ExtHdrFragment,
+                       Raw, TCPerror, fragment, wrpcap)
 
 # Two hosts and a gateway; locally administered MACs.
 MAC_A = "02:00:00:00:00:0a"
@@ -194,6 +195,153 @@ def runt():
     return [Raw(bytes(eth())[:10])]
 
 
+# ---- inputs of the bundled programs' golden tests (tests/golden/) ----------
+# Clients in 192.0.2.0/24 and 2001:db8::/64; the addresses the programs'
+# maps name are in tests/golden/<name>.maps.
+
+def lb_in():
+    """VIPs 10.0.0.1:80/tcp (IPIP), 10.0.0.2:53/udp (GUE), [fd00::100]:443/tcp
+    (IP6IP6), 10.0.0.3:any/tcp (4in6), [fd00::200]:4789/udp (GUE over IPv6),
+    [fd00::300]:80/tcp (6in4, no connection table), and what is not for a VIP."""
+    c4, c6 = "192.0.2.10", "2001:db8::10"
+    syn = dict(flags="S", seq=1000)
+    quoted = IPerror(src="10.0.0.1", dst=c4, id=7, len=1500) / TCPerror(sport=80, dport=40000)
+    quoted6 = IPv6(src="fd00::100", dst=c6, plen=1460, nh=6) / TCPerror(sport=443, dport=40000)
+    return [
+        eth() / IP(src=c4, dst="10.0.0.1", id=1) / TCP(sport=40000, dport=80, **syn),
+        eth() / IP(src=c4, dst="10.0.0.1", id=2) / TCP(sport=40000, dport=80, flags="A",
+                                                      seq=1001, ack=1) / Raw(payload(40)),
+        eth() / IP(src="192.0.2.11", dst="10.0.0.1", id=3) / TCP(sport=40001, dport=80, **syn),
+        eth() / IP(src="192.0.2.12", dst="10.0.0.1", id=4, tos=0xb8) / TCP(sport=40002, dport=80,
+                                                                          **syn),
+        eth() / IP(src=c4, dst="10.0.0.2", id=5) / UDP(sport=5000, dport=53) / Raw(payload(30)),
+        eth() / IP(src="192.0.2.13", dst="10.0.0.2", id=6) / UDP(sport=5001, dport=53)
+        / Raw(payload(30, 2)),
+        eth() / IPv6(src=c6, dst="fd00::100") / TCP(sport=40000, dport=443, **syn),
+        eth() / IPv6(src="2001:db8::11", dst="fd00::100") / TCP(sport=40003, dport=443, **syn),
+        eth() / IP(src="192.0.2.14", dst="10.0.0.3", id=8) / TCP(sport=40004, dport=8080, **syn),
+        eth() / IPv6(src="2001:db8::12", dst="fd00::200") / UDP(sport=6000, dport=4789)
+        / Raw(payload(24, 3)),
+        eth() / IPv6(src="2001:db8::13", dst="fd00::300") / TCP(sport=40005, dport=80, flags="A",
+                                                               seq=5, ack=9),
+        # ICMP errors about VIP flows go where the flow goes.
+        eth() / IP(src="198.51.100.1", dst="10.0.0.1", id=9) / ICMP(type=3, code=4, nexthopmtu=1400)
+        / quoted,
+        eth() / IPv6(src="2001:db8:ffff::1", dst="fd00::100") / ICMPv6PacketTooBig(mtu=1280)
+        / quoted6,
+        # Not for the load balancer: passed.
+        eth() / IP(src=c4, dst="10.0.0.1", id=10) / ICMP(type=8, id=1, seq=1),
+        eth() / IPv6(src=c6, dst="fd00::100") / UDP(sport=40000, dport=443),
+        eth() / IP(src=c4, dst="10.0.0.9", id=11) / TCP(sport=40000, dport=80, **syn),
+        eth() / IP(src=c4, dst="10.0.0.1", id=12, flags="MF") / TCP(sport=40000, dport=80, **syn),
+        Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=c4, pdst="10.0.0.1"),
+        # A VIP packet whose TCP header is cut short: dropped.
+        eth_ipv4_raw(bytes(IP(src=c4, dst="10.0.0.1", id=13) / TCP(sport=40000, dport=80))[:30]),
+    ]
+
+
+def firewall_in():
+    """Sources in the allow and deny lists, port rules, and the default."""
+    def t4(src, dport, proto=TCP, **kw):
+        return eth() / IP(src=src, dst=IP4_B, **kw) / proto(sport=33000, dport=dport) \
+            / Raw(payload(12))
+
+    def t6(src, dport):
+        return eth() / IPv6(src=src, dst=IP6_B) / TCP(sport=33000, dport=dport)
+    return [
+        t4("10.1.2.3", 22),                 # allow_v4 10.1.2.0/24 beats deny_v4 10.1.0.0/16
+        t4("10.1.9.9", 443),                # deny_v4 10.1.0.0/16
+        t4("192.0.2.1", 22),                # port rule: tcp/22 drop
+        t4("192.0.2.1", 53, UDP),           # port rule: udp/53 pass
+        t4("192.0.2.1", 443),               # default
+        t4("192.0.2.1", 80),                # port rule: tcp/80 pass
+        eth() / Dot1Q(vlan=10) / IP(src="192.0.2.2", dst=IP4_B) / TCP(sport=1, dport=22),
+        t6("2001:db8:bad::1", 80),          # deny_v6 2001:db8:bad::/48
+        t6("2001:db8:bad:1::5", 22),        # allow_v6 2001:db8:bad:1::/64
+        t6("2001:db8::1", 22),              # port rule
+        t6("2001:db8::1", 8080),            # default
+        Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B),
+        eth() / IP(src="192.0.2.3", dst=IP4_B, frag=100, proto=6) / Raw(payload(16)),
+        eth_ipv4_raw(bytes(IP(src="192.0.2.4", dst=IP4_B, proto=17)) + b"\x00\x35"),
+    ]
+
+
+def router_in():
+    """Routed, blackholed, unresolved and expiring packets (routes: router.maps)."""
+    return [
+        eth() / IP(src="10.2.0.1", dst="10.1.0.10", ttl=64, id=1) / UDP(sport=1000, dport=2000)
+        / Raw(payload(20)),
+        eth() / IP(src="10.1.0.10", dst="198.18.0.1", ttl=2, id=2) / TCP(sport=1000, dport=80),
+        eth() / IP(src="10.1.0.10", dst="192.0.2.5", id=3) / UDP(sport=1, dport=2),
+        eth() / IP(src="10.1.0.10", dst="198.18.0.1", ttl=1, id=4) / UDP(sport=1, dport=2),
+        eth() / IP(src="10.2.0.1", dst="10.1.0.99", id=5) / UDP(sport=1, dport=2),
+        eth() / IPv6(src="2001:db8:1::10", dst="2001:4860::1", hlim=64) / UDP(sport=1, dport=2)
+        / Raw(payload(8)),
+        eth() / IPv6(src="2001:db8:2::1", dst="2001:db8:1::10", hlim=1) / UDP(sport=1, dport=2),
+        Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B),
+    ]
+
+
+def tc_in():
+    """IPv4 and IPv6 to be marked, and what is not IP."""
+    return [
+        eth() / IP(src=IP4_A, dst=IP4_B, tos=0x01, id=1) / UDP(sport=1, dport=2) / Raw(payload(8)),
+        eth() / IP(src=IP4_A, dst=IP4_B, tos=0xfe, id=2) / TCP(sport=1, dport=2),
+        eth() / IPv6(src=IP6_A, dst=IP6_B, tc=0x03, fl=0x12345) / UDP(sport=1, dport=2),
+        eth() / IPv6(src=IP6_A, dst=IP6_B) / TCP(sport=1, dport=2),
+        Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B),
+    ]
+
+
+def spread_in():
+    """Flows in both directions (they must land on the same slot) and non-IP."""
+    out = []
+    for i in range(6):
+        a, b = "10.0.%d.1" % i, "10.9.0.%d" % (i + 1)
+        out.append(eth() / IP(src=a, dst=b, id=i) / TCP(sport=1000 + i, dport=80))
+        out.append(eth(MAC_B, MAC_A) / IP(src=b, dst=a, id=i) / TCP(sport=80, dport=1000 + i))
+    out.append(eth() / IPv6(src=IP6_A, dst=IP6_B) / UDP(sport=7, dport=9))
+    out.append(Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B))
+    return out
+
+
+def xsk_in():
+    """The steered flow (UDP 4789) over IPv4 and IPv6, and others."""
+    return [
+        eth() / IP(src=IP4_A, dst=IP4_B) / UDP(sport=1, dport=4789) / Raw(payload(16)),
+        eth() / IPv6(src=IP6_A, dst=IP6_B) / UDP(sport=1, dport=4789),
+        eth() / IP(src=IP4_A, dst=IP4_B) / UDP(sport=4789, dport=1),
+        eth() / IP(src=IP4_A, dst=IP4_B) / TCP(sport=1, dport=4789),
+        Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B),
+    ]
+
+
+def ddos_in():
+    """A SYN burst and a UDP burst from one source, others from a second."""
+    out = []
+    for i in range(5):
+        out.append(eth() / IP(src="192.0.2.66", dst=IP4_B, id=i) / TCP(sport=2000 + i, dport=80,
+                                                                      flags="S"))
+    out.append(eth() / IP(src="192.0.2.66", dst=IP4_B) / TCP(sport=2000, dport=80, flags="A"))
+    out.append(eth() / IP(src="192.0.2.67", dst=IP4_B) / TCP(sport=2000, dport=80, flags="S"))
+    for i in range(4):
+        out.append(eth() / IPv6(src="2001:db8::66", dst=IP6_B) / UDP(sport=3000 + i, dport=53))
+    out.append(eth() / IP(src="192.0.2.66", dst=IP4_B) / UDP(sport=3000, dport=53))
+    out.append(eth() / IP(src="192.0.2.66", dst=IP4_B) / ICMP())
+    return out
+
+
+PROGRAM_INPUTS = [
+    ("lb-in", lb_in),
+    ("firewall-in", firewall_in),
+    ("router-in", router_in),
+    ("tc-in", tc_in),
+    ("spread-in", spread_in),
+    ("xsk-in", xsk_in),
+    ("ddos-in", ddos_in),
+]
+
+
 KINDS = [
     ("ipv4_udp", ipv4_udp),
     ("ipv4_tcp", ipv4_tcp),
@@ -245,7 +393,10 @@ def write_all(out_dir):
     for name, fn in KINDS:
         wrpcap(os.path.join(out_dir, name + ".pcap"), stamp(fn()), linktype=1)
     wrpcap(os.path.join(out_dir, "mixed.pcap"), stamp(mixed()), linktype=1)
-    return [name + ".pcap" for name, _ in KINDS] + ["mixed.pcap"]
+    for name, fn in PROGRAM_INPUTS:
+        wrpcap(os.path.join(out_dir, name + ".pcap"), stamp(fn()), linktype=1)
+    return ([name + ".pcap" for name, _ in KINDS] + ["mixed.pcap"]
+            + [name + ".pcap" for name, _ in PROGRAM_INPUTS])
 
 
 def main():

@@ -302,6 +302,26 @@ kernel_load(const char *path)
 	return kobj;
 }
 
+/*
+ * Whether the object's program @p name calls helper @p id. bpf_fib_lookup
+ * answers from the host's routing table in the kernel and from xdpdk's own
+ * (here: none) in xdpdk, so what such a program counts per answer depends on
+ * the machine; test_fib_diff compares the routing itself on equal tables.
+ */
+static bool
+calls_helper(const struct xdpdk_obj *xobj, const char *name, int32_t id)
+{
+	const struct xdpdk_obj_prog *p = xdpdk_obj_prog_find(xobj, name);
+	const struct bpf_insn *in;
+	uint32_t n = 0;
+
+	in = p ? xdpdk_obj_prog_insns(p, &n) : NULL;
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].code == (BPF_JMP | BPF_CALL) && in[i].src_reg == 0 && in[i].imm == id)
+			return true;
+	return false;
+}
+
 /* Run one program on one engine: fresh maps on both sides, every packet, then maps. */
 static void
 diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj *xobj,
@@ -317,12 +337,24 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 	struct xdpdk_loaded *lo = NULL;
 	struct xdpdk_prog *prog;
 	uint32_t ok = 0, bad = 0, maps_bad = 0;
+	bool env_maps;
 
 	if (kobj == NULL) {
 		printf("FAIL %s:%s (%s): the kernel loaded it once, not twice\n", obj_path, name,
 		       ename);
 		failed++;
 		goto out;
+	}
+	switch (bpf_program__expected_attach_type(bpf_object__find_program_by_name(kobj, name))) {
+	case BPF_XDP_CPUMAP:
+	case BPF_XDP_DEVMAP:
+		/* Listed: xdpdk's test run accepts them, the kernel refuses (EINVAL). */
+		printf("skip %s:%s (%s): the kernel has no test runs for cpumap/devmap entry "
+		       "programs\n", obj_path, name, ename);
+		skipped++;
+		goto out;
+	default:
+		break;
 	}
 	lo = xdpdk_obj_load(xobj, &lo_opts);
 	if (lo == NULL && errno == ENOENT && strstr(log, "unsupported helper")) {
@@ -361,9 +393,15 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 			maps_bad++;
 		}
 	}
+	env_maps = maps_bad && calls_helper(xobj, name, BPF_FUNC_fib_lookup);
+	if (env_maps) {
+		printf("  note %s:%s (%s): map differences not counted, bpf_fib_lookup answers "
+		       "from different routing tables\n", obj_path, name, ename);
+		maps_bad = 0;
+	}
 	printf("%s %s:%s (%s): %u packets same, %u different; maps %s\n",
 	       bad || maps_bad ? "FAIL" : "ok  ", obj_path, name, ename, ok, bad,
-	       maps_bad ? "differ" : "same");
+	       maps_bad || env_maps ? "differ" : "same");
 	if (bad || maps_bad)
 		failed++;
 	else
