@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The test command (README, .ci/run): sets up a fresh machine if needed, builds,
-# runs the unit, integration and differential suites, then the unit and integration
-# suites again under ASan+UBSan. Ends with one line "N passed, N failed, N skipped".
+# runs the unit, integration, differential and golden suites, then unit, integration and
+# golden again under ASan+UBSan. Ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,13 +28,13 @@ echo "== build (debugoptimized)"
 if ! BUILD=build bash scripts/build.sh; then
 	echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
-echo "== unit + integration + differential (the kernel as oracle; skips without CAP_BPF)"
-run_suites build unit integration differential
+echo "== unit + integration + differential (the kernel as oracle; skips without CAP_BPF) + golden"
+run_suites build unit integration differential golden
 
-echo "== unit + integration under ASan+UBSan"
+echo "== unit + integration + golden under ASan+UBSan"
 if BUILD=build-asan bash scripts/build.sh -Db_sanitize=address,undefined -Db_lundef=false \
 	-Dbenchmarks=false; then
-	ASAN_OPTIONS=detect_leaks=1 run_suites build-asan unit integration
+	ASAN_OPTIONS=detect_leaks=1 run_suites build-asan unit integration golden
 else
 	echo "sanitizer build failed"; failed=$((failed + 1))
 fi
