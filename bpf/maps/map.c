@@ -754,9 +754,29 @@ check_update(const struct xdpdk_map *map, uint64_t flags)
 	return 0;
 }
 
+/*
+ * Control-plane keys come from anywhere (a hex parser, a batch array at
+ * key_size strides), while families read them as typed structs (an LPM key's
+ * u32 prefixlen, an array's u32 index): an unaligned one is copied first, as
+ * the kernel copies every syscall key into a buffer of its own. Larger keys
+ * are only ever hashed and compared bytewise.
+ */
+#define KEY_COPY_WORDS 34	/* an LPM key of 256 data bytes and its prefixlen */
+
+static inline const void *
+aligned_key(const struct xdpdk_map *map, const void *key, uint64_t buf[KEY_COPY_WORDS])
+{
+	if (key == NULL || ((uintptr_t)key & 7) == 0 ||
+	    map->def.key_size > KEY_COPY_WORDS * sizeof(uint64_t))
+		return key;
+	memcpy(buf, key, map->def.key_size);
+	return buf;
+}
+
 int
 xdpdk_map_lookup(struct xdpdk_map *map, const void *key, void *value, uint64_t flags)
 {
+	uint64_t kbuf[KEY_COPY_WORDS];
 	int ret;
 
 	if (map == NULL || !has_key_arg(map, key) || value == NULL)
@@ -766,12 +786,13 @@ xdpdk_map_lookup(struct xdpdk_map *map, const void *key, void *value, uint64_t f
 		return ret;
 	if (map->ops->lookup == NULL)
 		return -ENOTSUP;
-	return map->ops->lookup(map, key, value, flags);
+	return map->ops->lookup(map, aligned_key(map, key, kbuf), value, flags);
 }
 
 int
 xdpdk_map_update(struct xdpdk_map *map, const void *key, const void *value, uint64_t flags)
 {
+	uint64_t kbuf[KEY_COPY_WORDS];
 	int ret;
 
 	if (map == NULL || !has_key_arg(map, key) || (value == NULL && map->def.value_size != 0))
@@ -781,31 +802,35 @@ xdpdk_map_update(struct xdpdk_map *map, const void *key, const void *value, uint
 		return ret;
 	if (map->ops->update == NULL)
 		return -ENOTSUP;
-	return map->ops->update(map, key, value, flags);
+	return map->ops->update(map, aligned_key(map, key, kbuf), value, flags);
 }
 
 int
 xdpdk_map_delete(struct xdpdk_map *map, const void *key)
 {
+	uint64_t kbuf[KEY_COPY_WORDS];
+
 	if (map == NULL || !has_key_arg(map, key))
 		return -EINVAL;
 	if (!can_write(map))
 		return -EPERM;
 	if (map->ops->delete == NULL)
 		return -ENOTSUP;
-	return map->ops->delete(map, key);
+	return map->ops->delete(map, aligned_key(map, key, kbuf));
 }
 
 int
 xdpdk_map_get_next_key(struct xdpdk_map *map, const void *key, void *next_key)
 {
+	uint64_t kbuf[KEY_COPY_WORDS];
+
 	if (map == NULL || next_key == NULL)
 		return -EINVAL;
 	if (!can_read(map))
 		return -EPERM;
 	if (map->ops->get_next_key == NULL)
 		return -ENOTSUP;
-	return map->ops->get_next_key(map, key, next_key);
+	return map->ops->get_next_key(map, aligned_key(map, key, kbuf), next_key);
 }
 
 /* generic_map_lookup_batch: walk with get_next_key, copy each element. */
@@ -866,11 +891,14 @@ generic_update_batch(struct xdpdk_map *map, const void *keys, const void *values
 		     uint32_t *count, uint64_t flags)
 {
 	const uint32_t ks = map->def.key_size, vs = xdpdk_map_value_buf_size(map);
+	uint64_t kbuf[KEY_COPY_WORDS];
 	uint32_t cp;
 	int err = 0;
 
 	for (cp = 0; cp < *count; cp++) {
-		err = map->ops->update(map, (const unsigned char *)keys + (size_t)cp * ks,
+		err = map->ops->update(map,
+				       aligned_key(map, (const unsigned char *)keys + (size_t)cp * ks,
+						   kbuf),
 				       (const unsigned char *)values + (size_t)cp * vs, flags);
 		if (err != 0)
 			break;
@@ -883,11 +911,13 @@ static int
 generic_delete_batch(struct xdpdk_map *map, const void *keys, uint32_t *count)
 {
 	const uint32_t ks = map->def.key_size;
+	uint64_t kbuf[KEY_COPY_WORDS];
 	uint32_t cp;
 	int err = 0;
 
 	for (cp = 0; cp < *count; cp++) {
-		err = map->ops->delete(map, (const unsigned char *)keys + (size_t)cp * ks);
+		err = map->ops->delete(map, aligned_key(map, (const unsigned char *)keys +
+							     (size_t)cp * ks, kbuf));
 		if (err != 0)
 			break;
 	}
