@@ -83,8 +83,8 @@ int cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge);
 extern const struct cli_cmd cli_prog_cmds[];
 extern const struct cli_cmd cli_map_cmds[];
 int cli_cmd_run(const char *path, int argc, char **argv);
-/* xdpdk run -c FILE [--check] (run_config.c). */
-int cli_run_config(const char *path, const char *file, bool check, bool json);
+/* xdpdk run -c FILE [--check] (run_config.c); @p seconds 0: until SIGINT/SIGTERM. */
+int cli_run_config(const char *path, const char *file, bool check, bool json, double seconds);
 int cli_cmd_replay(const char *path, int argc, char **argv);
 int cli_cmd_bench(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);

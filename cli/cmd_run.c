@@ -49,7 +49,7 @@ static const struct xdpdk_opt run_opts[] = {
 	{ "workers", 'w', XDPDK_OPT_UINT, offsetof(struct run_cfg, workers), "N",
 	  "worker lcores (default 1)" },
 	{ "seconds", 't', XDPDK_OPT_DOUBLE, offsetof(struct run_cfg, seconds), "S",
-	  "run this long (default 1; 0: until SIGINT/SIGTERM)" },
+	  "run this long (default 1, with -c until SIGINT/SIGTERM; 0: until a signal)" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	{ "no-huge", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, no_huge), NULL,
 	  "run DPDK without hugepages" },
@@ -148,7 +148,8 @@ setup(const char *path, const struct run_cfg *cfg, struct cli_prog *cp, uint32_t
 int
 cli_cmd_run(const char *path, int argc, char **argv)
 {
-	struct run_cfg cfg = { .workers = 1, .seconds = 1.0 };
+	/* --seconds not given: 1 s on the command-line form, until a signal with -c */
+	struct run_cfg cfg = { .workers = 1, .seconds = -1.0 };
 	struct cli_prog cp = { 0 };
 	struct xdpdk_dp_opts dpo = { 0 };
 	uint32_t ifx[MAX_PORTS], n_ifx = 0;
@@ -163,8 +164,11 @@ cli_cmd_run(const char *path, int argc, char **argv)
 			cli_err(path, "-c FILE describes the ports and programs: no OBJ or --ports");
 			return CLI_USAGE;
 		}
-		return cli_run_config(path, cfg.config, cfg.check, cfg.json);
+		return cli_run_config(path, cfg.config, cfg.check, cfg.json,
+				      cfg.seconds < 0 ? 0 : cfg.seconds);
 	}
+	if (cfg.seconds < 0)
+		cfg.seconds = 1.0;
 	if (cfg.obj == NULL || cfg.ports == NULL || cfg.check) {
 		cli_err(path, "either -c FILE [--check], or OBJ --ports DEVARGS");
 		return CLI_USAGE;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xdpdk run -c FILE: the dataplane described by a YAML configuration, with
- * its control socket, until SIGINT/SIGTERM. `--check` validates the file and everything it names (objects, programs
+ * its control socket, until SIGINT/SIGTERM (or --seconds). `--check` validates the file and everything it names (objects, programs
  * and their types against their hooks, maps and the sizes of the entries to
  * prefill) without starting anything.
  */
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include <xdpdk/control.h>
@@ -428,7 +429,7 @@ print_final_stats(const struct xdpdk_config *cfg)
  * everything.
  */
 static int
-run_daemon(const char *path, const struct xdpdk_config *cfg)
+run_daemon(const char *path, const struct xdpdk_config *cfg, double seconds)
 {
 	unsigned int lcores[XDPDK_DP_MAX_WORKERS];
 	struct xdpdk_dp_opts dpo = { .n_workers = cfg->workers_count, .lcores = lcores };
@@ -501,9 +502,17 @@ run_daemon(const char *path, const struct xdpdk_config *cfg)
 	printf("xdpdk: running %s: %u port(s), %u worker(s), control socket %s\n", cfg->path,
 	       cfg->ports_count, cfg->workers_count, cfg->control.socket);
 	fflush(stdout);
-	while (!stop_signal)
-		pause();
-	printf("xdpdk: %s: stopping\n", strsignal(stop_signal));
+	if (seconds > 0) {
+		const uint64_t end = rte_get_tsc_cycles() +
+				     (uint64_t)(seconds * (double)rte_get_tsc_hz());
+
+		while (!stop_signal && rte_get_tsc_cycles() < end)
+			usleep(10000);
+	} else {
+		while (!stop_signal)
+			pause();
+	}
+	printf("xdpdk: %s: stopping\n", stop_signal ? strsignal(stop_signal) : "time is up");
 	rc = CLI_OK;
 out_stop:
 	xdpdk_ctl_server_stop(server);
@@ -530,7 +539,7 @@ out_free:
 }
 
 int
-cli_run_config(const char *path, const char *file, bool check, bool json)
+cli_run_config(const char *path, const char *file, bool check, bool json, double seconds)
 {
 	struct xdpdk_config *cfg;
 	struct checked c = { 0 };
@@ -560,7 +569,7 @@ cli_run_config(const char *path, const char *file, bool check, bool json)
 		xdpdk_obj_close(c.objs[i]);
 	free(c.objs);
 	if (rc == CLI_OK && !check)
-		rc = run_daemon(path, cfg);
+		rc = run_daemon(path, cfg, seconds);
 	xdpdk_config_free(cfg);
 	return rc;
 }

@@ -144,6 +144,7 @@ else bad "exec-raw rejects an unknown opcode naming the insn" "rc=$rc $(cat "$TM
 expect_rc "demo runs" 0 "$XDPDK" demo --out "$TMP/demo.pcap"
 expect_grep "demo prints verdict counts" out "^  XDP_(TX|PASS|DROP) +[0-9]+"
 expect_grep "demo prints the rate" out "^rate: [0-9.]+ Mpps"
+expect_grep "demo runs the program on the dataplane" out "^port demo: rx 64 tx 28 aborted 0 drop 6 pass 25 tx 28 .* runt 4 "
 expect_grep "demo says where the output is" out "^output: $TMP/demo.pcap"
 
 echo
