@@ -94,6 +94,7 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 		return NULL;
 	snprintf(prog->name, sizeof(prog->name), "%s", opts->name ? opts->name : "prog");
 	prog->type = opts->type;
+	prog->xdp_entry = opts->type == XDPDK_PROG_TYPE_XDP && opts->xdp_entry;
 	prog->bounds_check = opts->bounds_check;
 	prog->map_inline = opts->map_inline;
 	prog->insns = malloc(sizeof(*insns) * n_insns);

@@ -30,6 +30,7 @@ typedef void (*xdpdk_jit_burst_entry)(void *const ctx[], uint32_t ret[], uint32_
 struct xdpdk_prog {
 	char name[64];
 	enum xdpdk_prog_type type;
+	bool xdp_entry;		/* a devmap/cpumap entry program: no test runs */
 	enum xdpdk_engine engine;	/* effective: INTERP or JIT */
 
 	struct bpf_insn *insns;		/* as run: after ctx rewrite */

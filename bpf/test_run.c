@@ -390,6 +390,9 @@ xdpdk_prog_test_run(const struct xdpdk_prog *prog, struct xdpdk_test_run *t)
 {
 	switch (prog->type) {
 	case XDPDK_PROG_TYPE_XDP:
+		/* bpf_prog_test_run_xdp: entry programs run only behind a devmap/cpumap */
+		if (prog->xdp_entry)
+			return -EINVAL;
 		return run_xdp(prog, t);
 	case XDPDK_PROG_TYPE_RAW:
 		return run_raw(prog, t);

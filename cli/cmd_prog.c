@@ -133,6 +133,14 @@ run_one(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 	rc = xdpdk_prog_test_run(cp->prog, &t);
 	free(in);
 	free(ctx);
+	if (rc == -EINVAL && cp->oprog != NULL &&
+	    (strstr(xdpdk_obj_prog_section(cp->oprog), "/devmap") != NULL ||
+	     strstr(xdpdk_obj_prog_section(cp->oprog), "/cpumap") != NULL)) {
+		cli_err(path, "program '%s' (section '%s') runs behind a devmap or cpumap entry; "
+			"like the kernel, xdpdk does not test-run such programs",
+			xdpdk_obj_prog_name(cp->oprog), xdpdk_obj_prog_section(cp->oprog));
+		return CLI_FAIL;
+	}
 	if (rc == -EINVAL) {
 		cli_err(path, "invalid input: packet of %zu bytes (at least 14 for XDP) or bad ctx-in",
 			in_len);

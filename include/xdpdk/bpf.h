@@ -95,6 +95,12 @@ struct xdpdk_prog_opts {
 	 * streams with their own checks, e.g. bounds_check). Default: verify.
 	 */
 	int no_verify;
+	/**
+	 * XDP: a devmap or cpumap entry program (SEC("xdp/devmap"), "xdp/cpumap"):
+	 * the dataplane runs it on redirected packets, and BPF_PROG_TEST_RUN
+	 * refuses it, as the kernel refuses test runs of BPF_XDP_DEVMAP/CPUMAP.
+	 */
+	int xdp_entry;
 	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
 	struct xdpdk_verify_stats *verify_stats; /**< filled after verification, or NULL */
 };

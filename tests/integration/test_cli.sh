@@ -140,6 +140,12 @@ rc=$?
 if [ "$rc" -ne 0 ] && grep -q "insn 0" "$TMP/err"; then ok "exec-raw rejects an unknown opcode naming the insn"
 else bad "exec-raw rejects an unknown opcode naming the insn" "rc=$rc $(cat "$TMP/err")"; fi
 
+# --- entry programs are not test-run, as in the kernel ----------------------
+head -c 64 /dev/zero >"$TMP/zero64.bin"
+expect_rc "a cpumap entry program is not test-run" 1 "$XDPDK" prog run \
+	"${XDPDK_BPF_PROGS_DIR:?}/lb.bpf.o" --prog xdp_lb_cpumap --data-in "$TMP/zero64.bin"
+expect_grep "... and the message says why" err "section 'xdp/cpumap'\) runs behind a devmap or cpumap entry"
+
 # --- demo -------------------------------------------------------------------
 expect_rc "demo runs" 0 "$XDPDK" demo --out "$TMP/demo.pcap"
 expect_grep "demo prints verdict counts" out "^  XDP_(TX|PASS|DROP) +[0-9]+"
