@@ -78,6 +78,9 @@ int cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg);
 int cli_ctl_map(int argc, char **argv, FILE *out, FILE *err);
 /* Start EAL for the dataplane: main lcore 0 and @p workers worker lcores over the CPUs. */
 int cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge);
+/* The same for worker lcores @p lcores[0..n), with extra EAL arguments. */
+int cli_eal_lcores(const char *path, const unsigned int *lcores, unsigned int n, bool no_huge,
+		   int n_extra, char **extra);
 
 /* Verb families. */
 extern const struct cli_cmd cli_prog_cmds[];

@@ -438,8 +438,7 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, double seconds)
 	struct xdpdk_ctl_server *server = NULL;
 	struct xdpdk_pins *pins = xdpdk_pins_create();
 	struct xdpdk_fib *fib = NULL;
-	char lc[512], err[1024] = "";
-	size_t len;
+	char err[1024] = "";
 	int ret, rc = CLI_FAIL;
 	bool started = false;
 
@@ -447,18 +446,11 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, double seconds)
 		cli_err(path, "too many workers (at most %d) or out of memory", XDPDK_DP_MAX_WORKERS);
 		goto out_free;
 	}
-	/* lcore 0 serves the control plane; worker lcores over the CPUs there are */
-	len = (size_t)snprintf(lc, sizeof(lc), "0@0");
-	for (unsigned int w = 0; w < cfg->workers_count && len < sizeof(lc); w++) {
-		const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
+	for (unsigned int w = 0; w < cfg->workers_count; w++)
 		lcores[w] = cfg->workers[w].lcore;
-		len += (size_t)snprintf(lc + len, sizeof(lc) - len, ",%u@%ld", lcores[w],
-					(long)lcores[w] % (ncpu > 0 ? ncpu : 1));
-	}
-	if (xdpdk_eal_init_dataplane(path, lc, cfg->eal.hugepages != NULL &&
-				     strcmp(cfg->eal.hugepages, "no") == 0,
-				     (int)cfg->eal.args_count, cfg->eal.args) != 0)
+	if (cli_eal_lcores(path, lcores, cfg->workers_count,
+			   cfg->eal.hugepages != NULL && strcmp(cfg->eal.hugepages, "no") == 0,
+			   (int)cfg->eal.args_count, cfg->eal.args) != 0)
 		goto out_free;
 	if ((ret = xdpdk_dp_init(&dpo)) != 0) {
 		cli_err(path, "cannot set the dataplane up: %s", strerror(-ret));

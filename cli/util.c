@@ -367,16 +367,29 @@ cli_action_name(enum xdpdk_prog_type type, uint32_t retval)
 }
 
 int
-cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge)
+cli_eal_lcores(const char *path, const unsigned int *lcores, unsigned int n, bool no_huge,
+	       int n_extra, char **extra)
 {
 	const long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char lcores[512];
+	char map[512];
 	size_t len;
 
-	/* Main lcore 0 waits; worker lcore i on CPU i (modulo the CPUs there are). */
-	len = (size_t)snprintf(lcores, sizeof(lcores), "0@0");
-	for (unsigned int i = 1; i <= workers && len < sizeof(lcores); i++)
-		len += (size_t)snprintf(lcores + len, sizeof(lcores) - len, ",%u@%ld", i,
-					(long)i % (ncpu > 0 ? ncpu : 1));
-	return xdpdk_eal_init_dataplane(path, lcores, no_huge, 0, NULL);
+	/* Main lcore 0 serves the control plane; worker lcore L on CPU L (modulo the CPUs there are). */
+	len = (size_t)snprintf(map, sizeof(map), "0@0");
+	for (unsigned int i = 0; i < n && len < sizeof(map); i++)
+		len += (size_t)snprintf(map + len, sizeof(map) - len, ",%u@%ld", lcores[i],
+					(long)lcores[i] % (ncpu > 0 ? ncpu : 1));
+	return xdpdk_eal_init_dataplane(path, map, no_huge, n_extra, extra);
+}
+
+int
+cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge)
+{
+	unsigned int lcores[XDPDK_DP_MAX_WORKERS];
+
+	if (workers > XDPDK_DP_MAX_WORKERS)
+		return -E2BIG;
+	for (unsigned int i = 0; i < workers; i++)
+		lcores[i] = i + 1;
+	return cli_eal_lcores(path, lcores, workers, no_huge, 0, NULL);
 }
