@@ -247,33 +247,28 @@ add_ports(const struct xdpdk_config *cfg, char *err, size_t size)
 }
 
 /* Load each program's object, attach what the dataplane can run, prefill maps. */
+/* Load each program from the object --check opened, attach it, as the configuration says. */
 static int
-load_programs(const struct xdpdk_config *cfg, struct xdpdk_pins *pins, struct xdpdk_loaded **lo,
-	      char *err, size_t size)
+load_programs(const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
+	      struct xdpdk_pins *pins, struct xdpdk_loaded **lo, char *err, size_t size)
 {
 	char field[96], log[4096];
 
 	for (unsigned int i = 0; i < cfg->programs_count; i++) {
 		const struct xdpdk_cfg_program *p = &cfg->programs[i];
-		char *file = find_object(p);
-		struct xdpdk_obj_opts oo = { .log_buf = log, .log_size = sizeof(log) };
 		struct xdpdk_load_opts lopts = {
 			.engine = p->engine != NULL && strcmp(p->engine, "interp") == 0 ?
 				  XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT,
 			.helpers = xdpdk_helpers_resolve, .pins = pins, .only_prog = p->program,
 			.log_buf = log, .log_size = sizeof(log),
 		};
-		struct xdpdk_obj *obj;
 		struct xdpdk_prog *prog;
 
 		snprintf(field, sizeof(field), "programs[%u]", i);
 		log[0] = '\0';
-		obj = file != NULL ? xdpdk_obj_open(file, &oo) : NULL;
-		free(file);
-		lo[i] = obj != NULL ? xdpdk_obj_load(obj, &lopts) : NULL;
+		lo[i] = xdpdk_obj_load(objs[i], &lopts);
 		prog = lo[i] == NULL ? NULL : p->program != NULL ?
 		       xdpdk_loaded_prog_find(lo[i], p->program) : xdpdk_loaded_prog_at(lo[i], 0);
-		xdpdk_obj_close(obj);
 		if (prog == NULL)
 			return xdpdk_config_error(cfg, field, err, size, "cannot load: %s", log);
 		for (unsigned int a = 0; a < p->attach_count; a++) {
@@ -429,7 +424,8 @@ print_final_stats(const struct xdpdk_config *cfg)
  * everything.
  */
 static int
-run_daemon(const char *path, const struct xdpdk_config *cfg, double seconds)
+run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
+	   double seconds)
 {
 	unsigned int lcores[XDPDK_DP_MAX_WORKERS];
 	struct xdpdk_dp_opts dpo = { .n_workers = cfg->workers_count, .lcores = lcores };
@@ -467,7 +463,7 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, double seconds)
 					 strerror(-ret));
 		}
 	if (ret == 0)
-		ret = load_programs(cfg, pins, lo, err, sizeof(err));
+		ret = load_programs(cfg, objs, pins, lo, err, sizeof(err));
 	if (ret == 0)
 		ret = prefill_maps(cfg, lo, err, sizeof(err));
 	if (ret == 0)
@@ -557,11 +553,11 @@ cli_run_config(const char *path, const char *file, bool check, bool json, double
 		cli_err(path, "%s", err);
 	else if (check)
 		print_summary(cfg, &c, json);
+	if (rc == CLI_OK && !check)
+		rc = run_daemon(path, cfg, c.objs, seconds);
 	for (unsigned int i = 0; i < cfg->programs_count; i++)
 		xdpdk_obj_close(c.objs[i]);
 	free(c.objs);
-	if (rc == CLI_OK && !check)
-		rc = run_daemon(path, cfg, seconds);
 	xdpdk_config_free(cfg);
 	return rc;
 }
