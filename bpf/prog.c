@@ -40,6 +40,22 @@ make_callbacks(struct xdpdk_prog *prog)
 	return 0;
 }
 
+/*
+ * After verification, poisoned CO-RE calls are dead code: make them the
+ * kernel's trap for dead code (sanitize_dead_code: "ja -1"), so that the
+ * engines never see a call to a helper that does not exist.
+ */
+static void
+trap_core_poison(struct xdpdk_prog *prog)
+{
+	const struct bpf_insn trap = { .code = BPF_JMP | BPF_JA, .off = -1 };
+
+	for (uint32_t i = 0; i < prog->n_insns; i++)
+		if (prog->insns[i].code == (BPF_JMP | BPF_CALL) && prog->insns[i].src_reg == 0 &&
+		    prog->insns[i].imm == XDPDK_CORE_POISON_HELPER)
+			prog->insns[i] = trap;
+}
+
 /* Resolve every helper a call instruction names; -ENOENT names the first unknown. */
 static int
 resolve_helpers(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *opts,
@@ -55,6 +71,9 @@ resolve_helpers(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *opts,
 		id = (uint32_t)insn->imm;
 		/* tail_call is the engine's own: it needs no implementation. */
 		if (id == BPF_FUNC_tail_call)
+			continue;
+		/* A poisoned CO-RE relocation: the verifier refuses it if it is reached. */
+		if (id == XDPDK_CORE_POISON_HELPER && !opts->no_verify)
 			continue;
 		if (id < XDPDK_HELPER_ID_MAX && opts->helpers != NULL)
 			d = opts->helpers(id, prog->type, opts->helpers_arg);
@@ -112,6 +131,8 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 		rc = resolve_helpers(prog, opts, &log);
 	if (rc == 0 && !opts->no_verify)
 		rc = xdpdk_verify(prog, opts, &log);
+	if (rc == 0 && !opts->no_verify)
+		trap_core_poison(prog);
 	if (rc == 0)
 		rc = xdpdk_ctx_rewrite(prog, &log);
 	if (rc != 0)

@@ -10,11 +10,13 @@
  *
  * The relocations are applied to the code sections themselves (the loader's
  * private copy), before programs are cut out, so every copy of a subprogram
- * is patched once. Where libbpf poisons an instruction whose relocation has
- * no target (a call to helper 0xbad2310 that the kernel verifier rejects
- * only when reached), xdpdk refuses the object, naming the function, the
- * instruction and the access: xdpdk's checker has no dead-code pass. The
- * existence checks (field, type, enum value) still answer 0 without error.
+ * is patched once. Where libbpf poisons an instruction (a relocation with no
+ * target, a load of a field whose size changed and cannot be adjusted), so
+ * does xdpdk: the instruction becomes a call to helper 0xbad2310, recorded
+ * with the relocation it stands for. Guarded by an existence check (which
+ * answers 0 without error), it is dead code the verifier never reaches and
+ * the program loads; reached, the verifier refuses it and names the
+ * relocation (libbpf's fixup of the kernel's log).
  */
 #include <errno.h>
 #include <limits.h>
@@ -92,6 +94,7 @@ struct relo_res {
 	uint32_t orig_type_id, new_type_id;
 	bool validate;
 	bool fail_memsz_adjust;
+	bool poison;		/* no target: the instruction becomes a poisoned call */
 };
 
 /* The stage's state. */
@@ -104,6 +107,7 @@ struct core {
 	uint32_t n_insns;
 	const struct core_relo *relo;
 	const char *access;
+	char why[160]; /* why the relocation poisons its instruction */
 };
 
 static bool
@@ -754,11 +758,12 @@ patch_insn(struct core *c, const char *what, const struct relo_res *res, struct 
 		if (res->new_val > SHRT_MAX)
 			return fail(c, -EINVAL, "%s: offset %llu does not fit the instruction",
 				    what, (unsigned long long)res->new_val);
-		if (res->fail_memsz_adjust)
-			return fail(c, -EINVAL,
-				    "%s: the field's size differs (%u bytes here, %u in xdpdk) "
-				    "and is not an unsigned integer or a pointer",
-				    what, res->orig_sz, res->new_sz);
+		if (res->fail_memsz_adjust) {
+			snprintf(c->why, sizeof(c->why),
+				 "the field's size differs (%u bytes here, %u in xdpdk) and is not "
+				 "an unsigned integer or a pointer", res->orig_sz, res->new_sz);
+			return POISON;
+		}
 		insn->off = (int16_t)res->new_val;
 		if (res->new_sz != res->orig_sz) {
 			size = bytes_to_size(res->new_sz);
@@ -785,6 +790,38 @@ patch_insn(struct core *c, const char *what, const struct relo_res *res, struct 
 	}
 }
 
+/*
+ * libbpf's bpf_core_poison_insn: a call to an invalid helper, both halves of
+ * an lddw (a lone second half would be an unknown opcode 0x00). Recorded for
+ * the verifier's message.
+ */
+static int
+poison(struct core *c, const char *what, struct bpf_insn *insn, bool has_next)
+{
+	const struct bpf_insn call = {
+		.code = BPF_JMP | BPF_CALL, .imm = XDPDK_CORE_POISON_HELPER,
+	};
+	uint32_t idx = c->relo->insn_off / sizeof(struct bpf_insn);
+	struct elf_load *ld = c->ld;
+	struct elf_poison *p;
+
+	p = realloc(ld->poison, (ld->n_poison + 1) * sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	ld->poison = p;
+	p += ld->n_poison;
+	p->shndx = (uint32_t)c->shndx;
+	p->idx = idx;
+	if (asprintf(&p->what, "%s: %s", what, c->why) < 0)
+		return -ENOMEM;
+	p->lddw = has_next && xdpdk_isa_is_lddw(insn);
+	ld->n_poison++;
+	if (p->lddw)
+		insn[1] = call;
+	insn[0] = call;
+	return 0;
+}
+
 /* The section may sit at any offset of a corrupt file: patch a copy. */
 static int
 patch(struct core *c, const char *what, const struct relo_res *res)
@@ -796,7 +833,9 @@ patch(struct core *c, const char *what, const struct relo_res *res)
 	int rc;
 
 	memcpy(insn, c->code + c->relo->insn_off, len);
-	rc = patch_insn(c, what, res, insn, has_next);
+	rc = res->poison ? POISON : patch_insn(c, what, res, insn, has_next);
+	if (rc == POISON)
+		rc = poison(c, what, insn, has_next);
 	if (rc == 0)
 		memcpy(c->code + c->relo->insn_off, insn, len);
 	return rc;
@@ -887,10 +926,13 @@ apply(struct core *c, const struct core_relo *r)
 	}
 	if (found == 0) {
 		rc = calc_relo(&ls, NULL, r->kind, &res);
-		if (rc == POISON)
-			return fail(c, -ENOENT,
-				    "%s cannot be resolved: xdpdk's types have no such %s", what,
-				    is_enumval_kind(r->kind) ? "enum value" : "field");
+		if (rc == POISON) {
+			snprintf(c->why, sizeof(c->why), "xdpdk's types have no such %s",
+				 is_enumval_kind(r->kind) ? "enum value" :
+				 is_type_kind(r->kind) ? "type" : "field");
+			res.poison = true;
+			rc = 0;
+		}
 		if (rc != 0)
 			return fail(c, -EINVAL, "%s: cannot be computed (%s)", what, strerror(-rc));
 	}
@@ -1016,4 +1058,48 @@ xdpdk_elf_core_relocate(struct elf_load *ld)
 	rc = walk_relos(&c, s->bytes + hdr_len + off, len);
 	btf__free(c.target);
 	return rc;
+}
+
+int
+xdpdk_elf_core_poison_map(struct elf_load *ld, struct xdpdk_obj_prog *prog,
+			  const struct insn_origin *orig, uint32_t n)
+{
+	uint32_t n_hit = 0, k = 0;
+	size_t bytes = 0;
+	char *pool = NULL;
+
+	/* Few poisons, a handful at most: a scan per instruction is enough. */
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < n && ld->n_poison > 0; i++) {
+			for (uint32_t j = 0; j < ld->n_poison; j++) {
+				const struct elf_poison *p = &ld->poison[j];
+				size_t l;
+
+				/* an lddw's second half is the same relocation's */
+				if (p->shndx != orig[i].shndx ||
+				    (p->idx != orig[i].idx && !(p->lddw && p->idx + 1 == orig[i].idx)))
+					continue;
+				l = strlen(p->what) + 1;
+				if (pass == 0) {
+					n_hit++;
+					bytes += l;
+				} else {
+					prog->poison[k].insn_off = i;
+					prog->poison[k++].what = memcpy(pool, p->what, l);
+					pool += l;
+				}
+				break;
+			}
+		}
+		if (pass == 0) {
+			if (n_hit == 0)
+				return 0;
+			prog->poison = malloc(sizeof(*prog->poison) * n_hit + bytes);
+			if (prog->poison == NULL)
+				return -ENOMEM;
+			pool = (char *)(prog->poison + n_hit);
+		}
+	}
+	prog->n_poison = k;
+	return 0;
 }

@@ -65,6 +65,9 @@ struct xdpdk_obj_prog {
 	/* .BTF.ext line info by output instruction (one block with its strings) */
 	struct xdpdk_line_info *lines;
 	uint32_t n_lines;
+	/* poisoned CO-RE relocations by output instruction (one block with its strings) */
+	struct xdpdk_core_poison *poison;
+	uint32_t n_poison;
 };
 
 struct xdpdk_obj_map {
@@ -109,6 +112,14 @@ struct elf_extern {
 };
 
 /* Loader context: every stage reads and fills this; one cleanup frees it. */
+/* A CO-RE relocation core.c could not resolve: the instruction it poisoned. */
+struct elf_poison {
+	uint32_t shndx;
+	uint32_t idx;	/* instruction index in the section */
+	bool lddw;	/* both halves of an lddw are poisoned */
+	char *what;
+};
+
 struct elf_load {
 	const struct xdpdk_obj_opts *opts;
 	size_t log_len;
@@ -133,6 +144,8 @@ struct elf_load {
 	struct elf_extern *externs;
 	uint32_t n_externs;
 	int32_t kconfig_map; /* index in obj->maps, -1 when none */
+	struct elf_poison *poison; /* CO-RE relocations without a target (core.c) */
+	uint32_t n_poison;
 	struct xdpdk_obj *obj;
 };
 
@@ -188,6 +201,9 @@ int xdpdk_elf_relocate(struct elf_load *ld, struct xdpdk_obj_prog *prog);
  * lineinfo.c: the .BTF.ext line info of @p prog's instructions (@p orig: where
  * each came from). Objects without it (no -g) get none; never fails the load.
  */
+/* core.c: the poisoned instructions among a relocated program's; -ENOMEM. */
+int xdpdk_elf_core_poison_map(struct elf_load *ld, struct xdpdk_obj_prog *prog,
+			      const struct insn_origin *orig, uint32_t n);
 void xdpdk_elf_line_info(struct elf_load *ld, struct xdpdk_obj_prog *prog,
 			 const struct insn_origin *orig, uint32_t n);
 

@@ -553,6 +553,9 @@ load_cleanup(struct elf_load *ld)
 	}
 	free(ld->funcs);
 	free(ld->externs);
+	for (i = 0; i < ld->n_poison; i++)
+		free(ld->poison[i].what);
+	free(ld->poison);
 	btf__free(ld->btf);
 	if (ld->elf != NULL)
 		elf_end(ld->elf);
@@ -687,6 +690,7 @@ xdpdk_obj_close(struct xdpdk_obj *obj)
 		free(obj->progs[i].section);
 		free(obj->progs[i].insns);
 		free(obj->progs[i].lines);
+		free(obj->progs[i].poison);
 	}
 	free(obj->progs);
 	xdpdk_elf_free_maps(obj);
@@ -753,6 +757,13 @@ xdpdk_obj_prog_line_info(const struct xdpdk_obj_prog *p, uint32_t *n)
 {
 	*n = p != NULL ? p->n_lines : 0;
 	return p != NULL ? p->lines : NULL;
+}
+
+const struct xdpdk_core_poison *
+xdpdk_obj_prog_core_poison(const struct xdpdk_obj_prog *p, uint32_t *n)
+{
+	*n = p != NULL ? p->n_poison : 0;
+	return p != NULL ? p->poison : NULL;
 }
 
 const char *

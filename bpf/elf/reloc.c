@@ -520,6 +520,7 @@ xdpdk_elf_relocate(struct elf_load *ld, struct xdpdk_obj_prog *prog)
 		prog->n_insns = st.n;
 		st.insns = NULL;
 		xdpdk_elf_line_info(ld, prog, st.orig, st.n);
+		rc = xdpdk_elf_core_poison_map(ld, prog, st.orig, st.n);
 	}
 	free(st.insns);
 	free(st.orig);

@@ -239,6 +239,7 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 
 	po.verify = c->opts->verify;
 	po.verify.line_info = xdpdk_obj_prog_line_info(op, &po.verify.n_line_info);
+	po.verify.core_poison = xdpdk_obj_prog_core_poison(op, &po.verify.n_core_poison);
 	/* libbpf's expected_attach_type BPF_XDP_DEVMAP: xdp/devmap, xdp.frags/devmap */
 	po.verify.xdp_devmap = strstr(xdpdk_obj_prog_section(op), "/devmap") != NULL;
 	po.xdp_entry = po.verify.xdp_devmap || strstr(xdpdk_obj_prog_section(op), "/cpumap");

@@ -611,6 +611,25 @@ xdpdk_v_callback_exit(struct venv *env, uint32_t *insn_idx)
 	return 0;
 }
 
+/*
+ * A reached poisoned CO-RE relocation: the kernel's message, then what
+ * libbpf's fixup_log_failed_core_relo puts beside it (which relocation).
+ */
+static int
+reject_core_poison(struct venv *env)
+{
+	const uint32_t idx = env->cur->insn_idx;
+	const char *what = "(unknown: the loader recorded none for this instruction)";
+
+	for (uint32_t i = 0; i < env->opts->n_core_poison; i++)
+		if (env->opts->core_poison[i].insn_off == idx)
+			what = env->opts->core_poison[i].what;
+	return xdpdk_v_reject(env, -EINVAL,
+			      "invalid func unknown#%u\n%u: <invalid CO-RE relocation>\n"
+			      "failed to resolve CO-RE relocation %s",
+			      XDPDK_CORE_POISON_HELPER, idx, what);
+}
+
 int
 xdpdk_v_check_helper_call(struct venv *env, const struct bpf_insn *insn, uint32_t *insn_idx)
 {
@@ -620,6 +639,8 @@ xdpdk_v_check_helper_call(struct venv *env, const struct bpf_insn *insn, uint32_
 	struct vreg *regs = cur_regs(env);
 	int rc;
 
+	if (id == XDPDK_CORE_POISON_HELPER)
+		return reject_core_poison(env);
 	if (id == BPF_FUNC_tail_call) {
 		p = &tail_call_proto;
 	} else {

@@ -89,6 +89,13 @@ const char *xdpdk_obj_license(const struct xdpdk_obj *obj);
  */
 const struct xdpdk_line_info *xdpdk_obj_prog_line_info(const struct xdpdk_obj_prog *p,
 							uint32_t *n);
+/**
+ * The instructions of a program that stand for CO-RE relocations with no
+ * target in xdpdk's types (calls to XDPDK_CORE_POISON_HELPER, as libbpf
+ * poisons them), sorted by instruction; NULL and 0 when none. Borrowed.
+ */
+const struct xdpdk_core_poison *xdpdk_obj_prog_core_poison(const struct xdpdk_obj_prog *p,
+							    uint32_t *n);
 /** The "version" section (a u32, legacy kprobe objects); 0 when absent. */
 uint32_t xdpdk_obj_kern_version(const struct xdpdk_obj *obj);
 

@@ -112,6 +112,22 @@ struct xdpdk_line_info {
 	const char *text;		/**< the source line, borrowed */
 };
 
+/**
+ * The helper id of a call that stands in for an instruction whose CO-RE
+ * relocation has no target (libbpf's bpf_core_poison_insn: 0xbad2310, "bad
+ * relo"). Dead code guarded by bpf_core_field_exists() and friends may hold
+ * one: the verifier never reaches it and the loader then turns it into a
+ * trap. Reached, it is refused as the kernel refuses it ("invalid func
+ * unknown#195896080"), with libbpf's explanation of the relocation.
+ */
+#define XDPDK_CORE_POISON_HELPER 0xbad2310
+
+/** A poisoned instruction: where, and the relocation it stands for. */
+struct xdpdk_core_poison {
+	uint32_t insn_off;		/**< instruction index in the program */
+	const char *what;		/**< "struct xdp_md___new.rx_hash (byte_off, access 0:2): ..." */
+};
+
 /** Options of a verification (part of xdpdk_prog_opts). */
 struct xdpdk_verify_opts {
 	bool strict;			/**< the kernel's unprivileged rules on top */
@@ -124,6 +140,9 @@ struct xdpdk_verify_opts {
 	/** XDP: a devmap entry program (SEC("xdp/devmap"), BPF_XDP_DEVMAP), which may
 	 *  read xdp_md.egress_ifindex. */
 	bool xdp_devmap;
+	/** CO-RE relocations the loader could not resolve, by instruction, or NULL */
+	const struct xdpdk_core_poison *core_poison;
+	uint32_t n_core_poison;
 };
 
 /** Statistics of the last verification, as the kernel's "processed N insns" line. */

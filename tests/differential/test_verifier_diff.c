@@ -204,6 +204,7 @@ diff_object(const char *path, unsigned *agree, unsigned *differ, unsigned *skipp
 		};
 		int k, x;
 
+		o.verify.core_poison = xdpdk_obj_prog_core_poison(op, &o.verify.n_core_poison);
 		if (ko == NULL) {
 			printf("skip %s: libbpf cannot open it\n", base);
 			(*skipped)++;

@@ -58,6 +58,7 @@ struct fixture {
 	struct blob kconfig;
 	struct blob core;
 	struct blob core_missing;
+	struct blob core_poison;
 	char log[LOG_SIZE];
 };
 
@@ -69,11 +70,13 @@ fixture_blob(struct fixture *fx, unsigned i, const char **name)
 	    "xdp_macswap",     "multi_prog",	 "func_ptr",	"maps_ref",	"global_data",
 	    "xdp_parse_hash",  "xdp_ctx_fields", "legacy_maps", "btf_maps",	"map_in_map",
 	    "global_data_all", "kconfig",	 "core_xdp",	"core_missing",
+	    "core_poison",
 	};
 	struct blob *blobs[] = {
 	    &fx->macswap,    &fx->multi,      &fx->func_ptr, &fx->maps_ref,	&fx->global_data,
 	    &fx->parse_hash, &fx->ctx_fields, &fx->legacy,   &fx->btf_maps,	&fx->map_in_map,
 	    &fx->data_all,   &fx->kconfig,    &fx->core,     &fx->core_missing,
+	    &fx->core_poison,
 	};
 
 	if (i >= sizeof(blobs) / sizeof(blobs[0]))

@@ -542,14 +542,32 @@ test_elf_core_offsets(void **state)
 	xdpdk_obj_close(obj);
 }
 
+/*
+ * A relocation with no target poisons its instruction as libbpf does (a call
+ * to helper 0xbad2310) and the object opens; the poison is recorded with the
+ * relocation, for the verifier to name if the instruction is reached.
+ */
 static void
 test_elf_core_unresolved(void **state)
 {
 	struct fixture *fx = *state;
+	struct xdpdk_obj *obj = open_or_fail(fx, &fx->core_missing);
+	const struct xdpdk_obj_prog *p = xdpdk_obj_prog_find(obj, "xdp_core_missing");
+	const struct xdpdk_core_poison *poison;
+	const struct bpf_insn *insns;
+	uint32_t n, n_insns;
 
-	expect_errno(fx, fx->core_missing.buf, fx->core_missing.size, ENOENT,
-		     "prog 'xdp_core_missing': insn 0: CO-RE relocation struct "
-		     "xdp_md___new.rx_hash (byte_off, access 0:2) cannot be resolved");
+	assert_non_null(p);
+	poison = xdpdk_obj_prog_core_poison(p, &n);
+	insns = xdpdk_obj_prog_insns(p, &n_insns);
+	assert_int_equal(n, 1);
+	assert_int_equal(poison[0].insn_off, 0);
+	assert_string_equal(poison[0].what, "struct xdp_md___new.rx_hash (byte_off, access 0:2): "
+					    "xdpdk's types have no such field");
+	assert_int_equal(insns[0].code, BPF_JMP | BPF_CALL);
+	assert_int_equal(insns[0].src_reg, 0);
+	assert_int_equal((uint32_t)insns[0].imm, XDPDK_CORE_POISON_HELPER);
+	xdpdk_obj_close(obj);
 }
 
 /* The CO-RE relocation records of core_xdp's .BTF.ext, for corrupting. */

@@ -459,6 +459,73 @@ test_elf_run_core(void **state)
 	xdpdk_obj_close(obj);
 }
 
+/* Verified (the poison handling is the verifier's), on @p engine. */
+static struct xdpdk_prog *
+create_verified(struct fixture *fx, const struct xdpdk_obj *obj, const char *name,
+		enum xdpdk_engine engine)
+{
+	const struct xdpdk_obj_prog *p = xdpdk_obj_prog_find(obj, name);
+	struct xdpdk_prog_opts o = {
+	    .name = name, .engine = engine, .log_buf = fx->log, .log_size = sizeof(fx->log),
+	};
+	const struct bpf_insn *insns;
+	uint32_t n;
+
+	assert_non_null(p);
+	o.type = xdpdk_obj_prog_type(p);
+	o.verify.line_info = xdpdk_obj_prog_line_info(p, &o.verify.n_line_info);
+	o.verify.core_poison = xdpdk_obj_prog_core_poison(p, &o.verify.n_core_poison);
+	insns = xdpdk_obj_prog_insns(p, &n);
+	return xdpdk_prog_create(insns, n, &o);
+}
+
+/*
+ * Poisoned CO-RE relocations (tests/progs/core_poison.bpf.c): behind an
+ * existence check they are dead code, the program loads and takes the
+ * fallback on both engines, its dead calls made traps; reached, the
+ * verifier refuses the program with the kernel's message and names the
+ * relocation, as libbpf's log fixup does.
+ */
+static void
+test_elf_run_core_poison(void **state)
+{
+	static const enum xdpdk_engine engines[] = { XDPDK_ENGINE_INTERP, XDPDK_ENGINE_JIT };
+	struct fixture *fx = *state;
+	struct xdpdk_obj *obj = open_or_fail(fx, &fx->core_poison);
+	const struct xdpdk_obj_prog *p = xdpdk_obj_prog_find(obj, "xdp_core_guarded");
+	uint8_t pkt[64] = {0};
+	struct xdp_buf b;
+	uint32_t n;
+
+	/* rx_hash's load, and both halves of the enum value's lddw */
+	xdpdk_obj_prog_core_poison(p, &n);
+	assert_int_equal(n, 3);
+	for (unsigned e = 0; e < 2; e++) {
+		struct xdpdk_prog *prog = create_verified(fx, obj, "xdp_core_guarded", engines[e]);
+		const struct bpf_insn *insns;
+		uint32_t n_insns;
+
+		if (prog == NULL)
+			fail_msg("xdp_core_guarded refused (errno %d): %s", errno, fx->log);
+		xdp_buf_init(&b, pkt, sizeof(pkt));
+		assert_int_equal(xdpdk_prog_run(prog, &b.ctx, 0), XDP_PASS);
+		insns = xdpdk_prog_insns(prog, &n_insns);
+		for (uint32_t i = 0; i < n_insns; i++)
+			assert_false(insns[i].code == (BPF_JMP | BPF_CALL) &&
+				     (uint32_t)insns[i].imm == XDPDK_CORE_POISON_HELPER);
+		xdpdk_prog_free(prog);
+
+		errno = 0;
+		assert_null(create_verified(fx, obj, "xdp_core_reached", engines[e]));
+		assert_int_equal(errno, EINVAL);
+		assert_log_has(fx, "invalid func unknown#195896080");
+		assert_log_has(fx, "5: <invalid CO-RE relocation>\nfailed to resolve CO-RE "
+				   "relocation struct xdp_md___new.rx_hash (byte_off, access 0:2): "
+				   "xdpdk's types have no such field");
+	}
+	xdpdk_obj_close(obj);
+}
+
 /* A weak __ksym is never found here: it reads as NULL and the program says so. */
 static void
 test_elf_run_weak_ksym(void **state)
@@ -493,6 +560,7 @@ main(void)
 	    cmocka_unit_test(test_elf_run_global_data),
 	    cmocka_unit_test(test_elf_run_kconfig),
 	    cmocka_unit_test(test_elf_run_core),
+	    cmocka_unit_test(test_elf_run_core_poison),
 	    cmocka_unit_test(test_elf_run_weak_ksym),
 	};
 
