@@ -76,15 +76,82 @@ const char *cli_action_name(enum xdpdk_prog_type type, uint32_t retval);
  */
 int cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg);
 int cli_ctl_map(int argc, char **argv, FILE *out, FILE *err);
+
+/*
+ * A running `xdpdk run -c FILE` (run_config.c) as the control verbs of
+ * ctl_dp.c see it: the loaded objects and what each port's XDP hook runs.
+ * cli_ctl_handle's arg.
+ */
+#define CLI_MAX_LOADED 64
+struct cli_loaded {
+	struct xdpdk_loaded *lo;	/* NULL: a free slot */
+	struct xdpdk_prog *prog;	/* the program hooks run (borrowed from lo) */
+	char obj[512];			/* the object's path */
+	uint32_t refs;			/* hooks running prog, + 1 held by the configuration */
+	bool config;			/* loaded from the configuration */
+};
+struct cli_daemon {
+	const struct xdpdk_config *cfg;
+	uint32_t n_ports;		/* ifindexes 1..n_ports are cfg->ports[] */
+	struct xdpdk_pins *pins;
+	struct xdpdk_fib *fib;		/* owned; created by 'route add' when none */
+	struct cli_loaded loaded[CLI_MAX_LOADED];
+	uint8_t hook[1025];		/* by ifindex: loaded[] index + 1 of its XDP program */
+};
+/* Keep @p lo (its program @p prog, from @p obj); the slot, or -ENOSPC. */
+int cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk_prog *prog,
+		     const char *obj, bool config);
+/*
+ * Run loaded[@p loaded]'s program on @p ifindex's XDP hook (-1: none),
+ * atomically; what ran before is freed when nothing else holds it.
+ */
+int cli_daemon_hook(struct cli_daemon *d, uint32_t ifindex, int loaded);
+/* Interface entries of every port in d->fib (MAC, MTU), for fib_lookup. */
+void cli_daemon_fib_ports(struct cli_daemon *d);
+/* Detach everything, free every loaded object and the routing table. */
+void cli_daemon_fini(struct cli_daemon *d);
+/* Per-port counters: text (one line a port), JSON, or raw (cmd_stats.c's live view). */
+void cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw);
+/* prog/port/stats/route requests; -1 when argv[0] is none of those. */
+int cli_ctl_dp(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err);
 /* Start EAL for the dataplane: main lcore 0 and @p workers worker lcores over the CPUs. */
 int cli_eal_dataplane(const char *path, unsigned int workers, bool no_huge);
 /* The same for worker lcores @p lcores[0..n), with extra EAL arguments. */
 int cli_eal_lcores(const char *path, const unsigned int *lcores, unsigned int n, bool no_huge,
 		   int n_extra, char **extra);
 
+/* ---- verbs a running dataplane serves (remote.c: the client side) ---- */
+
+#define CLI_DEFAULT_SOCKET "/run/xdpdk.sock"
+
+/* One remote verb's --help. */
+struct cli_remote_help {
+	const char *verb;
+	const char *usage;	/* after "xdpdk FAMILY VERB" */
+	const char *summary;
+	bool json;		/* takes --json */
+	const char *options;	/* more option lines, or NULL */
+};
+
+struct xdpdk_ctl_reply;
+/* $XDPDK_SOCKET, else CLI_DEFAULT_SOCKET. */
+const char *cli_remote_socket(void);
+/* Send @p argv to @p sock; on failure says so (prefixed by @p path) and returns -errno. */
+int cli_remote_call(const char *path, const char *sock, int argc, char **argv,
+		    struct xdpdk_ctl_reply *r);
+/*
+ * Forward "FAMILY argv..." (-s/--socket taken out, -j made --json) to the
+ * dataplane and print its reply; --help prints @p help. Returns the reply's
+ * exit code.
+ */
+int cli_remote(const char *path, const char *family, int argc, char **argv,
+	       const struct cli_remote_help *help);
+
 /* Verb families. */
 extern const struct cli_cmd cli_prog_cmds[];
 extern const struct cli_cmd cli_map_cmds[];
+extern const struct cli_cmd cli_port_cmds[];
+extern const struct cli_cmd cli_route_cmds[];
 int cli_cmd_run(const char *path, int argc, char **argv);
 /* xdpdk run -c FILE [--check] (run_config.c); @p seconds 0: until SIGINT/SIGTERM. */
 int cli_run_config(const char *path, const char *file, bool check, bool json, double seconds);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "pcap_compat.h" /* before cli.h: see there */
 #include "cli.h"
 
+#include <xdpdk/control.h>
 #include <xdpdk/dataplane.h>
 #include <xdpdk/helpers.h>
 
@@ -441,14 +443,34 @@ cmd_dump(const char *path, int argc, char **argv)
 struct show_cfg {
 	const char *obj;
 	bool json;
+	const char *socket;
 };
 
 static const struct xdpdk_opt show_opts[] = {
 	{ .name = "OBJ", .type = XDPDK_OPT_STRING, .offset = offsetof(struct show_cfg, obj),
-	  .positional = true, .required = true },
+	  .positional = true },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct show_cfg, json), NULL, "JSON output" },
+	{ "socket", 's', XDPDK_OPT_STRING, offsetof(struct show_cfg, socket), "PATH",
+	  "without OBJ: the dataplane's control socket (default $XDPDK_SOCKET or "
+	  CLI_DEFAULT_SOCKET ")" },
 	XDPDK_OPT_END,
 };
+
+/* Send "prog ARGS..." to the running dataplane and print its reply. */
+static int
+prog_remote(const char *path, const char *sock, int argc, char **argv)
+{
+	struct xdpdk_ctl_reply r;
+	int ret;
+
+	if (cli_remote_call(path, sock != NULL ? sock : cli_remote_socket(), argc, argv, &r) != 0)
+		return CLI_FAIL;
+	fwrite(r.out, 1, r.out_len, stdout);
+	fwrite(r.err, 1, r.err_len, stderr);
+	ret = r.rc;
+	xdpdk_ctl_reply_free(&r);
+	return ret;
+}
 
 static const char *
 type_name(enum xdpdk_prog_type t)
@@ -499,11 +521,17 @@ cmd_show(const char *path, int argc, char **argv)
 	struct xdpdk_obj_opts oo = { .log_buf = log, .log_size = sizeof(log) };
 	struct xdpdk_obj *obj;
 	bool done;
-	int rc = cli_parse(path, "List the programs and maps of an object file.", show_opts, argc,
-			   argv, &cfg, &done);
+	int rc = cli_parse(path, "List the programs and maps of an object file; without OBJ, what "
+			   "each port of a running dataplane runs (over its control socket).",
+			   show_opts, argc, argv, &cfg, &done);
 
 	if (done)
 		return rc;
+	if (cfg.obj == NULL) {
+		char *fwd[] = { "prog", "show", cfg.json ? "--json" : NULL };
+
+		return prog_remote(path, cfg.socket, cfg.json ? 3 : 2, fwd);
+	}
 	obj = xdpdk_obj_open(cfg.obj, &oo);
 	if (obj == NULL) {
 		cli_err(path, "cannot load '%s': %s%s%s", cfg.obj, strerror(errno),
@@ -764,12 +792,111 @@ cmd_test(const char *path, int argc, char **argv)
 			   "golden pcap tests come with issue #10");
 }
 
+/* ---- attach, replace, detach: on a running dataplane ----------------------- */
+
+struct attach_cfg {
+	const char *obj;
+	const char *port;
+	const char *prog;
+	const char *engine;
+	const char *socket;
+};
+
+static const char *const engines[] = { "jit", "interp", NULL };
+
+#define ATTACH_PORT_OPTS                                                                    \
+	{ "port", 'p', XDPDK_OPT_STRING, offsetof(struct attach_cfg, port), "PORT",         \
+	  "the port, by its configured name or ifindex", .required = true },              \
+	{ "socket", 's', XDPDK_OPT_STRING, offsetof(struct attach_cfg, socket), "PATH",     \
+	  "the dataplane's control socket (default $XDPDK_SOCKET or " CLI_DEFAULT_SOCKET ")" }
+
+static const struct xdpdk_opt attach_opts[] = {
+	{ .name = "OBJ", .type = XDPDK_OPT_STRING, .offset = offsetof(struct attach_cfg, obj),
+	  .positional = true, .required = true },
+	ATTACH_PORT_OPTS,
+	{ "prog", 0, XDPDK_OPT_STRING, offsetof(struct attach_cfg, prog), "NAME",
+	  "the program (default: the object's first XDP program)" },
+	{ "engine", 'e', XDPDK_OPT_CHOICE, offsetof(struct attach_cfg, engine), NULL,
+	  "jit (default) or interp", engines },
+	XDPDK_OPT_END,
+};
+
+static const struct xdpdk_opt detach_opts[] = {
+	ATTACH_PORT_OPTS,
+	XDPDK_OPT_END,
+};
+
+static int
+attach_like(const char *path, int argc, char **argv, const char *verb, const char *summary)
+{
+	struct attach_cfg cfg = { 0 };
+	char abs[PATH_MAX];
+	char *fwd[10];
+	int n = 0;
+	bool done;
+	int rc = cli_parse(path, summary, strcmp(verb, "detach") ? attach_opts : detach_opts,
+			   argc, argv, &cfg, &done);
+
+	if (done)
+		return rc;
+	fwd[n++] = "prog";
+	fwd[n++] = (char *)verb;
+	if (cfg.obj != NULL) {
+		/* The dataplane opens it: from its directory, not ours. */
+		if (realpath(cfg.obj, abs) == NULL) {
+			cli_err(path, "%s: %s", cfg.obj, strerror(errno));
+			return CLI_FAIL;
+		}
+		fwd[n++] = abs;
+	}
+	fwd[n++] = "--port";
+	fwd[n++] = (char *)cfg.port;
+	if (cfg.prog != NULL) {
+		fwd[n++] = "--prog";
+		fwd[n++] = (char *)cfg.prog;
+	}
+	if (cfg.engine != NULL) {
+		fwd[n++] = "--engine";
+		fwd[n++] = (char *)cfg.engine;
+	}
+	return prog_remote(path, cfg.socket, n, fwd);
+}
+
+static int
+cmd_attach(const char *path, int argc, char **argv)
+{
+	return attach_like(path, argc, argv, "attach",
+			   "Load an object's XDP program into a running dataplane and attach it "
+			   "to a port that runs none. Maps pinned by name are shared with the "
+			   "programs already loaded.");
+}
+
+static int
+cmd_replace(const char *path, int argc, char **argv)
+{
+	return attach_like(path, argc, argv, "replace",
+			   "Replace the XDP program of a port of a running dataplane, atomically: "
+			   "workers take the new program at their next burst, no packet sees a half "
+			   "state and none is lost; the old one is freed after an RCU grace period.");
+}
+
+static int
+cmd_detach(const char *path, int argc, char **argv)
+{
+	return attach_like(path, argc, argv, "detach",
+			   "Detach the XDP program of a port of a running dataplane (its packets "
+			   "then take the XDP_PASS path).");
+}
+
 const struct cli_cmd cli_prog_cmds[] = {
 	{ "run", "run a program on a packet or a pcap (BPF_PROG_TEST_RUN)", cmd_run, NULL },
 	{ "test", "golden test: a pcap in, expected pcap and verdicts out", cmd_test, NULL },
 	{ "verify", "check a program as loading does, print the log", cmd_verify, NULL },
 	{ "dump", "print instructions (xlated) or JIT code (jited)", cmd_dump, NULL },
-	{ "show", "list the programs and maps of an object", cmd_show, NULL },
+	{ "show", "list the programs and maps of an object, or what ports run", cmd_show, NULL },
+	{ "attach", "attach a program to a port of a running dataplane", cmd_attach, NULL },
+	{ "replace", "replace a port's program atomically, under traffic", cmd_replace, NULL },
+	{ "detach", "detach a port's program", cmd_detach, NULL },
 	{ "exec-raw", "run raw instructions (bpf_conformance plugin)", cmd_exec_raw, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

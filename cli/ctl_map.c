@@ -283,9 +283,14 @@ cli_ctl_map(int argc, char **argv, FILE *out, FILE *err)
 int
 cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg)
 {
-	(void)arg;
 	if (strcmp(argv[0], "map") == 0)
 		return cli_ctl_map(argc - 1, argv + 1, out, err);
+	if (arg != NULL) {
+		int rc = cli_ctl_dp(arg, argc, argv, out, err);
+
+		if (rc >= 0)
+			return rc;
+	}
 	fprintf(err, "xdpdk: the dataplane has no verb '%s'\n", argv[0]);
 	return CLI_USAGE;
 }

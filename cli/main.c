@@ -6,8 +6,11 @@
 #include "cli.h"
 
 static const struct cli_cmd top_cmds[] = {
-	{ "prog", "programs: run, test, verify, dump, show, exec-raw", NULL, cli_prog_cmds },
+	{ "prog", "programs: run, test, verify, dump, show, exec-raw, attach, replace, detach",
+	  NULL, cli_prog_cmds },
 	{ "map", "maps: show, dump, lookup, update, delete", NULL, cli_map_cmds },
+	{ "port", "ports of a running dataplane: show", NULL, cli_port_cmds },
+	{ "route", "routes of a running dataplane: show, add, del", NULL, cli_route_cmds },
 	{ "run", "start the dataplane from a configuration file", cli_cmd_run, NULL },
 	{ "replay", "replay a pcap at line rate into a port", cli_cmd_replay, NULL },
 	{ "bench", "benchmarks: engine and pipeline cycles per packet", cli_cmd_bench, NULL },

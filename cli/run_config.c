@@ -337,29 +337,21 @@ prefill_maps(const struct xdpdk_config *cfg, struct xdpdk_loaded **lo, char *err
 	return 0;
 }
 
+/* The routing table of bpf_fib_lookup(), owned by @p d (a 'route add' may create it later). */
 static int
-fill_fib(const struct xdpdk_config *cfg, struct xdpdk_fib **out, char *err, size_t size)
+fill_fib(const struct xdpdk_config *cfg, struct cli_daemon *d, char *err, size_t size)
 {
 	struct xdpdk_fib *fib;
 	char field[64];
 
-	*out = NULL;
 	if (cfg->routes_count == 0 && cfg->neighbours_count == 0)
 		return 0;
-	fib = xdpdk_fib_create(&(struct xdpdk_fib_opts){ .max_routes = cfg->routes_count + 1024 });
+	fib = xdpdk_fib_create(&(struct xdpdk_fib_opts){ .max_routes = cfg->routes_count + 65536 });
 	if (fib == NULL)
 		return xdpdk_config_error(cfg, "routes", err, size, "cannot create the routing "
 					  "table: %s", strerror(errno));
-	for (unsigned int i = 0; i < cfg->ports_count; i++) {
-		struct xdpdk_fib_if ifc = { .mtu = cfg->ports[i].mtu, .forwarding = true,
-					    .forwarding6 = true };
-		struct rte_ether_addr mac;
-		const int pid = xdpdk_dp_port_id(i + 1);
-
-		if (pid >= 0 && rte_eth_macaddr_get((uint16_t)pid, &mac) == 0)
-			memcpy(ifc.mac, mac.addr_bytes, 6);
-		xdpdk_fib_if_set(fib, i + 1, &ifc);
-	}
+	d->fib = fib;
+	cli_daemon_fib_ports(d);
 	for (unsigned int i = 0; i < cfg->routes_count; i++) {
 		const struct xdpdk_cfg_route *r = &cfg->routes[i];
 		struct xdpdk_fib_route fr = {
@@ -375,7 +367,6 @@ fill_fib(const struct xdpdk_config *cfg, struct xdpdk_fib **out, char *err, size
 		ret = xdpdk_fib_route_add(fib, &fr);
 		if (ret != 0) {
 			snprintf(field, sizeof(field), "routes[%u]", i);
-			xdpdk_fib_free(fib);
 			return xdpdk_config_error(cfg, field, err, size, "cannot add the route: %s",
 						  strerror(-ret));
 		}
@@ -387,35 +378,45 @@ fill_fib(const struct xdpdk_config *cfg, struct xdpdk_fib **out, char *err, size
 
 		if (ret != 0) {
 			snprintf(field, sizeof(field), "neighbours[%u]", i);
-			xdpdk_fib_free(fib);
 			return xdpdk_config_error(cfg, field, err, size,
 						  "cannot add the neighbour: %s", strerror(-ret));
 		}
 	}
 	xdpdk_fib_set_current(fib);
-	*out = fib;
 	return 0;
 }
 
-static void
-print_final_stats(const struct xdpdk_config *cfg)
+/*
+ * Hand the configuration's loaded objects to @p d (whatever load_programs
+ * managed, so that one cleanup frees them), with the hooks they run on when
+ * @p attached (load_programs attached them all).
+ */
+static int
+adopt_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, struct xdpdk_loaded **lo,
+	       bool attached, char *err, size_t size)
 {
-	static const char *const actions[XDPDK_DP_N_ACTIONS] = {
-		"aborted", "drop", "pass", "tx", "redirect", "invalid",
-	};
+	for (unsigned int i = 0; i < cfg->programs_count; i++) {
+		const struct xdpdk_cfg_program *p = &cfg->programs[i];
+		struct xdpdk_prog *prog;
+		int slot;
 
-	for (unsigned int i = 0; i < cfg->ports_count; i++) {
-		struct xdpdk_dp_stats st;
-
-		if (xdpdk_dp_port_stats(i + 1, &st) != 0)
+		if (lo[i] == NULL)
 			continue;
-		printf("port %s: rx %" PRIu64 " tx %" PRIu64, cfg->ports[i].name, st.rx_packets,
-		       st.tx_packets);
-		for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
-			printf(" %s %" PRIu64, actions[a], st.action_packets[a]);
-		printf(" runt %" PRIu64 " exception %" PRIu64 " exception_drop %" PRIu64 "\n",
-		       st.runt, st.exception_pkts, st.exception_drop);
+		prog = p->program != NULL ? xdpdk_loaded_prog_find(lo[i], p->program) :
+					    xdpdk_loaded_prog_at(lo[i], 0);
+		slot = cli_daemon_adopt(d, lo[i], prog, p->object, true);
+		if (slot < 0) {
+			snprintf(err, size, "more than %d programs", CLI_MAX_LOADED);
+			return slot;
+		}
+		lo[i] = NULL;
+		for (unsigned int a = 0; a < p->attach_count; a++)
+			if (attached && p->attach[a].kind == XDPDK_CFG_HOOK_XDP) {
+				d->hook[p->attach[a].port_idx + 1] = (uint8_t)(slot + 1);
+				d->loaded[slot].refs++;
+			}
 	}
+	return 0;
 }
 
 /*
@@ -431,14 +432,14 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 	struct xdpdk_dp_opts dpo = { .n_workers = cfg->workers_count, .lcores = lcores };
 	struct xdpdk_ctl_server_opts so = { .mode = cfg->control.mode_bits };
 	struct xdpdk_loaded **lo = calloc(cfg->programs_count + 1, sizeof(*lo));
+	struct cli_daemon *d = calloc(1, sizeof(*d));
 	struct xdpdk_ctl_server *server = NULL;
 	struct xdpdk_pins *pins = xdpdk_pins_create();
-	struct xdpdk_fib *fib = NULL;
 	char err[1024] = "";
 	int ret, rc = CLI_FAIL;
 	bool started = false;
 
-	if (lo == NULL || pins == NULL || cfg->workers_count > XDPDK_DP_MAX_WORKERS) {
+	if (lo == NULL || d == NULL || pins == NULL || cfg->workers_count > XDPDK_DP_MAX_WORKERS) {
 		cli_err(path, "too many workers (at most %d) or out of memory", XDPDK_DP_MAX_WORKERS);
 		goto out_free;
 	}
@@ -462,15 +463,18 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 				snprintf(err, sizeof(err), "workers[%u].poll[%u]: %s", w, k,
 					 strerror(-ret));
 		}
+	*d = (struct cli_daemon){ .cfg = cfg, .n_ports = cfg->ports_count, .pins = pins };
 	if (ret == 0)
 		ret = load_programs(cfg, objs, pins, lo, err, sizeof(err));
 	if (ret == 0)
 		ret = prefill_maps(cfg, lo, err, sizeof(err));
+	if (adopt_programs(cfg, d, lo, ret == 0, ret == 0 ? err : NULL, ret == 0 ? sizeof(err) : 0)
+	    != 0)
+		ret = -ENOSPC;
 	if (ret == 0)
-		ret = fill_fib(cfg, &fib, err, sizeof(err));
+		ret = fill_fib(cfg, d, err, sizeof(err));
 	if (ret == 0) {
-		ret = xdpdk_ctl_server_start(cfg->control.socket, &so, cli_ctl_handle, NULL,
-					     &server);
+		ret = xdpdk_ctl_server_start(cfg->control.socket, &so, cli_ctl_handle, d, &server);
 		if (ret != 0)
 			snprintf(err, sizeof(err), "control socket %s: %s", cfg->control.socket,
 				 strerror(-ret));
@@ -507,22 +511,22 @@ out_stop:
 	if (started)
 		xdpdk_dp_stop();
 	if (rc == CLI_OK)
-		print_final_stats(cfg);
+		cli_print_stats(stdout, d, false, false);
 	/* Detach, free programs and maps (after a grace period), then the dataplane. */
 	for (unsigned int i = 0; i < cfg->ports_count; i++)
 		xdpdk_dp_port_set_prog(i + 1, NULL);
+	cli_daemon_fini(d);
 	for (unsigned int i = 0; i < cfg->programs_count; i++)
-		xdpdk_loaded_free(lo[i]);
+		xdpdk_loaded_free(lo[i]);	/* any not adopted */
 	xdpdk_pins_free(pins);
 	pins = NULL;
-	xdpdk_fib_set_current(NULL);
-	xdpdk_fib_free(fib);
 	xdpdk_dp_fini();
 out_eal:
 	xdpdk_eal_cleanup_tool();
 out_free:
 	xdpdk_pins_free(pins);
 	free(lo);
+	free(d);
 	return rc;
 }
 

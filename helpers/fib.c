@@ -706,3 +706,29 @@ xdpdk_h_xdp_check_mtu(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 	*mtu_len = (uint32_t)mtu;
 	return len > mtu + ETH_HLEN ? BPF_MTU_CHK_RET_FRAG_NEEDED : BPF_MTU_CHK_RET_SUCCESS;
 }
+
+int
+xdpdk_fib_route_walk(const struct xdpdk_fib *fib,
+		     int (*fn)(const struct xdpdk_fib_route *r, void *arg), void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t iter = 0;
+	int32_t pos;
+	int rc;
+
+	while ((pos = rte_hash_iterate(fib->routes, &key, &data, &iter)) >= 0) {
+		const struct route_key *k = key;
+		struct xdpdk_fib_route r = fib->nh[fib->route_nh[pos]].r;
+
+		r.family = k->family;
+		r.depth = k->depth;
+		r.table = k->table;
+		memcpy(r.dst, k->dst, sizeof(r.dst));
+		rc = fn(&r, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+

@@ -85,6 +85,13 @@ int xdpdk_fib_route_add(struct xdpdk_fib *fib, const struct xdpdk_fib_route *r);
 int xdpdk_fib_route_del(struct xdpdk_fib *fib, uint32_t table, int family, const void *dst,
 			uint8_t depth);
 
+/**
+ * Call @p fn for every route, in no particular order, stopping at the first
+ * non-zero return, which is returned. The table must not change meanwhile.
+ */
+int xdpdk_fib_route_walk(const struct xdpdk_fib *fib,
+			 int (*fn)(const struct xdpdk_fib_route *r, void *arg), void *arg);
+
 /** Add or replace the neighbour @p ip (network order) on @p ifindex. 0 or -errno. */
 int xdpdk_fib_neigh_add(struct xdpdk_fib *fib, uint32_t ifindex, int family, const void *ip,
 			const uint8_t mac[6]);

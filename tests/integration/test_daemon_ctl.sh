@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The dataplane verbs of a running `xdpdk run -c FILE` (cli/ctl_dp.c): prog
+# show/attach/replace/detach under continuous traffic, port show, stats,
+# route add/show/del, their errors; then every packet is accounted for.
+# Prints "N passed, N failed".
+set -u
+XDPDK=${1:?usage: test_daemon_ctl.sh path/to/xdpdk}
+PROGS=${XDPDK_PROGS_DIR:?}
+PCAPS=${XDPDK_PCAPS_DIR:?}
+TMP=$(mktemp -d)
+pass=0 fail=0 pid=
+OBJ=$PROGS/dp_verdicts.bpf.o
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
+expect_grep() {
+	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
+		bad "$1" "no /$3/ in $2: $(head -c 600 "$TMP/$2")"; fi
+}
+# run NAME EXPECTED_EXIT CMD...: output (both streams) in $TMP/out
+run() {
+	local name=$1 want=$2
+	shift 2
+	"$@" >"$TMP/out" 2>&1
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else
+		bad "$name" "exit $rc, expected $want: $(head -c 600 "$TMP/out")"; fi
+}
+x() { "$XDPDK" "$@" -s "$TMP/ctl.sock"; }
+# rx_packets of port p0 from `stats --json`
+rx_now() { x stats --json 2>/dev/null | sed -n 's/.*"rx_packets":\([0-9]*\).*/\1/p'; }
+cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+HUGE=auto
+[ -n "${XDPDK_TEST_NO_HUGE:-}" ] && HUGE=no	# every test also passes without hugepages
+# firewall-in.pcap replayed for ever (no jumbo frame: infinite_rx wants one segment)
+cat >"$TMP/d.yaml" <<YAML
+eal:
+  hugepages: $HUGE
+  args: ["--no-pci", "--vdev=net_pcap0,rx_pcap=$PCAPS/firewall-in.pcap,infinite_rx=1,tx_pcap=/dev/null"]
+ports:
+  - {name: p0, device: net_pcap0}
+programs:
+  - name: count
+    object: $OBJ
+    program: xdp_count
+    attach: [{port: p0}]
+control:
+  socket: $TMP/ctl.sock
+YAML
+"$XDPDK" run -c "$TMP/d.yaml" >"$TMP/run.out" 2>"$TMP/run.err" &
+pid=$!
+for _ in $(seq 100); do [ -S "$TMP/ctl.sock" ] && break; sleep 0.1; done
+[ -S "$TMP/ctl.sock" ] || { bad "the daemon starts" "$(cat "$TMP/run.err")"; echo "$pass passed, $fail failed"; exit 1; }
+
+run "prog show lists the configured program" 0 x prog show
+expect_grep "... on its port, from the configuration" out "^1: port p0  xdp  name xdp_count  insns [0-9]+  engine jit .*"
+expect_grep "... with its object" out "object $OBJ \(configuration\)"
+run "port show" 0 x port show --json
+expect_grep "... names the driver and the program" out '"name":"p0".*"driver":"net_pcap".*"xdp":"xdp_count"'
+
+r0=$(rx_now); sleep 0.3; r1=$(rx_now)
+if [ -n "$r0" ] && [ -n "$r1" ] && [ "$r1" -gt "$r0" ]; then ok "traffic flows ($r0 -> $r1 received)"; else
+	bad "traffic flows" "rx $r0 then $r1"; fi
+
+# Replace under traffic, again and again, with programs of every verdict.
+okrep=0
+for i in $(seq 1 12); do
+	case $((i % 4)) in
+	1) p=xdp_pass ;; 2) p=xdp_macswap_tx ;; 3) p=xdp_count ;; 0) p=xdp_drop ;;
+	esac
+	if x prog replace "$OBJ" --port p0 --prog $p >"$TMP/out" 2>&1 &&
+	   grep -q "port p0: replaced by $p" "$TMP/out"; then okrep=$((okrep + 1)); fi
+done
+if [ "$okrep" -eq 12 ]; then ok "12 replacements under traffic"; else bad "12 replacements" "$okrep succeeded"; fi
+run "prog show after them" 0 x prog show --json
+expect_grep "... shows the last one, not from the configuration" out '"name":"xdp_drop".*"from_config":false'
+r2=$(rx_now); sleep 0.2; r3=$(rx_now)
+if [ "$r3" -gt "$r2" ]; then ok "traffic still flows after the replacements"; else bad "traffic still flows" "$r2 -> $r3"; fi
+
+# Errors get a reply; the daemon keeps serving.
+run "attach on a port that runs a program is refused" 1 x prog attach "$OBJ" --port p0 --prog xdp_pass
+expect_grep "... saying to replace" out "port p0 already runs xdp_drop; use 'prog replace'"
+run "an unknown port is refused" 1 x prog replace "$OBJ" --port p9
+expect_grep "... naming the ports" out "no port 'p9' \(ports: p0\)"
+run "a program the object does not have is refused" 1 x prog replace "$OBJ" --port p0 --prog nope
+expect_grep "... naming it" out "no program named 'nope'"
+run "an object that is not there is refused" 1 x prog replace "$TMP/none.o" --port p0
+run "an object that is not ELF is refused" 1 x prog replace "$TMP/d.yaml" --port p0
+expect_grep "... by the loader" out "Error: cannot open .*d.yaml"
+run "the port still runs the last good program" 0 x prog show
+expect_grep "... xdp_drop" out "name xdp_drop"
+
+# Routes for bpf_fib_lookup
+run "route add (connected)" 0 x route add 10.0.0.0/8 dev p0
+run "route add (gateway, metric)" 0 x route add 10.1.0.0/16 via 10.0.0.1 dev p0 metric 5
+run "route add (IPv6 blackhole)" 0 x route add fd00::/64 blackhole
+run "route show" 0 x route show
+expect_grep "... the connected route" out "^10.0.0.0/8 dev p0$"
+expect_grep "... the gateway route" out "^10.1.0.0/16 via 10.0.0.1 dev p0 metric 5$"
+expect_grep "... the blackhole" out "^blackhole fd00::/64$"
+run "route del" 0 x route del 10.0.0.0/8
+run "route del of a missing route" 1 x route del 10.0.0.0/8
+expect_grep "... says so" out "no such route"
+run "route add of a bad prefix" 2 x route add 10.0.0.0/33 dev p0
+run "a unicast route needs a port" 2 x route add 10.2.0.0/16 via 10.0.0.1
+run "route show --json" 0 x route show --json
+expect_grep "... lists what is left" out '^\[\{"dst":"(fd00::/64|10.1.0.0/16)".*\}\]$'
+
+run "detach" 0 x prog detach --port p0
+run "prog show after detach lists nothing" 0 x prog show
+if [ ! -s "$TMP/out" ]; then ok "... (empty)"; else bad "... (empty)" "$(cat "$TMP/out")"; fi
+run "detach again is refused" 1 x prog detach --port p0
+run "attach after detach" 0 x prog attach "$OBJ" --port p0 --prog xdp_count --engine interp
+run "... on the interpreter" 0 x prog show
+expect_grep "... as asked" out "name xdp_count .* engine interp"
+run "stats --watch prints rates" 0 x stats --watch 0.2 --count 1
+expect_grep "... per port" out "^p0 +[0-9]+ +[0-9.]+ +[0-9.]+ "
+
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+pid=
+if [ "$rc" -eq 0 ]; then ok "SIGTERM stops it cleanly"; else bad "SIGTERM stops it cleanly" "exit $rc: $(cat "$TMP/run.err")"; fi
+# Every received packet has exactly one fate.
+line=$(grep '^port p0:' "$TMP/run.out")
+# port p0: rx N tx N aborted N drop N pass N tx N redirect N invalid N no_prog N runt N
+#   oversize N redirect_err N exception N exception_drop N tx_drop N
+read -r rx tx ab dr pa xt re inv np ru ov rerr exc exd txd <<<"$(echo "$line" |
+	awk '{ for (i = 4; i <= NF; i += 2) printf "%s ", $i }')"
+sum=$((ab + dr + pa + xt + re + inv + np + ru + ov))
+if [ "$rx" -gt 0 ] && [ "$rx" -eq "$sum" ]; then ok "every packet accounted for: rx $rx = verdicts + no program + runts ($sum)"; else
+	bad "every packet accounted for" "$line"; fi
+if [ "$((pa + np))" -eq "$exd" ] && [ "$pa" -gt 0 ] && [ "$np" -gt 0 ]; then
+	ok "XDP_PASS and program-less packets ($pa + $np) took the exception path (dropped: no exception port)"; else
+	bad "XDP_PASS and program-less packets took the exception path" "$line"; fi
+if [ "$xt" -gt 0 ] && [ "$((tx + txd))" -eq "$xt" ]; then ok "XDP_TX packets ($xt) were sent or counted as TX drops"; else
+	bad "XDP_TX packets were sent or counted" "$line"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
