@@ -8,10 +8,9 @@
  * snapshot length).
  *
  * Semantics are libpcap's bpf_filter() (and the kernel's): A and X are
- * 32-bit and start at 0, loads are big-endian, a load past the packet (X + k
- * not wrapping) or a
- * division by X == 0 ends the program with 0, shifts by X of 32 or more give
- * 0. The translation checks every bound itself, so the program needs no
+ * 32-bit and start at 0, loads are big-endian, a load past the packet (an
+ * X + k that wraps included) or a division by X == 0 ends the program with
+ * 0, shifts by X of 32 or more give 0. The translation checks every bound itself, so the program needs no
  * verifier; jumps are forward only, so it always ends.
  *
  * Registers: A = r0, X = r8, packet = r6, length = r9, scratch r1/r2,
