@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include <xdpdk/bpf.h>
@@ -97,7 +98,15 @@ struct cli_daemon {
 	struct xdpdk_fib *fib;		/* owned; created by 'route add' when none */
 	struct cli_loaded loaded[CLI_MAX_LOADED];
 	uint8_t hook[1025];		/* by ifindex: loaded[] index + 1 of its XDP program */
+	volatile const sig_atomic_t *stop;	/* non-zero once the daemon is told to stop */
 };
+/* A port by its configured name or its ifindex; 0 with an "Error: ..." on @p err. */
+uint32_t cli_daemon_port(const struct cli_daemon *d, const char *s, FILE *err);
+const char *cli_daemon_port_name(const struct cli_daemon *d, uint32_t ifindex);
+/* SIGINT/SIGTERM arrived: long requests (capture) end early. */
+bool cli_daemon_stopping(const struct cli_daemon *d);
+/* capture (ctl_capture.c) */
+int cli_ctl_capture(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err);
 /* Keep @p lo (its program @p prog, from @p obj); the slot, or -ENOSPC. */
 int cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk_prog *prog,
 		     const char *obj, bool config);
@@ -158,6 +167,7 @@ int cli_run_config(const char *path, const char *file, bool check, bool json, do
 int cli_cmd_replay(const char *path, int argc, char **argv);
 int cli_cmd_bench(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);
+int cli_cmd_capture(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);
 int cli_cmd_feature(const char *path, int argc, char **argv);
 

@@ -120,9 +120,8 @@ opt_flag(int argc, char **argv, const char *opt)
 	return false;
 }
 
-/* A port by its configured name or its ifindex; 0 with a message when none. */
-static uint32_t
-port_arg(const struct cli_daemon *d, const char *s, FILE *err)
+uint32_t
+cli_daemon_port(const struct cli_daemon *d, const char *s, FILE *err)
 {
 	char *end;
 	unsigned long n;
@@ -144,10 +143,16 @@ port_arg(const struct cli_daemon *d, const char *s, FILE *err)
 	return 0;
 }
 
-static const char *
-port_name(const struct cli_daemon *d, uint32_t ifindex)
+const char *
+cli_daemon_port_name(const struct cli_daemon *d, uint32_t ifindex)
 {
 	return ifindex >= 1 && ifindex <= d->n_ports ? d->cfg->ports[ifindex - 1].name : "?";
+}
+
+bool
+cli_daemon_stopping(const struct cli_daemon *d)
+{
+	return d->stop != NULL && *d->stop != 0;
 }
 
 /* ---- prog ----------------------------------------------------------------- */
@@ -178,7 +183,7 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 			memset(&st, 0, sizeof(st));
 		if (json) {
 			fprintf(out, "%s{\"port\":", first ? "" : ",");
-			cli_json_str(out, port_name(d, i));
+			cli_json_str(out, cli_daemon_port_name(d, i));
 			fprintf(out, ",\"ifindex\":%u,\"hook\":\"xdp\",\"name\":", i);
 			cli_json_str(out, xdpdk_prog_name(l->prog));
 			fprintf(out, ",\"object\":");
@@ -190,7 +195,7 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 				st.prog_timed ? (double)st.prog_cycles / (double)st.prog_timed : 0.0);
 		} else {
 			fprintf(out, "%u: port %s  xdp  name %s  insns %u  engine %s  run_cnt %" PRIu64,
-				i, port_name(d, i), xdpdk_prog_name(l->prog), n_insns,
+				i, cli_daemon_port_name(d, i), xdpdk_prog_name(l->prog), n_insns,
 				engine_name(l->prog), st.prog_runs);
 			if (st.prog_timed)
 				fprintf(out, "  cycles/pkt %.1f",
@@ -261,7 +266,7 @@ prog_load(struct cli_daemon *d, const char *obj_path, const char *name, const ch
 static int
 prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out, FILE *err)
 {
-	uint32_t ifindex = port_arg(d, opt_val(argc, argv, "--port"), err);
+	uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
 	int slot, ret;
 
 	if (ifindex == 0)
@@ -272,12 +277,12 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 	}
 	if (!replace && d->hook[ifindex] != 0) {
 		fprintf(err, "Error: port %s already runs %s; use 'prog replace'\n",
-			port_name(d, ifindex), xdpdk_prog_name(d->loaded[d->hook[ifindex] - 1].prog));
+			cli_daemon_port_name(d, ifindex), xdpdk_prog_name(d->loaded[d->hook[ifindex] - 1].prog));
 		return CLI_FAIL;
 	}
 	if (replace && d->hook[ifindex] == 0) {
 		fprintf(err, "Error: port %s runs no program; use 'prog attach'\n",
-			port_name(d, ifindex));
+			cli_daemon_port_name(d, ifindex));
 		return CLI_FAIL;
 	}
 	slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
@@ -286,13 +291,13 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 		return CLI_FAIL;
 	ret = cli_daemon_hook(d, ifindex, slot);
 	if (ret != 0) {
-		fprintf(err, "Error: cannot attach to port %s: %s\n", port_name(d, ifindex),
+		fprintf(err, "Error: cannot attach to port %s: %s\n", cli_daemon_port_name(d, ifindex),
 			strerror(-ret));
 		xdpdk_loaded_free(d->loaded[slot].lo);
 		memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
 		return CLI_FAIL;
 	}
-	fprintf(out, "port %s: %s %s\n", port_name(d, ifindex),
+	fprintf(out, "port %s: %s %s\n", cli_daemon_port_name(d, ifindex),
 		replace ? "replaced by" : "runs", xdpdk_prog_name(d->loaded[slot].prog));
 	return CLI_OK;
 }
@@ -309,13 +314,13 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0)
 		return prog_attach(d, argc, argv, strcmp(argv[0], "replace") == 0, out, err);
 	if (strcmp(argv[0], "detach") == 0) {
-		uint32_t ifindex = port_arg(d, opt_val(argc, argv, "--port"), err);
+		uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
 		int ret;
 
 		if (ifindex == 0)
 			return CLI_FAIL;
 		if (d->hook[ifindex] == 0) {
-			fprintf(err, "Error: port %s runs no program\n", port_name(d, ifindex));
+			fprintf(err, "Error: port %s runs no program\n", cli_daemon_port_name(d, ifindex));
 			return CLI_FAIL;
 		}
 		ret = cli_daemon_hook(d, ifindex, -1);
@@ -323,7 +328,7 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 			fprintf(err, "Error: cannot detach: %s\n", strerror(-ret));
 			return CLI_FAIL;
 		}
-		fprintf(out, "port %s: no program (XDP_PASS path)\n", port_name(d, ifindex));
+		fprintf(out, "port %s: no program (XDP_PASS path)\n", cli_daemon_port_name(d, ifindex));
 		return CLI_OK;
 	}
 	fprintf(err, "Error: prog: unknown verb '%s' (show, attach, replace, detach)\n", argv[0]);
@@ -361,7 +366,7 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		rte_ether_format_addr(macs, sizeof(macs), &mac);
 		if (json) {
 			fprintf(out, "%s{\"ifindex\":%u,\"name\":", i > 1 ? "," : "", i);
-			cli_json_str(out, port_name(d, i));
+			cli_json_str(out, cli_daemon_port_name(d, i));
 			fprintf(out, ",\"device\":");
 			cli_json_str(out, d->cfg->ports[i - 1].device);
 			fprintf(out, ",\"dpdk_port\":%d,\"driver\":", pid);
@@ -377,7 +382,7 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 			fputc('}', out);
 		} else {
 			fprintf(out, "%u: %s  dpdk port %d  driver %s  mac %s  mtu %u  link %s",
-				i, port_name(d, i), pid, info.driver_name ? info.driver_name : "?",
+				i, cli_daemon_port_name(d, i), pid, info.driver_name ? info.driver_name : "?",
 				macs, mtu, link.link_status ? "up" : "down");
 			if (link.link_status && link.link_speed)
 				fprintf(out, " %u Mb/s", link.link_speed);
@@ -386,7 +391,7 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 				prog != NULL ? prog : "(none)");
 			if (xdpdk_dp_port_exception(i))
 				fprintf(out, "  exception port %s",
-					port_name(d, xdpdk_dp_port_exception(i)));
+					cli_daemon_port_name(d, xdpdk_dp_port_exception(i)));
 			fputc('\n', out);
 		}
 	}
@@ -415,7 +420,7 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 			continue;
 		if (raw) {
 			/* For the client's live view: fixed columns, see cmd_stats.c. */
-			fprintf(out, "%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, port_name(d, i),
+			fprintf(out, "%s %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64, cli_daemon_port_name(d, i),
 				st.rx_packets, st.rx_bytes, st.tx_packets, st.tx_bytes);
 			for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
 				fprintf(out, " %" PRIu64, st.action_packets[a]);
@@ -423,7 +428,7 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				st.redirect_down + st.ring_full + st.exception_drop + st.tx_drop);
 		} else if (json) {
 			fprintf(out, "%s{\"port\":", i > 1 ? "," : "");
-			cli_json_str(out, port_name(d, i));
+			cli_json_str(out, cli_daemon_port_name(d, i));
 			fprintf(out, ",\"ifindex\":%u,\"rx_packets\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 				",\"tx_packets\":%" PRIu64 ",\"tx_bytes\":%" PRIu64, i, st.rx_packets,
 				st.rx_bytes, st.tx_packets, st.tx_bytes);
@@ -438,7 +443,7 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				st.ring_full, st.exception_pkts, st.exception_drop, st.tx_drop,
 				st.prog_runs);
 		} else {
-			fprintf(out, "port %s: rx %" PRIu64 " tx %" PRIu64, port_name(d, i),
+			fprintf(out, "port %s: rx %" PRIu64 " tx %" PRIu64, cli_daemon_port_name(d, i),
 				st.rx_packets, st.tx_packets);
 			for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
 				fprintf(out, " %s %" PRIu64, action_names[a], st.action_packets[a]);
@@ -484,7 +489,7 @@ route_print(const struct xdpdk_fib_route *r, void *arg)
 			fprintf(s->out, ",\"gateway\":\"%s\"", gw);
 		if (r->type == XDPDK_FIB_ROUTE_UNICAST) {
 			fprintf(s->out, ",\"dev\":");
-			cli_json_str(s->out, port_name(s->d, r->ifindex));
+			cli_json_str(s->out, cli_daemon_port_name(s->d, r->ifindex));
 		}
 		fputc('}', s->out);
 	} else {
@@ -494,7 +499,7 @@ route_print(const struct xdpdk_fib_route *r, void *arg)
 		if (gw[0] != '\0')
 			fprintf(s->out, " via %s", gw);
 		if (r->type == XDPDK_FIB_ROUTE_UNICAST)
-			fprintf(s->out, " dev %s", port_name(s->d, r->ifindex));
+			fprintf(s->out, " dev %s", cli_daemon_port_name(s->d, r->ifindex));
 		if (r->table != XDPDK_FIB_TABLE_MAIN)
 			fprintf(s->out, " table %u", r->table);
 		if (r->metric)
@@ -556,7 +561,7 @@ route_add(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 			}
 			i++;
 		} else if (strcmp(argv[i], "dev") == 0 && v != NULL) {
-			r.ifindex = port_arg(d, v, err);
+			r.ifindex = cli_daemon_port(d, v, err);
 			if (r.ifindex == 0)
 				return CLI_FAIL;
 			i++;
@@ -677,5 +682,7 @@ cli_ctl_dp(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		return ctl_stats(d, argc - 1, argv + 1, out, err);
 	if (strcmp(argv[0], "route") == 0)
 		return ctl_route(d, argc - 1, argv + 1, out, err);
+	if (strcmp(argv[0], "capture") == 0)
+		return cli_ctl_capture(d, argc - 1, argv + 1, out, err);
 	return -1;
 }

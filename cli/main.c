@@ -15,6 +15,8 @@ static const struct cli_cmd top_cmds[] = {
 	{ "replay", "replay a pcap at line rate into a port", cli_cmd_replay, NULL },
 	{ "bench", "benchmarks: engine and pipeline cycles per packet", cli_cmd_bench, NULL },
 	{ "stats", "counters of a running dataplane", cli_cmd_stats, NULL },
+	{ "capture", "capture packets at a port's XDP hook of a running dataplane",
+	  cli_cmd_capture, NULL },
 	{ "feature", "probe the supported program types, ISA, map types and helpers",
 	  cli_cmd_feature, NULL },
 	{ "demo", "run the bundled program over the bundled pcap", cli_cmd_demo, NULL },

@@ -463,7 +463,8 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 				snprintf(err, sizeof(err), "workers[%u].poll[%u]: %s", w, k,
 					 strerror(-ret));
 		}
-	*d = (struct cli_daemon){ .cfg = cfg, .n_ports = cfg->ports_count, .pins = pins };
+	*d = (struct cli_daemon){ .cfg = cfg, .n_ports = cfg->ports_count, .pins = pins,
+				  .stop = &stop_signal };
 	if (ret == 0)
 		ret = load_programs(cfg, objs, pins, lo, err, sizeof(err));
 	if (ret == 0)

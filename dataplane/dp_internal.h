@@ -64,12 +64,19 @@ struct dp_port {
 	uint32_t exc_ifindex;	/* XDP_PASS goes out of it; 0: dropped */
 	uint32_t exc_owner;	/* this port is the exception port of exc_owner */
 	const struct xdpdk_prog *prog;	/* atomic */
+	struct xdpdk_capture *capture;	/* atomic: a capture session (capture.c), or NULL */
 	struct rte_mempool *pool;
 	rte_spinlock_t txq_lock[RTE_MAX_LCORE > 64 ? 64 : RTE_MAX_LCORE];
 	char name[RTE_ETH_NAME_MAX_LEN];
 };
 
 struct dp_worker;
+struct dp_poll;
+struct xdpdk_capture;
+
+/* capture.c: copy the burst's packets (w->ctx, w->ret) matching the capture at @p point. */
+void dp_capture_burst(struct dp_worker *w, struct xdpdk_capture *c, const struct dp_poll *pl,
+		      uint16_t n, uint8_t point);
 
 struct dp_poll {
 	struct dp_port *port;

@@ -14,6 +14,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include <xdpdk/bpf.h>
+#include <xdpdk/capture.h>
 #include <xdpdk/helpers.h>
 #include <xdpdk/map.h>
 
@@ -283,6 +284,7 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 {
 	struct dp_port *p = pl->port;
 	const struct xdpdk_prog *prog;
+	struct xdpdk_capture *cap;
 	uint16_t n, k;
 
 	if (unlikely(!__atomic_load_n(&p->up, __ATOMIC_RELAXED)))
@@ -302,6 +304,9 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 		return n;
 	}
 	k = rx_to_ctx(w, pl, n);
+	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
+	if (unlikely(cap != NULL))
+		dp_capture_burst(w, cap, pl, k, XDPDK_CAPTURE_ENTRY);
 	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
 	if (unlikely(prog == NULL)) {
 		w->st[p->port_id].no_prog += k;
@@ -319,6 +324,9 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 		run_prog(w, p, prog, k);
 	}
 	w->st[p->port_id].prog_runs += k;
+	/* before act(): the contexts still point into the mbufs it sends or frees */
+	if (unlikely(cap != NULL))
+		dp_capture_burst(w, cap, pl, k, XDPDK_CAPTURE_EXIT);
 	act(w, p, pl->queue, k);
 	return n;
 }

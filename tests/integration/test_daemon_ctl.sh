@@ -108,13 +108,32 @@ run "a unicast route needs a port" 2 x route add 10.2.0.0/16 via 10.0.0.1
 run "route show --json" 0 x route show --json
 expect_grep "... lists what is left" out '^\[\{"dst":"(fd00::/64|10.1.0.0/16)".*\}\]$'
 
+# Capture (xdpdump-like): 100 packets at the entry are 100 consecutive packets of
+# the replayed pcap (the ring holds 1023, so the first ones are never dropped).
+CHECK="/usr/bin/python3 $(dirname "$0")/pcapng_check.py"
+run "capture 100 packets into a pcapng file" 0 x capture --port p0 -c 100 -w "$TMP/c.pcapng"
+expect_grep "... says how many" out "^100 packets captured on port p0"
+if $CHECK consecutive "$TMP/c.pcapng" "$PCAPS/firewall-in.pcap" 100 >"$TMP/out" 2>&1; then
+	ok "$(cat "$TMP/out")"; else bad "the captured packets are what was sent" "$(cat "$TMP/out")"; fi
+run "a MAC-swapping XDP_TX program" 0 x prog replace "$OBJ" --port p0 --prog xdp_macswap_tx
+run "capture at entry and exit, filtered (udp)" 0 x capture --port p0 -c 20 --point both -w "$TMP/b.pcapng" udp
+if $CHECK macswap "$TMP/b.pcapng" >"$TMP/out" 2>&1; then ok "$(cat "$TMP/out")"; else
+	bad "exit packets are what the program made of the entry ones" "$(cat "$TMP/out")"; fi
+run "capture as text, with a tcpdump filter" 0 x capture -i p0 -c 3 --point exit 'tcp[tcpflags] & tcp-syn != 0'
+expect_grep "... one line a packet, with the verdict" out "^[0-9:.]+ p0 q0 exit  XDP_TX [0-9]+ bytes: IPv4 [0-9.]+ > [0-9.]+ TCP$"
+if [ "$(grep -c ' TCP$' "$TMP/out")" -eq 3 ]; then ok "... three of them"; else bad "... three of them" "$(cat "$TMP/out")"; fi
+run "a bad filter is refused" 1 x capture -i p0 -c 1 'bogus expr'
+expect_grep "... with libpcap's message" out "Error: filter 'bogus expr': can't parse filter expression: syntax error"
+run "a capture that matches nothing ends at its duration" 0 x capture -i p0 -G 0.3 'ip6 and udp'
+expect_grep "... with nothing" out "^0 packets captured on port p0"
+
 run "detach" 0 x prog detach --port p0
 run "prog show after detach lists nothing" 0 x prog show
 if [ ! -s "$TMP/out" ]; then ok "... (empty)"; else bad "... (empty)" "$(cat "$TMP/out")"; fi
 run "detach again is refused" 1 x prog detach --port p0
-run "attach after detach" 0 x prog attach "$OBJ" --port p0 --prog xdp_count --engine interp
+run "attach after detach" 0 x prog attach "$OBJ" --port p0 --prog xdp_macswap_tx --engine interp
 run "... on the interpreter" 0 x prog show
-expect_grep "... as asked" out "name xdp_count .* engine interp"
+expect_grep "... as asked" out "name xdp_macswap_tx .* engine interp"
 run "stats --watch prints rates" 0 x stats --watch 0.2 --count 1
 expect_grep "... per port" out "^p0 +[0-9]+ +[0-9.]+ +[0-9.]+ "
 
