@@ -91,13 +91,24 @@ struct cli_loaded {
 	uint32_t refs;			/* hooks running prog, + 1 held by the configuration */
 	bool config;			/* loaded from the configuration */
 };
+/* One program of a port's XDP chain: loaded[] index, run_prio, chain_call_actions. */
+struct cli_hook_prog {
+	uint8_t loaded;
+	uint32_t priority;
+	uint32_t actions;	/* bit (1 << XDP_*) */
+};
+/* A port's XDP hook: its programs in run order (priority, then arrival). */
+struct cli_hook {
+	uint32_t n;
+	struct cli_hook_prog p[16];	/* XDPDK_DP_MAX_CHAIN */
+};
 struct cli_daemon {
 	const struct xdpdk_config *cfg;
 	uint32_t n_ports;		/* ifindexes 1..n_ports are cfg->ports[] */
 	struct xdpdk_pins *pins;
 	struct xdpdk_fib *fib;		/* owned; created by 'route add' when none */
 	struct cli_loaded loaded[CLI_MAX_LOADED];
-	uint8_t hook[1025];		/* by ifindex: loaded[] index + 1 of its XDP program */
+	struct cli_hook hook[1025];	/* by ifindex */
 	volatile const sig_atomic_t *stop;	/* non-zero once the daemon is told to stop */
 };
 /* A port by its configured name or its ifindex; 0 with an "Error: ..." on @p err. */
@@ -111,10 +122,14 @@ int cli_ctl_capture(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE
 int cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk_prog *prog,
 		     const char *obj, bool config);
 /*
- * Run loaded[@p loaded]'s program on @p ifindex's XDP hook (-1: none),
- * atomically; what ran before is freed when nothing else holds it.
+ * Make @p h the program chain of @p ifindex's XDP hook, atomically; the
+ * loaded objects nothing holds any more are freed.
  */
-int cli_daemon_hook(struct cli_daemon *d, uint32_t ifindex, int loaded);
+int cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h);
+/* Insert @p p in @p h's run order (by priority, after those of equal priority). */
+void cli_hook_insert(struct cli_hook *h, const struct cli_hook_prog *p);
+/* "drop,pass" (or XDP_DROP...) as bits (1 << XDP_*); *ok false on an unknown name. */
+uint32_t cli_xdp_actions(const char *list, bool *ok);
 /* Interface entries of every port in d->fib (MAC, MTU), for fib_lookup. */
 void cli_daemon_fib_ports(struct cli_daemon *d);
 /* Detach everything, free every loaded object and the routing table. */

@@ -800,6 +800,8 @@ struct attach_cfg {
 	const char *prog;
 	const char *engine;
 	const char *socket;
+	const char *priority;
+	const char *actions;
 };
 
 static const char *const engines[] = { "jit", "interp", NULL };
@@ -818,11 +820,18 @@ static const struct xdpdk_opt attach_opts[] = {
 	  "the program (default: the object's first XDP program)" },
 	{ "engine", 'e', XDPDK_OPT_CHOICE, offsetof(struct attach_cfg, engine), NULL,
 	  "jit (default) or interp", engines },
+	{ "priority", 0, XDPDK_OPT_STRING, offsetof(struct attach_cfg, priority), "N",
+	  "run_prio in the port's chain, lower first (default 50; replace: the old one's)" },
+	{ "chain-call-actions", 0, XDPDK_OPT_STRING, offsetof(struct attach_cfg, actions), "LIST",
+	  "verdicts after which the next program of the chain runs, e.g. pass,drop "
+	  "(default pass; replace: the old one's)" },
 	XDPDK_OPT_END,
 };
 
 static const struct xdpdk_opt detach_opts[] = {
 	ATTACH_PORT_OPTS,
+	{ "prog", 0, XDPDK_OPT_STRING, offsetof(struct attach_cfg, prog), "NAME",
+	  "only this program of the port's chain (default: all)" },
 	XDPDK_OPT_END,
 };
 
@@ -831,7 +840,7 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 {
 	struct attach_cfg cfg = { 0 };
 	char abs[PATH_MAX];
-	char *fwd[10];
+	char *fwd[14];
 	int n = 0;
 	bool done;
 	int rc = cli_parse(path, summary, strcmp(verb, "detach") ? attach_opts : detach_opts,
@@ -859,6 +868,14 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 		fwd[n++] = "--engine";
 		fwd[n++] = (char *)cfg.engine;
 	}
+	if (cfg.priority != NULL) {
+		fwd[n++] = "--priority";
+		fwd[n++] = (char *)cfg.priority;
+	}
+	if (cfg.actions != NULL) {
+		fwd[n++] = "--chain-call-actions";
+		fwd[n++] = (char *)cfg.actions;
+	}
 	return prog_remote(path, cfg.socket, n, fwd);
 }
 
@@ -866,16 +883,18 @@ static int
 cmd_attach(const char *path, int argc, char **argv)
 {
 	return attach_like(path, argc, argv, "attach",
-			   "Load an object's XDP program into a running dataplane and attach it "
-			   "to a port that runs none. Maps pinned by name are shared with the "
-			   "programs already loaded.");
+			   "Load an object's XDP program into a running dataplane and add it to "
+			   "a port's chain of programs (libxdp's run_prio and chain_call_actions "
+			   "semantics). Maps pinned by name are shared with the programs already "
+			   "loaded.");
 }
 
 static int
 cmd_replace(const char *path, int argc, char **argv)
 {
 	return attach_like(path, argc, argv, "replace",
-			   "Replace the XDP program of a port of a running dataplane, atomically: "
+			   "Replace the XDP program of a port of a running dataplane (in a chain, "
+			   "the one of the same name), atomically: "
 			   "workers take the new program at their next burst, no packet sees a half "
 			   "state and none is lost; the old one is freed after an RCU grace period.");
 }
@@ -884,8 +903,9 @@ static int
 cmd_detach(const char *path, int argc, char **argv)
 {
 	return attach_like(path, argc, argv, "detach",
-			   "Detach the XDP program of a port of a running dataplane (its packets "
-			   "then take the XDP_PASS path).");
+			   "Detach the XDP programs of a port of a running dataplane, or one of "
+			   "them (--prog); a port without programs sends its packets the XDP_PASS "
+			   "way.");
 }
 
 const struct cli_cmd cli_prog_cmds[] = {

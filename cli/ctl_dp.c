@@ -26,6 +26,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <rte_ethdev.h>
@@ -59,37 +60,99 @@ cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk_pro
 	return -ENOSPC;
 }
 
-int
-cli_daemon_hook(struct cli_daemon *d, uint32_t ifindex, int loaded)
+/* "drop,pass" → (1 << XDP_DROP) | (1 << XDP_PASS); 0 with *ok false on a bad name. */
+uint32_t
+cli_xdp_actions(const char *list, bool *ok)
 {
+	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+	char buf[128], *save = NULL;
+	uint32_t bits = 0;
+
+	*ok = true;
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *t = strtok_r(buf, ", ", &save); t != NULL; t = strtok_r(NULL, ", ", &save)) {
+		size_t k = 0;
+
+		while (k < 5 && strcasecmp(t, names[k]) != 0 &&
+		       !(strncasecmp(t, "XDP_", 4) == 0 && strcasecmp(t + 4, names[k]) == 0))
+			k++;
+		if (k == 5) {
+			*ok = false;
+			return 0;
+		}
+		bits |= 1u << k;
+	}
+	return bits;
+}
+
+static void
+print_actions(FILE *out, uint32_t bits, const char *sep)
+{
+	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+	bool first = true;
+
+	for (int k = 0; k < 5; k++)
+		if (bits & (1u << k)) {
+			fprintf(out, "%s%s", first ? "" : sep, names[k]);
+			first = false;
+		}
+}
+
+int
+cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h)
+{
+	struct xdpdk_dp_chain_prog chain[XDPDK_DP_MAX_CHAIN];
+	struct cli_hook old;
 	int ret;
 
 	if (ifindex == 0 || ifindex > d->n_ports)
 		return -ENODEV;
-	ret = xdpdk_dp_port_set_prog(ifindex, loaded >= 0 ? d->loaded[loaded].prog : NULL);
+	if (h->n > XDPDK_DP_MAX_CHAIN)
+		return -E2BIG;
+	for (uint32_t i = 0; i < h->n; i++)
+		chain[i] = (struct xdpdk_dp_chain_prog){ .prog = d->loaded[h->p[i].loaded].prog,
+							 .chain_call_actions = h->p[i].actions };
+	ret = xdpdk_dp_port_set_chain(ifindex, chain, h->n);
 	if (ret != 0)
 		return ret;
-	/* set_prog returned after a grace period: no worker runs the old one now */
-	if (d->hook[ifindex] != 0) {
-		struct cli_loaded *old = &d->loaded[d->hook[ifindex] - 1];
+	/* set_chain returned after a grace period: no worker runs the old chain now */
+	old = d->hook[ifindex];
+	d->hook[ifindex] = *h;
+	for (uint32_t i = 0; i < h->n; i++)
+		d->loaded[h->p[i].loaded].refs++;
+	for (uint32_t i = 0; i < old.n; i++) {
+		struct cli_loaded *l = &d->loaded[old.p[i].loaded];
 
-		if (--old->refs == 0) {
-			xdpdk_loaded_free(old->lo);
-			memset(old, 0, sizeof(*old));
+		if (--l->refs == 0) {
+			xdpdk_loaded_free(l->lo);
+			memset(l, 0, sizeof(*l));
 		}
 	}
-	d->hook[ifindex] = (uint8_t)(loaded + 1);
-	if (loaded >= 0)
-		d->loaded[loaded].refs++;
 	return 0;
+}
+
+/* @p h with @p p inserted in run order: by priority, after those of the same. */
+void
+cli_hook_insert(struct cli_hook *h, const struct cli_hook_prog *p)
+{
+	uint32_t at = h->n;
+
+	while (at > 0 && h->p[at - 1].priority > p->priority) {
+		h->p[at] = h->p[at - 1];
+		at--;
+	}
+	h->p[at] = *p;
+	h->n++;
 }
 
 void
 cli_daemon_fini(struct cli_daemon *d)
 {
+	static const struct cli_hook none;
+
 	for (uint32_t i = 1; i <= d->n_ports; i++)
-		if (d->hook[i] != 0)
-			cli_daemon_hook(d, i, -1);
+		if (d->hook[i].n != 0)
+			cli_daemon_set_hook(d, i, &none);
 	for (int i = 0; i < CLI_MAX_LOADED; i++)
 		if (d->loaded[i].lo != NULL)
 			xdpdk_loaded_free(d->loaded[i].lo);
@@ -171,38 +234,62 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 	if (json)
 		fputc('[', out);
 	for (uint32_t i = 1; i <= d->n_ports; i++) {
-		const struct cli_loaded *l;
+		const struct cli_hook *h = &d->hook[i];
 		struct xdpdk_dp_stats st;
-		uint32_t n_insns;
 
-		if (d->hook[i] == 0)
-			continue;
-		l = &d->loaded[d->hook[i] - 1];
-		xdpdk_prog_insns(l->prog, &n_insns);
 		if (xdpdk_dp_port_stats(i, &st) != 0)
 			memset(&st, 0, sizeof(st));
-		if (json) {
-			fprintf(out, "%s{\"port\":", first ? "" : ",");
-			cli_json_str(out, cli_daemon_port_name(d, i));
-			fprintf(out, ",\"ifindex\":%u,\"hook\":\"xdp\",\"name\":", i);
-			cli_json_str(out, xdpdk_prog_name(l->prog));
-			fprintf(out, ",\"object\":");
-			cli_json_str(out, l->obj);
-			fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s,"
-				"\"run_cnt\":%" PRIu64 ",\"cycles_per_pkt\":%.1f}",
-				n_insns, engine_name(l->prog), l->config ? "true" : "false",
-				st.prog_runs,
-				st.prog_timed ? (double)st.prog_cycles / (double)st.prog_timed : 0.0);
-		} else {
-			fprintf(out, "%u: port %s  xdp  name %s  insns %u  engine %s  run_cnt %" PRIu64,
-				i, cli_daemon_port_name(d, i), xdpdk_prog_name(l->prog), n_insns,
-				engine_name(l->prog), st.prog_runs);
-			if (st.prog_timed)
-				fprintf(out, "  cycles/pkt %.1f",
-					(double)st.prog_cycles / (double)st.prog_timed);
-			fprintf(out, "\n\tobject %s%s\n", l->obj, l->config ? " (configuration)" : "");
+		for (uint32_t k = 0; k < h->n; k++) {
+			const struct cli_loaded *l = &d->loaded[h->p[k].loaded];
+			const bool last = k + 1 == h->n;
+			uint32_t n_insns;
+
+			xdpdk_prog_insns(l->prog, &n_insns);
+			if (json) {
+				fprintf(out, "%s{\"port\":", first ? "" : ",");
+				cli_json_str(out, cli_daemon_port_name(d, i));
+				fprintf(out, ",\"ifindex\":%u,\"hook\":\"xdp\",\"position\":%u,"
+					"\"priority\":%u,\"chain_call_actions\":[", i, k,
+					h->p[k].priority);
+				if (!last) {
+					fputc('"', out);
+					print_actions(out, h->p[k].actions, "\",\"");
+					fputc('"', out);
+				}
+				fprintf(out, "],\"name\":");
+				cli_json_str(out, xdpdk_prog_name(l->prog));
+				fprintf(out, ",\"object\":");
+				cli_json_str(out, l->obj);
+				fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s", n_insns,
+					engine_name(l->prog), l->config ? "true" : "false");
+				/* the hook's counters: what entered the chain */
+				if (k == 0)
+					fprintf(out, ",\"run_cnt\":%" PRIu64 ",\"cycles_per_pkt\":%.1f",
+						st.prog_runs, st.prog_timed ? (double)st.prog_cycles /
+						(double)st.prog_timed : 0.0);
+				fputc('}', out);
+			} else {
+				fprintf(out, "%u: port %s  xdp", i, cli_daemon_port_name(d, i));
+				if (h->n > 1) {
+					fprintf(out, " %u/%u  priority %u", k + 1, h->n, h->p[k].priority);
+					if (!last) {
+						fputs("  chain ", out);
+						print_actions(out, h->p[k].actions, ",");
+					}
+				}
+				fprintf(out, "  name %s  insns %u  engine %s", xdpdk_prog_name(l->prog),
+					n_insns, engine_name(l->prog));
+				if (k == 0) {
+					fprintf(out, "  run_cnt %" PRIu64, st.prog_runs);
+					if (st.prog_timed)
+						fprintf(out, "  cycles/pkt %.1f",
+							(double)st.prog_cycles / (double)st.prog_timed);
+				}
+				fprintf(out, "\n\tobject %s%s\n", l->obj,
+					l->config ? " (configuration)" : "");
+			}
+			first = false;
 		}
-		first = false;
 	}
 	if (json)
 		fputs("]\n", out);
@@ -263,11 +350,39 @@ prog_load(struct cli_daemon *d, const char *obj_path, const char *name, const ch
 	return slot;
 }
 
+/* The position of the program named @p name on @p h, or -1. */
+static int
+hook_find(const struct cli_daemon *d, const struct cli_hook *h, const char *name)
+{
+	for (uint32_t k = 0; k < h->n; k++)
+		if (strcmp(xdpdk_prog_name(d->loaded[h->p[k].loaded].prog), name) == 0)
+			return (int)k;
+	return -1;
+}
+
+static void
+hook_remove(struct cli_hook *h, uint32_t k)
+{
+	memmove(&h->p[k], &h->p[k + 1], (h->n - k - 1) * sizeof(h->p[0]));
+	h->n--;
+}
+
+/*
+ * attach: add a program to the port's chain (at its priority); replace: swap
+ * the program of the same name (or the only one) for the new one, keeping
+ * its place unless --priority or --chain-call-actions say otherwise.
+ */
 static int
 prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out, FILE *err)
 {
-	uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
-	int slot, ret;
+	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
+	const char *prio = opt_val(argc, argv, "--priority");
+	const char *acts = opt_val(argc, argv, "--chain-call-actions");
+	struct cli_hook h;
+	struct cli_hook_prog np = { .priority = 50, .actions = 1u << XDP_PASS };
+	int slot, ret, at = -1;
+	bool ok = true;
+	char *end = NULL;
 
 	if (ifindex == 0)
 		return CLI_FAIL;
@@ -275,12 +390,22 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 		fprintf(err, "Error: which object? (prog %s OBJ --port P)\n", argv[0]);
 		return CLI_USAGE;
 	}
-	if (!replace && d->hook[ifindex] != 0) {
-		fprintf(err, "Error: port %s already runs %s; use 'prog replace'\n",
-			cli_daemon_port_name(d, ifindex), xdpdk_prog_name(d->loaded[d->hook[ifindex] - 1].prog));
+	h = d->hook[ifindex];
+	if (prio != NULL && (strtoul(prio, &end, 10) > 1000 || *end != '\0' || prio[0] == '\0')) {
+		fprintf(err, "Error: --priority '%s': expected 0..1000\n", prio);
+		return CLI_USAGE;
+	}
+	if (acts != NULL && ((np.actions = cli_xdp_actions(acts, &ok)) == 0 || !ok)) {
+		fprintf(err, "Error: --chain-call-actions '%s': expected a list of aborted, drop, "
+			"pass, tx, redirect\n", acts);
+		return CLI_USAGE;
+	}
+	if (!replace && h.n == XDPDK_DP_MAX_CHAIN) {
+		fprintf(err, "Error: port %s already runs %d programs\n",
+			cli_daemon_port_name(d, ifindex), XDPDK_DP_MAX_CHAIN);
 		return CLI_FAIL;
 	}
-	if (replace && d->hook[ifindex] == 0) {
+	if (replace && h.n == 0) {
 		fprintf(err, "Error: port %s runs no program; use 'prog attach'\n",
 			cli_daemon_port_name(d, ifindex));
 		return CLI_FAIL;
@@ -289,16 +414,81 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 			 opt_val(argc, argv, "--engine"), err);
 	if (slot < 0)
 		return CLI_FAIL;
-	ret = cli_daemon_hook(d, ifindex, slot);
+	np.loaded = (uint8_t)slot;
+	if (replace) {
+		at = hook_find(d, &h, xdpdk_prog_name(d->loaded[slot].prog));
+		if (at < 0 && h.n == 1)
+			at = 0;
+		if (at < 0) {
+			fprintf(err, "Error: port %s runs %u programs and none is named %s; use "
+				"'prog attach' and 'prog detach --prog NAME'\n",
+				cli_daemon_port_name(d, ifindex), h.n,
+				xdpdk_prog_name(d->loaded[slot].prog));
+			xdpdk_loaded_free(d->loaded[slot].lo);
+			memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+			return CLI_FAIL;
+		}
+		if (prio == NULL)
+			np.priority = h.p[at].priority;
+		if (acts == NULL)
+			np.actions = h.p[at].actions;
+		hook_remove(&h, (uint32_t)at);
+	} else if (prio != NULL) {
+		np.priority = (uint32_t)strtoul(prio, NULL, 10);
+	}
+	if (replace && prio != NULL)
+		np.priority = (uint32_t)strtoul(prio, NULL, 10);
+	cli_hook_insert(&h, &np);
+	ret = cli_daemon_set_hook(d, ifindex, &h);
 	if (ret != 0) {
-		fprintf(err, "Error: cannot attach to port %s: %s\n", cli_daemon_port_name(d, ifindex),
-			strerror(-ret));
+		fprintf(err, "Error: cannot attach to port %s: %s\n",
+			cli_daemon_port_name(d, ifindex), strerror(-ret));
 		xdpdk_loaded_free(d->loaded[slot].lo);
 		memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
 		return CLI_FAIL;
 	}
-	fprintf(out, "port %s: %s %s\n", cli_daemon_port_name(d, ifindex),
+	fprintf(out, "port %s: %s %s", cli_daemon_port_name(d, ifindex),
 		replace ? "replaced by" : "runs", xdpdk_prog_name(d->loaded[slot].prog));
+	if (h.n > 1)
+		fprintf(out, " (%u programs)", h.n);
+	fputc('\n', out);
+	return CLI_OK;
+}
+
+static int
+prog_detach(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
+{
+	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
+	const char *name = opt_val(argc, argv, "--prog");
+	struct cli_hook h = { 0 };
+	int ret, at;
+
+	if (ifindex == 0)
+		return CLI_FAIL;
+	if (d->hook[ifindex].n == 0) {
+		fprintf(err, "Error: port %s runs no program\n", cli_daemon_port_name(d, ifindex));
+		return CLI_FAIL;
+	}
+	if (name != NULL) {
+		h = d->hook[ifindex];
+		at = hook_find(d, &h, name);
+		if (at < 0) {
+			fprintf(err, "Error: port %s runs no program named %s\n",
+				cli_daemon_port_name(d, ifindex), name);
+			return CLI_FAIL;
+		}
+		hook_remove(&h, (uint32_t)at);
+	}
+	ret = cli_daemon_set_hook(d, ifindex, &h);
+	if (ret != 0) {
+		fprintf(err, "Error: cannot detach: %s\n", strerror(-ret));
+		return CLI_FAIL;
+	}
+	if (h.n == 0)
+		fprintf(out, "port %s: no program (XDP_PASS path)\n", cli_daemon_port_name(d, ifindex));
+	else
+		fprintf(out, "port %s: %s detached, %u program(s) left\n",
+			cli_daemon_port_name(d, ifindex), name, h.n);
 	return CLI_OK;
 }
 
@@ -313,24 +503,8 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		return prog_show(d, opt_flag(argc, argv, "--json"), out);
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0)
 		return prog_attach(d, argc, argv, strcmp(argv[0], "replace") == 0, out, err);
-	if (strcmp(argv[0], "detach") == 0) {
-		uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
-		int ret;
-
-		if (ifindex == 0)
-			return CLI_FAIL;
-		if (d->hook[ifindex] == 0) {
-			fprintf(err, "Error: port %s runs no program\n", cli_daemon_port_name(d, ifindex));
-			return CLI_FAIL;
-		}
-		ret = cli_daemon_hook(d, ifindex, -1);
-		if (ret != 0) {
-			fprintf(err, "Error: cannot detach: %s\n", strerror(-ret));
-			return CLI_FAIL;
-		}
-		fprintf(out, "port %s: no program (XDP_PASS path)\n", cli_daemon_port_name(d, ifindex));
-		return CLI_OK;
-	}
+	if (strcmp(argv[0], "detach") == 0)
+		return prog_detach(d, argc, argv, out, err);
 	fprintf(err, "Error: prog: unknown verb '%s' (show, attach, replace, detach)\n", argv[0]);
 	return CLI_USAGE;
 }
@@ -355,7 +529,8 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		struct rte_ether_addr mac = { 0 };
 		char macs[RTE_ETHER_ADDR_FMT_SIZE];
 		uint16_t mtu = 0;
-		const char *prog = d->hook[i] ? xdpdk_prog_name(d->loaded[d->hook[i] - 1].prog) : NULL;
+		const char *prog = d->hook[i].n ? xdpdk_prog_name(d->loaded[d->hook[i].p[0].loaded].prog) :
+						  NULL;
 
 		if (pid >= 0) {
 			rte_eth_dev_info_get((uint16_t)pid, &info);

@@ -272,29 +272,11 @@ load_programs(const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
 		if (prog == NULL)
 			return xdpdk_config_error(cfg, field, err, size, "cannot load: %s", log);
 		for (unsigned int a = 0; a < p->attach_count; a++) {
-			const struct xdpdk_cfg_attach *at = &p->attach[a];
-			int ret;
-
 			snprintf(field, sizeof(field), "programs[%u].attach[%u].hook", i, a);
-			if (at->kind != XDPDK_CFG_HOOK_XDP)
+			if (p->attach[a].kind != XDPDK_CFG_HOOK_XDP)
 				return xdpdk_config_error(cfg, field, err, size,
 							  "%s hooks are not implemented in the "
-							  "dataplane yet (only xdp)", at->hook);
-			/* One program per port hook until chains (run_prio) come. */
-			for (unsigned int q = 0; q < i; q++)
-				for (unsigned int b = 0; b < cfg->programs[q].attach_count; b++)
-					if (cfg->programs[q].attach[b].kind == XDPDK_CFG_HOOK_XDP &&
-					    cfg->programs[q].attach[b].port_idx == at->port_idx)
-						return xdpdk_config_error(
-							cfg, field, err, size,
-							"port '%s' already runs programs[%u]: chains "
-							"of programs on one hook are not implemented "
-							"yet", at->port, q);
-			ret = xdpdk_dp_port_set_prog(at->port_idx + 1, prog);
-			if (ret != 0)
-				return xdpdk_config_error(cfg, field, err, size,
-							  "cannot attach to port '%s': %s", at->port,
-							  strerror(-ret));
+							  "dataplane yet (only xdp)", p->attach[a].hook);
 		}
 	}
 	return 0;
@@ -388,33 +370,71 @@ fill_fib(const struct xdpdk_config *cfg, struct cli_daemon *d, char *err, size_t
 
 /*
  * Hand the configuration's loaded objects to @p d (whatever load_programs
- * managed, so that one cleanup frees them), with the hooks they run on when
- * @p attached (load_programs attached them all).
+ * managed, so that one cleanup frees them); @p slot[i]: program i's place
+ * in d->loaded, -1 when it did not load.
  */
 static int
 adopt_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, struct xdpdk_loaded **lo,
-	       bool attached, char *err, size_t size)
+	       int *slot, char *err, size_t size)
 {
 	for (unsigned int i = 0; i < cfg->programs_count; i++) {
 		const struct xdpdk_cfg_program *p = &cfg->programs[i];
 		struct xdpdk_prog *prog;
-		int slot;
 
+		slot[i] = -1;
 		if (lo[i] == NULL)
 			continue;
 		prog = p->program != NULL ? xdpdk_loaded_prog_find(lo[i], p->program) :
 					    xdpdk_loaded_prog_at(lo[i], 0);
-		slot = cli_daemon_adopt(d, lo[i], prog, p->object, true);
-		if (slot < 0) {
+		slot[i] = cli_daemon_adopt(d, lo[i], prog, p->object, true);
+		if (slot[i] < 0) {
 			snprintf(err, size, "more than %d programs", CLI_MAX_LOADED);
-			return slot;
+			return -ENOSPC;
 		}
 		lo[i] = NULL;
-		for (unsigned int a = 0; a < p->attach_count; a++)
-			if (attached && p->attach[a].kind == XDPDK_CFG_HOOK_XDP) {
-				d->hook[p->attach[a].port_idx + 1] = (uint8_t)(slot + 1);
-				d->loaded[slot].refs++;
+	}
+	return 0;
+}
+
+/*
+ * Each port's XDP programs as one chain, in priority order (configuration
+ * order among equals), with their chain_call_actions (libxdp's semantics).
+ */
+static int
+attach_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, const int *slot,
+		char *err, size_t size)
+{
+	char field[96];
+
+	for (unsigned int port = 0; port < cfg->ports_count; port++) {
+		struct cli_hook h = { 0 };
+		int ret;
+
+		for (unsigned int i = 0; i < cfg->programs_count; i++)
+			for (unsigned int a = 0; a < cfg->programs[i].attach_count; a++) {
+				const struct xdpdk_cfg_attach *at = &cfg->programs[i].attach[a];
+				const struct cli_hook_prog hp = { .loaded = (uint8_t)slot[i],
+								  .priority = at->priority,
+								  .actions = at->chain_mask };
+
+				if (at->kind != XDPDK_CFG_HOOK_XDP || at->port_idx != port)
+					continue;
+				snprintf(field, sizeof(field), "programs[%u].attach[%u]", i, a);
+				if (h.n == XDPDK_DP_MAX_CHAIN)
+					return xdpdk_config_error(cfg, field, err, size,
+								  "port '%s' runs more than %d "
+								  "programs", at->port,
+								  XDPDK_DP_MAX_CHAIN);
+				cli_hook_insert(&h, &hp);
 			}
+		if (h.n == 0)
+			continue;
+		ret = cli_daemon_set_hook(d, port + 1, &h);
+		if (ret != 0) {
+			snprintf(field, sizeof(field), "ports[%u]", port);
+			return xdpdk_config_error(cfg, field, err, size,
+						  "cannot attach the programs: %s", strerror(-ret));
+		}
 	}
 	return 0;
 }
@@ -433,6 +453,7 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 	struct xdpdk_ctl_server_opts so = { .mode = cfg->control.mode_bits };
 	struct xdpdk_loaded **lo = calloc(cfg->programs_count + 1, sizeof(*lo));
 	struct cli_daemon *d = calloc(1, sizeof(*d));
+	int *slot = calloc(cfg->programs_count + 1, sizeof(*slot));
 	struct xdpdk_ctl_server *server = NULL;
 	struct xdpdk_pins *pins = xdpdk_pins_create();
 	char err[1024] = "";
@@ -469,9 +490,13 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 		ret = load_programs(cfg, objs, pins, lo, err, sizeof(err));
 	if (ret == 0)
 		ret = prefill_maps(cfg, lo, err, sizeof(err));
-	if (adopt_programs(cfg, d, lo, ret == 0, ret == 0 ? err : NULL, ret == 0 ? sizeof(err) : 0)
-	    != 0)
+	if (slot == NULL)
+		ret = -ENOMEM;
+	else if (adopt_programs(cfg, d, lo, slot, ret == 0 ? err : NULL,
+				ret == 0 ? sizeof(err) : 0) != 0)
 		ret = -ENOSPC;
+	if (ret == 0)
+		ret = attach_programs(cfg, d, slot, err, sizeof(err));
 	if (ret == 0)
 		ret = fill_fib(cfg, d, err, sizeof(err));
 	if (ret == 0) {
@@ -527,6 +552,7 @@ out_eal:
 out_free:
 	xdpdk_pins_free(pins);
 	free(lo);
+	free(slot);
 	free(d);
 	return rc;
 }

@@ -57,17 +57,29 @@ struct dp_port {
 	bool created_vdev;	/* probed by us: removed at fini */
 	bool no_poll;
 	bool txq_shared;	/* fewer TX queues than workers: TX under txq_lock */
-	bool prog_redirects;	/* the program may call bpf_redirect*: run it per packet */
 	uint16_t port_id;
 	uint16_t n_rxq, n_txq;
 	uint32_t ifindex;
 	uint32_t exc_ifindex;	/* XDP_PASS goes out of it; 0: dropped */
 	uint32_t exc_owner;	/* this port is the exception port of exc_owner */
-	const struct xdpdk_prog *prog;	/* atomic */
+	struct dp_chain *chain;		/* atomic: the XDP hook's programs, or NULL */
 	struct xdpdk_capture *capture;	/* atomic: a capture session (capture.c), or NULL */
 	struct rte_mempool *pool;
 	rte_spinlock_t txq_lock[RTE_MAX_LCORE > 64 ? 64 : RTE_MAX_LCORE];
 	char name[RTE_ETH_NAME_MAX_LEN];
+};
+
+/*
+ * A port's XDP programs (xdpdk_dp_port_set_chain), immutable once published:
+ * replaced whole, freed after a grace period.
+ */
+struct dp_chain {
+	uint32_t n;
+	bool any_redirects;
+	/* the program may call bpf_redirect*: it runs one packet at a time */
+	bool redirects[XDPDK_DP_MAX_CHAIN];
+	uint32_t actions[XDPDK_DP_MAX_CHAIN];
+	const struct xdpdk_prog *prog[XDPDK_DP_MAX_CHAIN];
 };
 
 struct dp_worker;
@@ -140,6 +152,7 @@ struct dp_worker {
 	struct xdpdk_dp_trace_event trace[DP_TRACE_SIZE];
 
 	struct xdpdk_redirect_run run;
+	bool burst_redirects;		/* run.rec[] holds this burst's redirects */
 	const struct dp_poll *ctx_owner;	/* whose ingress/queue the ctx slots hold */
 	struct xdpdk_xdp_ctx ctx[XDPDK_DP_MAX_BURST];
 	void *ctxp[XDPDK_DP_MAX_BURST];

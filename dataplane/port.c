@@ -10,6 +10,7 @@
 
 #include <rte_dev.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
@@ -151,6 +152,7 @@ port_release(struct dp_port *p)
 	if (p->created_vdev)
 		rte_eal_hotplug_remove("vdev", p->name);
 	rte_mempool_free(p->pool);
+	rte_free(p->chain);	/* workers are stopped: no grace period to wait for */
 	if (p->ifindex != 0)
 		xdpdk_dp.by_ifindex[p->ifindex] = 0;
 	memset(p, 0, sizeof(*p));
@@ -272,22 +274,43 @@ xdpdk_dp_port_exception(uint32_t ifindex)
 }
 
 int
-xdpdk_dp_port_set_prog(uint32_t ifindex, const struct xdpdk_prog *prog)
+xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs, uint32_t n)
 {
 	struct dp_port *p = dp_port_by_ifindex(ifindex);
+	struct dp_chain *c = NULL, *old;
 
 	if (p == NULL)
 		return -ENODEV;
-	if (prog != NULL && xdpdk_prog_type(prog) != XDPDK_PROG_TYPE_XDP)
+	if (n > XDPDK_DP_MAX_CHAIN || (n != 0 && progs == NULL))
 		return -EINVAL;
-	/* Workers read prog_redirects with prog in the same burst: set it first when growing. */
-	if (prog != NULL && prog_may_redirect(prog))
-		__atomic_store_n(&p->prog_redirects, true, __ATOMIC_RELEASE);
-	__atomic_store_n(&p->prog, prog, __ATOMIC_RELEASE);
+	for (uint32_t i = 0; i < n; i++)
+		if (progs[i].prog == NULL || xdpdk_prog_type(progs[i].prog) != XDPDK_PROG_TYPE_XDP)
+			return -EINVAL;
+	if (n != 0) {
+		c = rte_zmalloc("xdpdk_chain", sizeof(*c), RTE_CACHE_LINE_SIZE);
+		if (c == NULL)
+			return -ENOMEM;
+		c->n = n;
+		for (uint32_t i = 0; i < n; i++) {
+			c->prog[i] = progs[i].prog;
+			c->actions[i] = progs[i].chain_call_actions;
+			c->redirects[i] = prog_may_redirect(progs[i].prog);
+			c->any_redirects |= c->redirects[i];
+		}
+	}
+	old = __atomic_exchange_n(&p->chain, c, __ATOMIC_ACQ_REL);
 	if (xdpdk_dp.running && xdpdk_dp.rcu != NULL)
 		rte_rcu_qsbr_synchronize(xdpdk_dp.rcu, RTE_QSBR_THRID_INVALID);
-	p->prog_redirects = prog != NULL && prog_may_redirect(prog);
+	rte_free(old);
 	return 0;
+}
+
+int
+xdpdk_dp_port_set_prog(uint32_t ifindex, const struct xdpdk_prog *prog)
+{
+	const struct xdpdk_dp_chain_prog one = { .prog = prog };
+
+	return xdpdk_dp_port_set_chain(ifindex, &one, prog != NULL ? 1 : 0);
 }
 
 int

@@ -87,20 +87,71 @@ rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
 	return k;
 }
 
-/* Run @p prog on the burst; redirecting programs one packet at a time (run->cur). */
-static inline void
-run_prog(struct dp_worker *w, const struct dp_port *p, const struct xdpdk_prog *prog,
-	 uint16_t n)
+/*
+ * The programs after the first of a chain (libxdp's dispatcher semantics):
+ * each runs on the packets whose verdict so far is in the previous one's
+ * chain_call_actions. Redirect records are not reset between programs: as
+ * the kernel's bpf_redirect_info, a redirect set earlier in the chain holds
+ * until a verdict uses it.
+ */
+static __rte_noinline void
+run_chain_rest(struct dp_worker *w, const struct dp_chain *c, uint16_t n)
 {
-	if (!p->prog_redirects) {
-		xdpdk_prog_run_burst(prog, w->ctxp, w->ret, n);
-		return;
+	uint8_t alive[XDPDK_DP_MAX_BURST];
+	void *ctxp[XDPDK_DP_MAX_BURST];
+	uint32_t ret[XDPDK_DP_MAX_BURST];
+	uint16_t na = n;
+
+	for (uint16_t i = 0; i < n; i++)
+		alive[i] = (uint8_t)i;
+	for (uint32_t j = 1; j < c->n; j++) {
+		const uint32_t go_on = c->actions[j - 1];
+		uint16_t nn = 0;
+
+		for (uint16_t a = 0; a < na; a++)
+			if (w->ret[alive[a]] < 32 && (go_on >> w->ret[alive[a]]) & 1)
+				alive[nn++] = alive[a];
+		na = nn;
+		if (na == 0)
+			return;
+		if (c->redirects[j]) {
+			for (uint16_t a = 0; a < na; a++) {
+				w->run.cur = alive[a];
+				w->ret[alive[a]] = (uint32_t)xdpdk_prog_run(c->prog[j],
+									w->ctxp[alive[a]], 0);
+			}
+			continue;
+		}
+		for (uint16_t a = 0; a < na; a++)
+			ctxp[a] = w->ctxp[alive[a]];
+		xdpdk_prog_run_burst(c->prog[j], ctxp, ret, na);
+		for (uint16_t a = 0; a < na; a++)
+			w->ret[alive[a]] = ret[a];
 	}
-	for (uint16_t i = 0; i < n; i++) {
-		w->run.cur = i;
-		w->run.rec[i].kind = XDPDK_REDIR_NONE;
-		w->ret[i] = (uint32_t)xdpdk_prog_run(prog, w->ctxp[i], 0);
+}
+
+/*
+ * Run the hook's programs on the burst; a redirecting program one packet at
+ * a time (run->cur names the packet its redirect record is for).
+ */
+static inline void
+run_prog(struct dp_worker *w, const struct dp_chain *c, uint16_t n)
+{
+	w->burst_redirects = c->any_redirects;
+	if (c->redirects[0]) {
+		for (uint16_t i = 0; i < n; i++) {
+			w->run.cur = i;
+			w->run.rec[i].kind = XDPDK_REDIR_NONE;
+			w->ret[i] = (uint32_t)xdpdk_prog_run(c->prog[0], w->ctxp[i], 0);
+		}
+	} else {
+		if (unlikely(c->any_redirects))
+			for (uint16_t i = 0; i < n; i++)
+				w->run.rec[i].kind = XDPDK_REDIR_NONE;
+		xdpdk_prog_run_burst(c->prog[0], w->ctxp, w->ret, n);
 	}
+	if (unlikely(c->n > 1))
+		run_chain_rest(w, c, n);
 }
 
 /*
@@ -201,7 +252,7 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			break;
 		case XDP_REDIRECT:
 			dp_ctx_to_mbuf(&w->ctx[i], m);
-			if (likely(p->prog_redirects)) {
+			if (likely(w->burst_redirects)) {
 				struct dp_port *out = plain_port_target(&w->run.rec[i]);
 
 				if (out != rdr_port && nrdr != 0) {
@@ -283,7 +334,7 @@ static inline uint16_t
 poll_one(struct dp_worker *w, struct dp_poll *pl)
 {
 	struct dp_port *p = pl->port;
-	const struct xdpdk_prog *prog;
+	const struct dp_chain *chain;
 	struct xdpdk_capture *cap;
 	uint16_t n, k;
 
@@ -307,8 +358,8 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
 	if (unlikely(cap != NULL))
 		dp_capture_burst(w, cap, pl, k, XDPDK_CAPTURE_ENTRY);
-	prog = __atomic_load_n(&p->prog, __ATOMIC_ACQUIRE);
-	if (unlikely(prog == NULL)) {
+	chain = __atomic_load_n(&p->chain, __ATOMIC_ACQUIRE);
+	if (unlikely(chain == NULL)) {
 		w->st[p->port_id].no_prog += k;
 		if (k != 0)
 			xdpdk_dp_exception_bulk(w, p, w->pkts, k);
@@ -317,11 +368,11 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 	if (xdpdk_dp.prog_cycles && (w->bursts++ & xdpdk_dp.prog_cycles_mask) == 0) {
 		const uint64_t t0 = rte_rdtsc();
 
-		run_prog(w, p, prog, k);
+		run_prog(w, chain, k);
 		w->st[p->port_id].prog_cycles += rte_rdtsc() - t0;
 		w->st[p->port_id].prog_timed += k;
 	} else {
-		run_prog(w, p, prog, k);
+		run_prog(w, chain, k);
 	}
 	w->st[p->port_id].prog_runs += k;
 	/* before act(): the contexts still point into the mbufs it sends or frees */

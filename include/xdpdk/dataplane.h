@@ -143,6 +143,31 @@ uint32_t xdpdk_dp_port_exception(uint32_t ifindex);
  * @return 0; -ENODEV, -EINVAL (not an XDP program).
  */
 int xdpdk_dp_port_set_prog(uint32_t ifindex, const struct xdpdk_prog *prog);
+
+/** Most programs on one XDP hook. */
+#define XDPDK_DP_MAX_CHAIN 16
+
+/** One program of a hook's chain. */
+struct xdpdk_dp_chain_prog {
+	const struct xdpdk_prog *prog;	/**< XDP, borrowed as for xdpdk_dp_port_set_prog() */
+	/** verdicts after which the next program runs: bit (1 << XDP_*); libxdp's
+	 *  default is (1 << XDP_PASS). Ignored for the last program. */
+	uint32_t chain_call_actions;
+};
+
+/**
+ * Run @p n programs on @p ifindex's XDP hook, in this order, with libxdp's
+ * dispatcher semantics: a packet goes to the next program when the verdict
+ * of the one before is in its chain_call_actions, else that verdict is
+ * final; the last program's verdict is final. Unlike a dispatcher program,
+ * a chain costs nothing per program that a packet does not reach, and a
+ * one-program chain is exactly xdpdk_dp_port_set_prog(). The whole chain is
+ * replaced at once (one atomic store; workers read it once per burst), and
+ * this returns after an RCU grace period. n 0 detaches.
+ * @return 0; -ENODEV, -EINVAL (not XDP programs, n too big), -ENOMEM.
+ */
+int xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs,
+			    uint32_t n);
 /**
  * Administrative state: a down port is not polled, and TX/redirect to it is
  * dropped and counted (as ndo_xdp_xmit's -ENETDOWN). Ports start up.

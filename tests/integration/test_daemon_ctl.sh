@@ -45,7 +45,11 @@ programs:
   - name: count
     object: $OBJ
     program: xdp_count
-    attach: [{port: p0}]
+    attach: [{port: p0, priority: 10, chain_call_actions: [drop]}]
+  - name: pass
+    object: $OBJ
+    program: xdp_pass
+    attach: [{port: p0, priority: 20}]
 control:
   socket: $TMP/ctl.sock
 YAML
@@ -54,15 +58,22 @@ pid=$!
 for _ in $(seq 100); do [ -S "$TMP/ctl.sock" ] && break; sleep 0.1; done
 [ -S "$TMP/ctl.sock" ] || { bad "the daemon starts" "$(cat "$TMP/run.err")"; echo "$pass passed, $fail failed"; exit 1; }
 
-run "prog show lists the configured program" 0 x prog show
-expect_grep "... on its port, from the configuration" out "^1: port p0  xdp  name xdp_count  insns [0-9]+  engine jit .*"
-expect_grep "... with its object" out "object $OBJ \(configuration\)"
+run "prog show lists the configured chain" 0 x prog show
+expect_grep "... the first program, chaining on drop" out "^1: port p0  xdp 1/2  priority 10  chain drop  name xdp_count  insns [0-9]+  engine jit  run_cnt [0-9]+"
+expect_grep "... the second" out "^1: port p0  xdp 2/2  priority 20  name xdp_pass  insns [0-9]+  engine jit$"
+expect_grep "... with their objects" out "object $OBJ \(configuration\)"
 run "port show" 0 x port show --json
 expect_grep "... names the driver and the program" out '"name":"p0".*"driver":"net_pcap".*"xdp":"xdp_count"'
 
 r0=$(rx_now); sleep 0.3; r1=$(rx_now)
 if [ -n "$r0" ] && [ -n "$r1" ] && [ "$r1" -gt "$r0" ]; then ok "traffic flows ($r0 -> $r1 received)"; else
 	bad "traffic flows" "rx $r0 then $r1"; fi
+run "stats" 0 x stats
+expect_grep "... every packet went on through the chain to XDP_PASS" out "^port p0: rx [0-9]+ tx 0 aborted 0 drop 0 pass [1-9][0-9]* "
+run "detach one program of the chain" 0 x prog detach --port p0 --prog xdp_pass
+expect_grep "... says what is left" out "port p0: xdp_pass detached, 1 program\(s\) left"
+run "detach a program the chain does not have" 1 x prog detach --port p0 --prog nope
+expect_grep "... is refused" out "port p0 runs no program named nope"
 
 # Replace under traffic, again and again, with programs of every verdict.
 okrep=0
@@ -80,8 +91,14 @@ r2=$(rx_now); sleep 0.2; r3=$(rx_now)
 if [ "$r3" -gt "$r2" ]; then ok "traffic still flows after the replacements"; else bad "traffic still flows" "$r2 -> $r3"; fi
 
 # Errors get a reply; the daemon keeps serving.
-run "attach on a port that runs a program is refused" 1 x prog attach "$OBJ" --port p0 --prog xdp_pass
-expect_grep "... saying to replace" out "port p0 already runs xdp_drop; use 'prog replace'"
+run "attach a second program in front" 0 x prog attach "$OBJ" --port p0 --prog xdp_pass --priority 5 --chain-call-actions pass
+expect_grep "... makes a chain" out "port p0: runs xdp_pass \(2 programs\)"
+run "... shown in priority order" 0 x prog show --json
+expect_grep "... xdp_pass first, xdp_drop last" out '"position":0,"priority":5,"chain_call_actions":\["pass"\],"name":"xdp_pass".*"position":1,"priority":10,"chain_call_actions":\[\],"name":"xdp_drop"'
+run "replace in a chain needs the program's name" 1 x prog replace "$OBJ" --port p0 --prog xdp_count
+expect_grep "... says so" out "port p0 runs 2 programs and none is named xdp_count"
+run "bad chain_call_actions are refused" 2 x prog attach "$OBJ" --port p0 --prog xdp_pass --chain-call-actions bogus
+run "detach it again" 0 x prog detach --port p0 --prog xdp_pass
 run "an unknown port is refused" 1 x prog replace "$OBJ" --port p9
 expect_grep "... naming the ports" out "no port 'p9' \(ports: p0\)"
 run "a program the object does not have is refused" 1 x prog replace "$OBJ" --port p0 --prog nope

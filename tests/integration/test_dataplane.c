@@ -538,6 +538,111 @@ test_redirect_ifindex(void **state)
 	free(in.p);
 }
 
+/* ---- chains of programs on one hook (libxdp's dispatcher semantics) -------- */
+
+/* The per-CPU packet counter of xdp_count, summed. */
+static uint64_t
+hits(struct t *t)
+{
+	uint64_t v[XDPDK_DP_MAX_WORKERS] = { 0 }, sum = 0;
+	uint32_t k = 0;
+
+	assert_int_equal(xdpdk_map_lookup(map(t, "hits"), &k, v, 0), 0);
+	for (uint32_t w = 0; w < xdpdk_dp_n_workers(); w++)
+		sum += v[w];
+	return sum;
+}
+
+/*
+ * xdp_count (XDP_DROP) then xdp_macswap_tx: with XDP_DROP in the first
+ * one's chain_call_actions every packet goes on and leaves swapped; with
+ * libxdp's default (XDP_PASS only) the drop is final.
+ */
+static void
+test_chain(void **state)
+{
+	struct xdpdk_dp_stats st;
+	struct pcap_pkts in;
+	struct t t;
+	uint32_t a;
+
+	(void)state;
+	for (int final_drop = 0; final_drop < 2; final_drop++) {
+		read_valid_input(&in);
+		tsetup(&t, 1);
+		a = add_port(&t, true, 0);
+		{
+			const struct xdpdk_dp_chain_prog chain[] = {
+				{ prog(&t, "xdp_count"),
+				  final_drop ? 1u << XDP_PASS : 1u << XDP_DROP },
+				{ prog(&t, "xdp_macswap_tx"), 0 },
+			};
+
+			assert_int_equal(xdpdk_dp_port_set_chain(a, chain, 2), 0);
+		}
+		run(&t, a, NULL, NULL);
+		get_stats(a, &st);
+		assert_int_equal(hits(&t), in.n);
+		assert_int_equal(st.prog_runs, in.n);
+		assert_int_equal(st.action_packets[final_drop ? XDP_DROP : XDP_TX], in.n);
+		tdown(&t);
+		if (final_drop) {
+			assert_out(&t, 0, &none);
+		} else {
+			for (uint32_t k = 0; k < in.n; k++) {
+				uint8_t mac[6];
+
+				memcpy(mac, in.p[k].data, 6);
+				memcpy(in.p[k].data, in.p[k].data + 6, 6);
+				memcpy(in.p[k].data + 6, mac, 6);
+			}
+			assert_out(&t, 0, &in);
+		}
+		cleanup_dir(&t);
+		free(in.p);
+	}
+}
+
+/*
+ * A redirecting program second in a chain (it runs one packet at a time
+ * after a burst-run first one): xdp_pass, then bpf_redirect to port b.
+ * Too many programs, or a missing one, are refused.
+ */
+static void
+test_chain_redirect(void **state)
+{
+	struct xdpdk_dp_stats st;
+	struct pcap_pkts in;
+	struct t t;
+	uint32_t a, b, k = 0;
+
+	(void)state;
+	read_valid_input(&in);
+	tsetup(&t, 1);
+	b = add_port(&t, false, 0);
+	a = add_port(&t, true, 0);
+	assert_int_equal(xdpdk_map_update(map(&t, "cfg"), &k, &b, BPF_ANY), 0);
+	{
+		struct xdpdk_dp_chain_prog chain[XDPDK_DP_MAX_CHAIN + 1] = {
+			{ prog(&t, "xdp_pass"), 1u << XDP_PASS },
+			{ prog(&t, "xdp_redirect_ifindex"), 0 },
+		};
+
+		assert_int_equal(xdpdk_dp_port_set_chain(a, chain, XDPDK_DP_MAX_CHAIN + 1), -EINVAL);
+		assert_int_equal(xdpdk_dp_port_set_chain(a, chain, 3), -EINVAL);
+		assert_int_equal(xdpdk_dp_port_set_chain(a, chain, 2), 0);
+	}
+	run(&t, a, NULL, NULL);
+	get_stats(a, &st);
+	assert_int_equal(st.action_packets[XDP_REDIRECT], in.n);
+	assert_int_equal(st.redirect_err, 0);
+	tdown(&t);
+	assert_out(&t, 0, &in);
+	assert_out(&t, 1, &none);
+	cleanup_dir(&t);
+	free(in.p);
+}
+
 /* Reads what a net_ring port (TX looped to its RX) got, while the dataplane runs. */
 struct ring_read {
 	uint16_t port_id;
@@ -922,6 +1027,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_pass_to_port),
 		cmocka_unit_test(test_pass_to_tap),
 		cmocka_unit_test(test_redirect_ifindex),
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_chain_redirect),
 		cmocka_unit_test(test_redirect_to_ring),
 		cmocka_unit_test(test_redirect_devmap),
 		cmocka_unit_test(test_redirect_devmap_missing),
