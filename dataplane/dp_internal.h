@@ -82,6 +82,9 @@ struct dp_chain {
 	const struct xdpdk_prog *prog[XDPDK_DP_MAX_CHAIN];
 };
 
+/* Serialises chain replacement with control-plane readers (telemetry); workers use RCU. */
+extern rte_spinlock_t dp_chain_lock;
+
 struct dp_worker;
 struct dp_poll;
 struct xdpdk_capture;

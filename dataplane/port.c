@@ -273,6 +273,8 @@ xdpdk_dp_port_exception(uint32_t ifindex)
 	return p != NULL ? p->exc_ifindex : 0;
 }
 
+rte_spinlock_t dp_chain_lock = RTE_SPINLOCK_INITIALIZER;
+
 int
 xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs, uint32_t n)
 {
@@ -298,10 +300,12 @@ xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *prog
 			c->any_redirects |= c->redirects[i];
 		}
 	}
+	rte_spinlock_lock(&dp_chain_lock);
 	old = __atomic_exchange_n(&p->chain, c, __ATOMIC_ACQ_REL);
 	if (xdpdk_dp.running && xdpdk_dp.rcu != NULL)
 		rte_rcu_qsbr_synchronize(xdpdk_dp.rcu, RTE_QSBR_THRID_INVALID);
 	rte_free(old);
+	rte_spinlock_unlock(&dp_chain_lock);
 	return 0;
 }
 

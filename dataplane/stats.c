@@ -10,6 +10,9 @@
 
 #include <rte_telemetry.h>
 
+#include <xdpdk/bpf.h>
+#include <xdpdk/map.h>
+
 #include "dp_internal.h"
 
 #define N_U64 (sizeof(struct xdpdk_dp_stats) / sizeof(uint64_t))
@@ -175,6 +178,89 @@ tel_worker_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* /xdpdk/queue_stats,IFINDEX,QUEUE */
+static int
+tel_queue_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct xdpdk_dp_stats st;
+	unsigned int ifindex, queue;
+
+	(void)cmd;
+	if (params == NULL || sscanf(params, "%u,%u", &ifindex, &queue) != 2 ||
+	    queue > UINT16_MAX || xdpdk_dp_queue_stats(ifindex, (uint16_t)queue, &st) != 0)
+		return -EINVAL;
+	stats_to_dict(d, &st);
+	return 0;
+}
+
+/* /xdpdk/port_info,IFINDEX: name, DPDK port, queues, state, the XDP chain, capture */
+static int
+tel_port_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct dp_port *p;
+	const struct dp_chain *c;
+	struct rte_tel_data *progs;
+
+	(void)cmd;
+	if (params == NULL || (p = dp_port_by_ifindex((uint32_t)atoi(params))) == NULL)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", p->name);
+	rte_tel_data_add_dict_int(d, "ifindex", (int)p->ifindex);
+	rte_tel_data_add_dict_int(d, "dpdk_port", p->port_id);
+	rte_tel_data_add_dict_int(d, "rx_queues", p->n_rxq);
+	rte_tel_data_add_dict_int(d, "tx_queues", p->n_txq);
+	rte_tel_data_add_dict_int(d, "up", __atomic_load_n(&p->up, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_int(d, "exception_ifindex", (int)p->exc_ifindex);
+	rte_tel_data_add_dict_int(d, "capturing",
+				  __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE) != NULL);
+	progs = rte_tel_data_alloc();
+	if (progs == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_array(progs, RTE_TEL_STRING_VAL);
+	/* not an RCU reader: the lock keeps the chain from being freed meanwhile */
+	rte_spinlock_lock(&dp_chain_lock);
+	c = __atomic_load_n(&p->chain, __ATOMIC_ACQUIRE);
+	for (uint32_t i = 0; c != NULL && i < c->n; i++)
+		rte_tel_data_add_array_string(progs, xdpdk_prog_name(c->prog[i]));
+	rte_spinlock_unlock(&dp_chain_lock);
+	rte_tel_data_add_dict_container(d, "xdp_programs", progs, 0);
+	return 0;
+}
+
+/* /xdpdk/maps: every live map, as `xdpdk map show` lists them */
+static int
+tel_maps(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct xdpdk_map *m;
+
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (uint32_t id = 0; (m = xdpdk_map_get_next(id)) != NULL; id = xdpdk_map_id(m)) {
+		const struct xdpdk_map_def *def = xdpdk_map_def(m);
+		struct rte_tel_data *one = rte_tel_data_alloc();
+		const char *tn = xdpdk_map_type_name(def->type);
+		char key[16];
+
+		if (one == NULL) {
+			xdpdk_map_put(m);
+			return -ENOMEM;
+		}
+		rte_tel_data_start_dict(one);
+		rte_tel_data_add_dict_string(one, "name", def->name);
+		rte_tel_data_add_dict_string(one, "type", tn != NULL ? tn : "unknown");
+		rte_tel_data_add_dict_int(one, "key_size", (int)def->key_size);
+		rte_tel_data_add_dict_int(one, "value_size", (int)def->value_size);
+		rte_tel_data_add_dict_int(one, "max_entries", (int)def->max_entries);
+		rte_tel_data_add_dict_int(one, "flags", (int)def->map_flags);
+		snprintf(key, sizeof(key), "%u", xdpdk_map_id(m));
+		rte_tel_data_add_dict_container(d, key, one, 0);
+		xdpdk_map_put(m);
+	}
+	return 0;
+}
+
 int
 xdpdk_dp_telemetry_init(void)
 {
@@ -189,5 +275,11 @@ xdpdk_dp_telemetry_init(void)
 				   "xdpdk counters of a port. Parameters: ifindex");
 	rte_telemetry_register_cmd("/xdpdk/worker_stats", tel_worker_stats,
 				   "xdpdk counters of a worker. Parameters: worker index");
+	rte_telemetry_register_cmd("/xdpdk/queue_stats", tel_queue_stats,
+				   "xdpdk counters of an RX queue. Parameters: ifindex,queue");
+	rte_telemetry_register_cmd("/xdpdk/port_info", tel_port_info,
+				   "xdpdk port: name, queues, state, XDP programs. Parameters: ifindex");
+	rte_telemetry_register_cmd("/xdpdk/maps", tel_maps,
+				   "xdpdk maps by id: name, type, sizes, flags");
 	return 0;
 }

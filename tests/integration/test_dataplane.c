@@ -585,6 +585,21 @@ test_chain(void **state)
 		assert_int_equal(hits(&t), in.n);
 		assert_int_equal(st.prog_runs, in.n);
 		assert_int_equal(st.action_packets[final_drop ? XDP_DROP : XDP_TX], in.n);
+		if (!final_drop) {
+			/* telemetry: the chain, a queue's counters, the maps */
+			char reply[8192], cmd[64];
+
+			snprintf(cmd, sizeof(cmd), "/xdpdk/port_info,%u", a);
+			telemetry(cmd, reply, sizeof(reply));
+			assert_non_null(strstr(reply, "\"xdp_programs\":[\"xdp_count\","
+						      "\"xdp_macswap_tx\"]"));
+			assert_non_null(strstr(reply, "\"capturing\":0"));
+			snprintf(cmd, sizeof(cmd), "/xdpdk/queue_stats,%u,0", a);
+			telemetry(cmd, reply, sizeof(reply));
+			assert_non_null(strstr(reply, "\"rx_packets\":64"));
+			telemetry("/xdpdk/maps", reply, sizeof(reply));
+			assert_non_null(strstr(reply, "\"name\":\"hits\",\"type\":\"percpu_array\""));
+		}
 		tdown(&t);
 		if (final_drop) {
 			assert_out(&t, 0, &none);
