@@ -63,6 +63,13 @@ int cli_load_prog(const char *path, const char *obj_path, const char *prog_name,
 		  const char *section, const char *engine, struct cli_prog *out);
 void cli_unload_prog(struct cli_prog *p);
 
+/*
+ * The entry as typed JSON through the map's BTF: `,"formatted":{"key":K,"value":V}`
+ * (per-CPU: "values":[{"cpu":N,"value":V}...]) with @p json, else a
+ * "    formatted: key K value V" line; nothing when the map has no BTF types.
+ */
+void cli_print_formatted(FILE *out, struct xdpdk_map *m, const uint8_t *key, const uint8_t *val,
+			 bool json);
 /* Print every entry of one map (text, or one JSON object with its id, name, type, entries). */
 void cli_dump_map(FILE *out, struct xdpdk_map *m, bool json);
 /* Print every entry of the object's maps (text or one JSON array). */

@@ -184,6 +184,7 @@ map_lookup(int argc, char **argv, FILE *out, FILE *err)
 			cli_json_hex(out, key, xdpdk_map_def(m)->key_size);
 			fprintf(out, ",\"value\":");
 			cli_json_hex(out, val, vsz);
+			cli_print_formatted(out, m, key, val, true);
 			fprintf(out, "}\n");
 			rc = CLI_OK;
 		} else {
@@ -192,6 +193,7 @@ map_lookup(int argc, char **argv, FILE *out, FILE *err)
 			fprintf(out, "  value: ");
 			print_bytes(out, val, vsz);
 			fprintf(out, "\n");
+			cli_print_formatted(out, m, key, val, false);
 			rc = CLI_OK;
 		}
 	}

@@ -281,6 +281,51 @@ dumpable(enum bpf_map_type t)
 	       t != BPF_MAP_TYPE_STACK && t != BPF_MAP_TYPE_BLOOM_FILTER;
 }
 
+static bool
+is_percpu(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+void
+cli_print_formatted(FILE *out, struct xdpdk_map *m, const uint8_t *key, const uint8_t *val,
+		    bool json)
+{
+	const struct xdpdk_map_def *d = xdpdk_map_def(m);
+	uint32_t kt, vt;
+	const struct xdpdk_btf *b = xdpdk_map_btf(m, &kt, &vt);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc = 0;
+
+	if (b == NULL || kt == 0 || vt == 0 || (mem = open_memstream(&buf, &len)) == NULL)
+		return;
+	fputs(json ? ",\"formatted\":{\"key\":" : "    formatted: key ", mem);
+	rc = xdpdk_btf_json(mem, b, kt, key, d->key_size);
+	if (rc == 0 && is_percpu(d->type)) {
+		const uint32_t stride = (d->value_size + 7) & ~7u;
+		const uint32_t n = xdpdk_map_value_buf_size(m) / stride;
+
+		fputs(json ? ",\"values\":[" : " values [", mem);
+		for (uint32_t c = 0; c < n && rc == 0; c++) {
+			fprintf(mem, "%s{\"cpu\":%u,\"value\":", c ? "," : "", c);
+			rc = xdpdk_btf_json(mem, b, vt, val + (size_t)c * stride, d->value_size);
+			fputc('}', mem);
+		}
+		fputc(']', mem);
+	} else if (rc == 0) {
+		fputs(json ? ",\"value\":" : " value ", mem);
+		rc = xdpdk_btf_json(mem, b, vt, val, d->value_size);
+	}
+	fputs(json ? "}" : "\n", mem);
+	fclose(mem);
+	if (rc == 0)
+		fwrite(buf, 1, len, out);
+	free(buf);
+}
+
 void
 cli_dump_map(FILE *out, struct xdpdk_map *m, bool json)
 {
@@ -310,6 +355,7 @@ cli_dump_map(FILE *out, struct xdpdk_map *m, bool json)
 				cli_json_hex(out, key, d->key_size);
 				fprintf(out, ",\"value\":");
 				cli_json_hex(out, val, vsz);
+				cli_print_formatted(out, m, key, val, true);
 				fprintf(out, "}");
 			} else {
 				fprintf(out, "  key: ");
@@ -317,6 +363,7 @@ cli_dump_map(FILE *out, struct xdpdk_map *m, bool json)
 				fprintf(out, "  value: ");
 				print_hex(out, val, vsz);
 				fprintf(out, "\n");
+				cli_print_formatted(out, m, key, val, false);
 			}
 			n++;
 		}

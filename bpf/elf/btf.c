@@ -104,6 +104,7 @@ struct map_attrs {
 	int64_t values_off;
 	bool has_spin_lock;
 	uint32_t spin_lock_off;
+	uint32_t key_type, value_type;	/* `__type()`: the pointee's id */
 };
 
 /* `__uint(name, N)`: a pointer to an array of N elements. */
@@ -277,13 +278,17 @@ parse_def(struct elf_load *ld, const struct btf *btf, const char *map, const str
 					    : attr_size(ld, btf, map, name, m->type, &v);
 			if (rc == 0)
 				rc = set_size(ld, map, "key", &a->key_size, v);
+			if (rc == 0 && name[3] != '_')
+				a->key_type = btf__type_by_id(btf, m->type)->type;
 		} else if (strcmp(name, "value_size") == 0 || strcmp(name, "value") == 0) {
 			rc = name[5] == '_' ? attr_int(ld, btf, map, name, m->type, &v)
 					    : attr_size(ld, btf, map, name, m->type, &v);
 			if (rc == 0)
 				rc = set_size(ld, map, "value", &a->value_size, v);
-			if (rc == 0 && name[5] != '_')
+			if (rc == 0 && name[5] != '_') {
 				find_spin_lock(btf, m->type, a);
+				a->value_type = btf__type_by_id(btf, m->type)->type;
+			}
 		} else if (strcmp(name, "pinning") == 0) {
 			if (inner == NULL) {
 				xdpdk_elf_log(ld, "map '%s': an inner map cannot be pinned", map);
@@ -485,6 +490,8 @@ add_btf_map(struct elf_load *ld, const struct btf *btf, const struct map_var *v)
 	m->sec_off = v->off;
 	m->sec_size = v->size;
 	m->values_off = a.values_off;
+	m->btf_key = a.key_type;
+	m->btf_value = a.value_type;
 	if (is_map_in_map(a.type) && inner.type != BPF_MAP_TYPE_UNSPEC) {
 		m->inner_name = malloc(strlen(v->name) + sizeof(".inner"));
 		if (m->inner_name == NULL)

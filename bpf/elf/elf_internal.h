@@ -87,6 +87,7 @@ struct xdpdk_obj_map {
 	uint64_t sec_off;
 	uint64_t sec_size;
 	int64_t values_off; /* BTF maps: byte offset of member `values`, or -1 */
+	uint32_t btf_key, btf_value; /* `__type(key/value, T)`: T's type id, or 0 */
 };
 
 struct xdpdk_obj {
@@ -95,6 +96,7 @@ struct xdpdk_obj {
 	struct xdpdk_obj_map *maps;
 	uint32_t n_maps;
 	char *license;
+	struct xdpdk_btf *btf; /* the object's BTF when its maps are BTF-defined */
 	uint32_t kern_version;
 };
 

@@ -610,6 +610,14 @@ xdpdk_obj_open_mem(const void *buf, size_t size, const struct xdpdk_obj_opts *op
 		rc = relocate_progs(&ld);
 	if (rc == 0)
 		rc = read_license(&ld);
+	if (rc == 0 && ld.btf != NULL && ld.maps_idx != 0) {
+		/* the maps' typed keys and values: the BTF outlives the loader */
+		ld.obj->btf = xdpdk_btf_wrap(ld.btf);
+		if (ld.obj->btf == NULL)
+			rc = -ENOMEM;
+		else
+			ld.btf = NULL;
+	}
 	if (rc == 0) {
 		obj = ld.obj;
 		ld.obj = NULL;
@@ -694,6 +702,7 @@ xdpdk_obj_close(struct xdpdk_obj *obj)
 	}
 	free(obj->progs);
 	xdpdk_elf_free_maps(obj);
+	xdpdk_btf_put(obj->btf);
 	free(obj->license);
 	free(obj);
 }
@@ -764,6 +773,12 @@ xdpdk_obj_prog_core_poison(const struct xdpdk_obj_prog *p, uint32_t *n)
 {
 	*n = p != NULL ? p->n_poison : 0;
 	return p != NULL ? p->poison : NULL;
+}
+
+struct xdpdk_btf *
+xdpdk_obj_btf(const struct xdpdk_obj *obj)
+{
+	return obj != NULL ? obj->btf : NULL;
 }
 
 const char *

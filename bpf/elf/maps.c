@@ -443,6 +443,13 @@ xdpdk_obj_map_def(const struct xdpdk_obj_map *m)
 	return m != NULL ? &m->def : NULL;
 }
 
+void
+xdpdk_obj_map_btf_ids(const struct xdpdk_obj_map *m, uint32_t *key, uint32_t *value)
+{
+	*key = m != NULL ? m->btf_key : 0;
+	*value = m != NULL ? m->btf_value : 0;
+}
+
 const struct xdpdk_map_def *
 xdpdk_obj_map_inner_def(const struct xdpdk_obj_map *m)
 {

@@ -158,6 +158,12 @@ create_map(struct load_ctx *c, uint32_t i)
 	if (map == NULL)
 		goto err_create;
 	c->lo->maps[i] = map;
+	{
+		uint32_t kt, vt;
+
+		xdpdk_obj_map_btf_ids(om, &kt, &vt);
+		xdpdk_map_set_btf(map, xdpdk_obj_btf(c->obj), kt, vt);
+	}
 	data = xdpdk_obj_map_data(om);
 	if (data != NULL) {
 		uint32_t zero = 0;

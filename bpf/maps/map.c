@@ -18,6 +18,8 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
+
+#include <xdpdk/elf.h>
 #include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
@@ -549,12 +551,42 @@ xdpdk_map_get(struct xdpdk_map *map)
 	return map;
 }
 
+void
+xdpdk_map_set_btf(struct xdpdk_map *map, struct xdpdk_btf *btf, uint32_t key_type,
+		  uint32_t value_type)
+{
+	struct xdpdk_btf *none = NULL;
+
+	if (map == NULL || btf == NULL || (key_type == 0 && value_type == 0))
+		return;
+	xdpdk_btf_get(btf);
+	if (!__atomic_compare_exchange_n(&map->btf, &none, btf, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_RELAXED)) {
+		xdpdk_btf_put(btf);
+		return;
+	}
+	/* control-plane readers only: one that looks meanwhile sees no type yet */
+	__atomic_store_n(&map->btf_key, key_type, __ATOMIC_RELEASE);
+	__atomic_store_n(&map->btf_value, value_type, __ATOMIC_RELEASE);
+}
+
+struct xdpdk_btf *
+xdpdk_map_btf(const struct xdpdk_map *map, uint32_t *key_type, uint32_t *value_type)
+{
+	struct xdpdk_btf *b = __atomic_load_n(&map->btf, __ATOMIC_ACQUIRE);
+
+	*key_type = b != NULL ? __atomic_load_n(&map->btf_key, __ATOMIC_ACQUIRE) : 0;
+	*value_type = b != NULL ? __atomic_load_n(&map->btf_value, __ATOMIC_ACQUIRE) : 0;
+	return b;
+}
+
 /* After the grace period: no program can still reach the map. */
 static void
 map_destroy(void *arg)
 {
 	struct xdpdk_map *map = arg;
 
+	xdpdk_btf_put(map->btf);
 	if (map->ops->free != NULL)
 		map->ops->free(map);
 	if (is_map_in_map(map))

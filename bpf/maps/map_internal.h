@@ -82,6 +82,9 @@ struct xdpdk_map {
 	 * percent of a lookup in a large table.
 	 */
 	void *dp;
+	/* typed keys and values for the control plane (xdpdk_map_set_btf), or NULL */
+	struct xdpdk_btf *btf;
+	uint32_t btf_key, btf_value;
 } __rte_cache_aligned;
 
 /* The worker index of the calling thread (per-CPU slot). */

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <xdpdk/bpf.h>
 #include <xdpdk/map.h>
@@ -96,6 +97,27 @@ const struct xdpdk_line_info *xdpdk_obj_prog_line_info(const struct xdpdk_obj_pr
  */
 const struct xdpdk_core_poison *xdpdk_obj_prog_core_poison(const struct xdpdk_obj_prog *p,
 							    uint32_t *n);
+/* ---- BTF, for typed keys and values ------------------------------------ */
+
+struct btf;
+/** An object's BTF, reference counted: maps made from the object keep it. */
+struct xdpdk_btf;
+/** The object's BTF (borrowed), or NULL when it has no BTF-defined maps. */
+struct xdpdk_btf *xdpdk_obj_btf(const struct xdpdk_obj *obj);
+/** Wrap @p btf (owned from now on) with one reference; NULL on ENOMEM. */
+struct xdpdk_btf *xdpdk_btf_wrap(struct btf *btf);
+struct xdpdk_btf *xdpdk_btf_get(struct xdpdk_btf *b);
+/** Drop a reference; NULL is accepted. */
+void xdpdk_btf_put(struct xdpdk_btf *b);
+const struct btf *xdpdk_btf_raw(const struct xdpdk_btf *b);
+/**
+ * @p data as BTF type @p type_id in JSON, as bpftool's "formatted" output.
+ * Writes nothing unless it succeeds.
+ * @return 0; -EINVAL (bad id, data too short), -ENOTSUP (a kind it cannot print), -ENOMEM.
+ */
+int xdpdk_btf_json(FILE *out, const struct xdpdk_btf *b, uint32_t type_id, const void *data,
+		   size_t size);
+
 /** The "version" section (a u32, legacy kprobe objects); 0 when absent. */
 uint32_t xdpdk_obj_kern_version(const struct xdpdk_obj *obj);
 
@@ -146,6 +168,8 @@ const char *xdpdk_obj_map_name(const struct xdpdk_obj_map *m);
 enum xdpdk_obj_map_kind xdpdk_obj_map_kind(const struct xdpdk_obj_map *m);
 /** The definition; for map-in-map, def->inner_template is NULL and see below. */
 const struct xdpdk_map_def *xdpdk_obj_map_def(const struct xdpdk_obj_map *m);
+/** BTF type ids of a BTF-defined map's key and value (`__type(key, T)`), 0 when untyped. */
+void xdpdk_obj_map_btf_ids(const struct xdpdk_obj_map *m, uint32_t *key, uint32_t *value);
 /** Map-in-map: the inner map's definition (from `__array(values, ...)`), else NULL. */
 const struct xdpdk_map_def *xdpdk_obj_map_inner_def(const struct xdpdk_obj_map *m);
 /** LIBBPF_PIN_NONE (0) or LIBBPF_PIN_BY_NAME (1). */

@@ -115,6 +115,17 @@ struct xdpdk_map *xdpdk_map_get_by_id(uint32_t id);
  * NULL with errno ENOENT after the last one.
  */
 struct xdpdk_map *xdpdk_map_get_next(uint32_t id);
+struct xdpdk_btf;
+/**
+ * Give @p map the BTF of the object that defined it and its key and value
+ * type ids, for typed output (`map dump --json`'s "formatted"). A reference
+ * to @p btf is taken; a map that has BTF keeps it (pinned maps: the first).
+ */
+void xdpdk_map_set_btf(struct xdpdk_map *map, struct xdpdk_btf *btf, uint32_t key_type,
+		       uint32_t value_type);
+/** The map's BTF (borrowed, NULL when none) and its key and value type ids. */
+struct xdpdk_btf *xdpdk_map_btf(const struct xdpdk_map *map, uint32_t *key_type,
+				uint32_t *value_type);
 /** The kernel's name of a map type ("hash", "lru_percpu_hash"); NULL if unknown. */
 const char *xdpdk_map_type_name(enum bpf_map_type type);
 /** Whether xdpdk implements map type @p type (else creation fails with ENOTSUP). */

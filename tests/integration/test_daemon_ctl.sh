@@ -109,6 +109,16 @@ expect_grep "... by the loader" out "Error: cannot open .*d.yaml"
 run "the port still runs the last good program" 0 x prog show
 expect_grep "... xdp_drop" out "name xdp_drop"
 
+# Typed entries through the object's BTF (bpftool's "formatted")
+# (several objects define 'cfg' and 'hits' by now: by id)
+map_id() { x map show --json | grep -o "\"id\":[0-9]*,\"type\":\"[a-z_]*\",\"name\":\"$1\"" |
+	tail -1 | sed 's/"id":\([0-9]*\),.*/\1/'; }
+run "a map update" 0 x map update id "$(map_id cfg)" key 00000000 value 2a000000
+run "map dump prints the entry typed" 0 x map dump id "$(map_id cfg)"
+expect_grep "... key and value as the program declared them" out "^    formatted: key 0 value 42$"
+run "map lookup --json" 0 x map lookup id "$(map_id hits)" key 00000000 --json
+expect_grep "... per-CPU values typed, one per worker" out '"formatted":\{"key":0,"values":\[\{"cpu":0,"value":[0-9]+\}\]\}'
+
 # Routes for bpf_fib_lookup
 run "route add (connected)" 0 x route add 10.0.0.0/8 dev p0
 run "route add (gateway, metric)" 0 x route add 10.1.0.0/16 via 10.0.0.1 dev p0 metric 5

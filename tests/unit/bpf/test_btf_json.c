@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Typed map entries through BTF (bpf/btf_json.c), as bpftool's "formatted"
+ * output: tests/progs/btf_types.bpf.c's key and value printed from bytes
+ * laid out by the compiler's own struct definitions, exactly.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <xdpdk/elf.h>
+
+/* The same types as the BPF program's (same ABI on x86-64 and BPF). */
+enum color { RED = 1, GREEN = 2, BLUE = 4 };
+struct flow {
+	uint32_t addr;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t pad;
+};
+struct stats {
+	uint64_t packets;
+	char name[8];
+	enum color color;
+	uint32_t flags : 3, level : 5, rest : 24;
+	int16_t delta;
+	_Bool on;
+	uint8_t arr[3];
+	union {
+		uint32_t word;
+		uint8_t bytes[4];
+	} u;
+	struct {
+		int32_t x, y;
+	} pos[2];
+};
+
+static char *
+render(const struct xdpdk_btf *b, uint32_t id, const void *data, size_t size, int *rc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	*rc = xdpdk_btf_json(f, b, id, data, size);
+	fclose(f);
+	return buf;
+}
+
+static void
+test_btf_json_types(void **state)
+{
+	char path[512];
+	const char *dir = getenv("XDPDK_PROGS_DIR");
+	struct xdpdk_obj *obj;
+	const struct xdpdk_obj_map *m = NULL;
+	struct xdpdk_btf *b;
+	uint32_t kt, vt;
+	struct flow k = { .addr = 0x0a000001, .port = 443, .proto = 17 };
+	struct stats v;
+	char *s;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/btf_types.bpf.o", dir != NULL ? dir : "tests/progs");
+	obj = xdpdk_obj_open(path, NULL);
+	assert_non_null(obj);
+	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++)
+		if (strcmp(xdpdk_obj_map_name(xdpdk_obj_map_at(obj, i)), "flows") == 0)
+			m = xdpdk_obj_map_at(obj, i);
+	assert_non_null(m);
+	b = xdpdk_obj_btf(obj);
+	assert_non_null(b);
+	xdpdk_obj_map_btf_ids(m, &kt, &vt);
+	assert_true(kt != 0 && vt != 0);
+
+	s = render(b, kt, &k, sizeof(k), &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(s, "{\"addr\":167772161,\"port\":443,\"proto\":17,\"pad\":0}");
+	free(s);
+
+	memset(&v, 0, sizeof(v));
+	v.packets = 12345678901ull;
+	strcpy(v.name, "eth0");
+	v.color = GREEN;
+	v.flags = 5;
+	v.level = 31;
+	v.rest = 0xabcdef;
+	v.delta = -300;
+	v.on = 1;
+	v.arr[0] = 1, v.arr[1] = 2, v.arr[2] = 255;
+	v.u.word = 0x04030201;
+	v.pos[0].x = -1, v.pos[0].y = 2, v.pos[1].x = 3, v.pos[1].y = -4;
+	s = render(b, vt, &v, sizeof(v), &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(s, "{\"packets\":12345678901,\"name\":\"eth0\",\"color\":\"GREEN\","
+			       "\"flags\":5,\"level\":31,\"rest\":11259375,\"delta\":-300,"
+			       "\"on\":true,\"arr\":[1,2,255],"
+			       "\"u\":{\"word\":67305985,\"bytes\":[1,2,3,4]},"
+			       "\"pos\":[{\"x\":-1,\"y\":2},{\"x\":3,\"y\":-4}]}");
+	free(s);
+
+	/* an enum value with no name, a name that is not printable: numbers, bytes */
+	v.color = 3;
+	memcpy(v.name, "\x01\x02", 3);
+	s = render(b, vt, &v, sizeof(v), &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(s, "\"name\":[1,2,0,48,0,0,0,0],\"color\":3,"));
+	free(s);
+
+	/* too few bytes: refused, nothing written */
+	s = render(b, vt, &v, sizeof(v) - 1, &rc);
+	assert_int_equal(rc, -EINVAL);
+	assert_string_equal(s, "");
+	free(s);
+	s = render(b, 0, &v, sizeof(v), &rc);
+	assert_int_equal(rc, -EINVAL);
+	free(s);
+	xdpdk_obj_close(obj);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_btf_json_types),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
