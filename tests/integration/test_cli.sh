@@ -102,7 +102,7 @@ want_count=$(printf '%02x000000 00000000' "${n_ipv4:-0}")
 expect_grep "the counter in the map equals the packets run" out "key: 00000000  value: $want_count"
 expect_rc "prog run --dump-maps --json" 0 "$XDPDK" prog run "$PROGS/maps_ref.bpf.o" \
 	--data-in "$TMP/pkt.bin" --repeat 5 --dump-maps --json
-expect_grep "--json maps hold the entries" out '"maps":\[\{"id":[0-9]+,"name":"pkt_count","type":"array","entries":\[\{"key":"00000000","value":"0500000000000000"\}\]\}\]'
+expect_grep "--json maps hold the entries" out '"maps":\[\{"id":[0-9]+,"name":"pkt_count","type":"array","entries":\[\{"key":"00000000","value":"0500000000000000","formatted":\{"key":0,"value":5\}\}\]\}\]'
 expect_rc "prog show with maps" 0 "$XDPDK" prog show "$PROGS/map_in_map.bpf.o"
 expect_grep "prog show lists map-in-map and prog_array maps" out "^map [0-9]+: prog_array +name jump"
 expect_grep "prog show names the maps a program uses" out "name xdp_dispatch .* maps [a-z_,]*jump"
