@@ -46,12 +46,14 @@ static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
 static atomic_uint_fast64_t seq, n_suppressed, n_overwritten, n_logged;
 static _Atomic uint32_t rate_per_sec = XDPDK_TRACE_DEFAULT_RATE;
 static _Atomic uint32_t rate_burst = XDPDK_TRACE_DEFAULT_BURST;
+static _Atomic uint32_t rate_gen;	/* bumped by each xdpdk_trace_set_rate */
 
 /* One token bucket per worker thread. */
 struct bucket {
 	uint64_t last_ns;
 	uint64_t tokens_milli;		/* tokens x 1000, for sub-token refills */
 	uint64_t suppressed;		/* since the last logged line */
+	uint32_t gen;			/* rate_gen it was filled for */
 	bool init;
 };
 static __thread struct bucket bucket;
@@ -89,12 +91,15 @@ bucket_take(uint64_t t)
 	const uint64_t rate = atomic_load_explicit(&rate_per_sec, memory_order_relaxed);
 	const uint64_t cap = (uint64_t)atomic_load_explicit(&rate_burst, memory_order_relaxed) *
 			     1000;
+	const uint32_t gen = atomic_load_explicit(&rate_gen, memory_order_relaxed);
 	struct bucket *b = &bucket;
 
 	if (rate == 0)
 		return true;	/* unlimited */
-	if (!b->init) {
+	if (!b->init || b->gen != gen) {
+		/* A new budget starts full. */
 		b->init = true;
+		b->gen = gen;
 		b->tokens_milli = cap;
 		b->last_ns = t;
 	}
@@ -218,6 +223,7 @@ xdpdk_trace_set_rate(uint32_t lines_per_sec, uint32_t burst)
 {
 	atomic_store(&rate_per_sec, lines_per_sec);
 	atomic_store(&rate_burst, burst ? burst : 1);
+	atomic_fetch_add(&rate_gen, 1);
 }
 
 void
