@@ -772,7 +772,7 @@ l3_hlen(const struct xdpdk_skb_ctx *s)
  * bpf_skb_check_mtu: the skb's length (or *mtu_len as an L3 length) plus
  * len_diff against the device's MTU + MAC header; a GSO packet passes
  * unless BPF_MTU_CHK_SEGS asks for its segments to be checked. *mtu_len
- * always gets the MTU (0 on errors).
+ * gets the MTU, except on the errors, which return before (as the kernel's).
  */
 uint64_t
 xdpdk_h_skb_check_mtu(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
@@ -783,21 +783,15 @@ xdpdk_h_skb_check_mtu(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 	int64_t ret = BPF_MTU_CHK_RET_FRAG_NEEDED;
 	const struct fib_if *dev;
 	int32_t skb_len;
-	int mtu = 0;
+	int mtu;
 
-	if (r5 & ~(uint64_t)BPF_MTU_CHK_SEGS) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if ((r5 & BPF_MTU_CHK_SEGS) && ((int32_t)r4 != 0 || *mtu_len != 0)) {
-		ret = -EINVAL;
-		goto out;
-	}
+	if (r5 & ~(uint64_t)BPF_MTU_CHK_SEGS)
+		return (uint64_t)-EINVAL;
+	if ((r5 & BPF_MTU_CHK_SEGS) && ((int32_t)r4 != 0 || *mtu_len != 0))
+		return (uint64_t)-EINVAL;
 	dev = get_if(xdpdk_fib_current(), ifindex);
-	if (dev == NULL) {
-		ret = -ENODEV;
-		goto out;
-	}
+	if (dev == NULL)
+		return (uint64_t)-ENODEV;
 	mtu = (int)dev->c.mtu;
 	/* int arithmetic that wraps, as the kernel's (-fno-strict-overflow). */
 	skb_len = *mtu_len ? (int32_t)(*mtu_len + ETH_HLEN) : (int32_t)s->len;
@@ -809,7 +803,6 @@ xdpdk_h_skb_check_mtu(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 		if ((r5 & BPF_MTU_CHK_SEGS) && l3_hlen(s) + s->gso_size > (uint32_t)mtu)
 			ret = BPF_MTU_CHK_RET_SEGS_TOOBIG;
 	}
-out:
 	*mtu_len = (uint32_t)mtu;
 	return (uint64_t)ret;
 }

@@ -5,7 +5,8 @@
  * verdicts (TC_ACT_REDIRECT, TC_ACT_SHOT) and error codes, into `rv`, the
  * program's verdict from the last redirect. Success paths against real
  * devices are in xdp_fib.bpf.c (tc_fib_req), which test_fib_diff runs in a
- * network namespace of its own.
+ * network namespace of its own. check_mtu's errors return before *mtu_len
+ * is written, in XDP and TC alike.
  */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
@@ -56,23 +57,48 @@ int
 tc_fib_errors(struct __sk_buff *skb)
 {
 	struct bpf_fib_lookup p = { .family = 2, .ifindex = NO_DEV };
-	__u32 mtu = 5;
 
 	set(0, bpf_fib_lookup(skb, &p, sizeof(p), 0));		/* no device: -ENODEV */
 	set(1, bpf_fib_lookup(skb, &p, 8, 0));			/* short: -EINVAL */
 	set(2, bpf_fib_lookup(skb, &p, sizeof(p), 1 << 7));	/* unknown flag: -EINVAL */
 	p.family = 3;
 	set(3, bpf_fib_lookup(skb, &p, sizeof(p), 0));		/* -EAFNOSUPPORT */
+	return 0;
+}
+
+/* Apart from fib_lookup, whose map differences depend on the host's routes. */
+SEC("tc")
+int
+tc_check_mtu_errors(struct __sk_buff *skb)
+{
+	__u32 mtu = 5;
+
 	set(4, bpf_check_mtu(skb, 0, &mtu, 0, 2));		/* unknown flag: -EINVAL */
-	set(5, mtu);						/* zeroed */
+	set(5, mtu);						/* untouched */
 	mtu = 5;
 	set(6, bpf_check_mtu(skb, 0, &mtu, 0, BPF_MTU_CHK_SEGS));	/* SEGS with a length */
 	set(7, mtu);
-	set(8, bpf_check_mtu(skb, 0, &mtu, 1, BPF_MTU_CHK_SEGS));	/* SEGS with len_diff */
 	mtu = 0;
+	set(8, bpf_check_mtu(skb, 0, &mtu, 1, BPF_MTU_CHK_SEGS));	/* SEGS with len_diff */
+	mtu = 5;
 	set(9, bpf_check_mtu(skb, NO_DEV, &mtu, 0, 0));		/* -ENODEV */
 	set(10, mtu);
 	return 0;
+}
+
+/* XDP's check_mtu on the same error paths: *mtu_len is zeroed there too. */
+SEC("xdp")
+int
+xdp_check_mtu_errors(struct xdp_md *ctx)
+{
+	__u32 mtu = 5;
+
+	set(0, bpf_check_mtu(ctx, 0, &mtu, 0, BPF_MTU_CHK_SEGS));	/* XDP takes no flags */
+	set(1, mtu);
+	mtu = 5;
+	set(2, bpf_check_mtu(ctx, NO_DEV, &mtu, 0, 0));		/* -ENODEV */
+	set(3, mtu);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

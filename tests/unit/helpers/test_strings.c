@@ -299,8 +299,8 @@ test_tc_redirect_verdicts(void **state)
 					TC_ACT_SHOT, TC_ACT_REDIRECT, TC_ACT_SHOT,
 					TC_ACT_REDIRECT, TC_ACT_REDIRECT, TC_ACT_SHOT,
 					TC_ACT_SHOT, -EINVAL, -EINVAL, -EINVAL };
-	static const int64_t fib_want[] = { -ENODEV, -EINVAL, -EINVAL, -EAFNOSUPPORT, -EINVAL, 0,
-					    -EINVAL, 0, -EINVAL, -ENODEV, 0 };
+	static const int64_t fib_want[] = { -ENODEV, -EINVAL, -EINVAL, -EAFNOSUPPORT };
+	static const int64_t mtu_want[] = { -EINVAL, 5, -EINVAL, 5, -EINVAL, -ENODEV, 5 };
 
 	(void)state;
 	for (int e = 0; e < OBJ_RUN_N_ENGINES; e++) {
@@ -318,6 +318,10 @@ test_tc_redirect_verdicts(void **state)
 		run(&r, "tc_redirect", "tc_fib_errors", obj_run_engines[e], &ret);
 		for (uint32_t i = 0; i < sizeof(fib_want) / sizeof(fib_want[0]); i++)
 			assert_int_equal(RV(&r, i), fib_want[i]);
+		obj_run_free(&r);
+		run(&r, "tc_redirect", "tc_check_mtu_errors", obj_run_engines[e], &ret);
+		for (uint32_t i = 0; i < sizeof(mtu_want) / sizeof(mtu_want[0]); i++)
+			assert_int_equal(RV(&r, 4 + i), mtu_want[i]);
 		obj_run_free(&r);
 	}
 }
