@@ -463,7 +463,9 @@ xdpdk_bprintf_check(const char *fmt, uint32_t fmt_size, uint32_t num_args)
 	struct bp_state st;
 	const char *end = memchr(fmt, 0, fmt_size);
 
-	if (end == NULL || num_args > XDPDK_BPRINTF_MAX_ARGS)
+	if (end == NULL)
 		return -EINVAL;
+	if (num_args > XDPDK_BPRINTF_MAX_ARGS)
+		return 0;	/* refused when it runs (data_len too large), as the kernel */
 	return prepare(fmt, (uint32_t)(end - fmt), zero, num_args, &st);
 }

@@ -21,11 +21,11 @@
 #define NUL XDPDK_ARG_MAYBE_NULL
 #define MT(t) (1ULL << BPF_MAP_TYPE_##t)
 
-/* P(name, ret, {args}, {flags}, pkt_access, changes_pkt_data, map types) */
-#define P(fn, ret, args, flags, pkt, chg, maps)                                     \
+/* P(name, ret, {args}, {flags}, pkt_access, changes_pkt_data, map types[, fields]) */
+#define P(fn, ret, args, flags, pkt, chg, maps, ...)                                \
 	[BPF_FUNC_##fn] = { .defined = true, .ret_type = R(ret), .arg_type = args,    \
 			    .arg_flags = flags, .pkt_access = pkt, .changes_pkt_data = chg, \
-			    .map_types = maps }
+			    .map_types = maps, __VA_ARGS__ }
 #define ARGS(...) { __VA_ARGS__ }
 #define NOFL { 0 }
 
@@ -90,7 +90,8 @@ const struct xdpdk_helper_proto xdpdk_helper_protos[XDPDK_HELPER_PROTOS_N] = {
 	/* The kernel declares two arguments: the three values are not checked. */
 	P(trace_printk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE)), ARGS(RO), false, false, 0),
 	P(snprintf, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO), A(PTR_TO_CONST_STR),
-	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)), ARGS(NUL, 0, 0, RO | NUL), false, false, 0),
+	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)), ARGS(NUL, 0, 0, RO | NUL), false, false, 0,
+	  .check_fmt = xdpdk_bprintf_check),
 	P(trace_vprintk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(PTR_TO_MEM),
 	  A(CONST_SIZE_OR_ZERO)), ARGS(RO, 0, RO | NUL), false, false, 0),
 	P(strtol, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(ANYTHING), A(PTR_TO_LONG)),
