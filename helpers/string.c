@@ -47,10 +47,8 @@ static int
 parse_ull(const char *buf, size_t buf_len, uint64_t flags, uint64_t *res, bool *neg)
 {
 	unsigned int base = flags & STRTOX_BASE_MASK;
-	const char *cur = buf, *s;
-	size_t consumed, len = buf_len;
-	char str[64];
-	unsigned int digits = 0;
+	const char *cur = buf;
+	size_t consumed, lim, i = 0, start;
 	bool overflow = false;
 	uint64_t v = 0;
 
@@ -66,26 +64,24 @@ parse_ull(const char *buf, size_t buf_len, uint64_t flags, uint64_t *res, bool *
 	if (*neg)
 		cur++;
 	consumed = (size_t)(cur - buf);
-	len -= consumed;
-	if (len == 0)
+	if (consumed == buf_len)
 		return -EINVAL;
-	if (len > sizeof(str) - 1)
-		len = sizeof(str) - 1;
-	memcpy(str, cur, len);
-	str[len] = 0;
-	s = str;
+	/* The kernel parses a NUL-terminated copy of 63 bytes at most: read in place. */
+	lim = buf_len - consumed < 63 ? buf_len - consumed : 63;
+#define AT(k) ((k) < lim ? (unsigned char)cur[k] : 0u)
 	/* _parse_integer_fixup_radix */
 	if (base == 0) {
-		if (s[0] == '0')
-			base = (s[1] | 0x20) == 'x' && k_isxdigit((unsigned char)s[2]) ? 16 : 8;
+		if (AT(0) == '0')
+			base = (AT(1) | 0x20) == 'x' && k_isxdigit((unsigned char)AT(2)) ? 16 : 8;
 		else
 			base = 10;
 	}
-	if (base == 16 && s[0] == '0' && (s[1] | 0x20) == 'x')
-		s += 2;
+	if (base == 16 && AT(0) == '0' && (AT(1) | 0x20) == 'x')
+		i = 2;
+	start = i;
 	/* _parse_integer */
-	for (;; s++, digits++) {
-		const unsigned int c = (unsigned char)*s, lc = c | 0x20;
+	for (; i < lim; i++) {
+		const unsigned int c = (unsigned char)cur[i], lc = c | 0x20;
 		unsigned int d;
 
 		if (c >= '0' && c <= '9')
@@ -100,12 +96,13 @@ parse_ull(const char *buf, size_t buf_len, uint64_t flags, uint64_t *res, bool *
 			overflow = true;
 		v = v * base + d;
 	}
+#undef AT
 	if (overflow)
 		return -ERANGE;
-	if (digits == 0)
+	if (i == start)
 		return -EINVAL;
 	*res = v;
-	return (int)(consumed + (size_t)(s - str));
+	return (int)(consumed + i);
 }
 
 /* long bpf_strtol(const char *buf, size_t buf_len, u64 flags, long *res) */

@@ -88,6 +88,9 @@ xdp_strtol(struct xdp_md *ctx)
 		set(42, bpf_strtol(s, 3, 10, &r));
 		set(43, r);
 	}
+	/* only 63 characters after the sign are parsed */
+	STRTOL(48, "  -000000000000000000000000000000000000000000000000000000000000012345", 10);
+	STRTOUL(50, "0x0000000000000000000000000000000000000000000000000000000000000000001", 0);
 	/* packet bytes: whatever they hold, same answer as the kernel */
 	if (bpf_xdp_load_bytes(ctx, 0, buf, sizeof(buf)) == 0) {
 		set(44, bpf_strtol(buf, sizeof(buf), 0, &r));

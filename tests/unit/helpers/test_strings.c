@@ -65,11 +65,13 @@ test_strtol(void **state)
 			{ -ERANGE, 0 }, { -EINVAL, 0 }, { -EINVAL, 0 }, { -EINVAL, 0 },
 			{ 8, 42 }, { -EINVAL, 0 }, { 20, -1 }, { -ERANGE, 0 },
 			{ 8, 0xdeadbeef }, { 4, 16 }, { -EINVAL, 0 }, { 9, 123456789 },
-			{ 3, 123 },
+			{ 3, 123 }, { 0, 0 }, { 0, 0 }, { 66, -12 }, { 63, 0 },
 		};
 
 		run(&r, "strings", "xdp_strtol", obj_run_engines[e], NULL);
 		for (uint32_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			if (i == 22 || i == 23)
+				continue;	/* 44..47: packet bytes, compared with the kernel only */
 			if (RV(&r, 2 * i) != want[i][0] || RV(&r, 2 * i + 1) != want[i][1])
 				fprintf(stderr, "case %u: %lld %lld\n", i, (long long)RV(&r, 2 * i),
 					(long long)RV(&r, 2 * i + 1));
