@@ -20,6 +20,7 @@
  * the kernel prints for an address that is no kernel symbol.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,10 +40,39 @@ k_ispunct(unsigned char c)
 
 /*
  * copy_from_kernel_nofault's role in userspace: read @p n bytes at @p src,
- * or fail without faulting. process_vm_readv on ourselves reports an
+ * or fail without faulting. Off the live stack, process_vm_readv on ourselves reports an
  * unmapped page as an error instead of a signal; one iovec per page, since
  * it never splits one iovec into a partial transfer.
  */
+/* The calling thread's stack top, found once per thread. */
+static __thread uintptr_t stack_hi;
+
+/*
+ * Is [src, src + n) in a live frame of this thread's stack, between this
+ * frame and the top? The program's own stack is there (the interpreter's
+ * frame array, the JIT's native frames), and live frames are mapped, so a
+ * string on it is read without a system call.
+ */
+static __attribute__((noinline)) bool
+on_live_stack(uintptr_t src, size_t n)
+{
+	volatile char here;
+	pthread_attr_t at;
+	void *lo;
+	size_t sz;
+
+	if (stack_hi == 0) {
+		stack_hi = UINTPTR_MAX;	/* unknown: never a match */
+		if (pthread_getattr_np(pthread_self(), &at) == 0) {
+			if (pthread_attr_getstack(&at, &lo, &sz) == 0)
+				stack_hi = (uintptr_t)lo + sz;
+			pthread_attr_destroy(&at);
+		}
+	}
+	return stack_hi != UINTPTR_MAX && src >= (uintptr_t)&here && src + n <= stack_hi &&
+	       src + n >= src;
+}
+
 static ssize_t
 read_nofault(void *dst, uintptr_t src, size_t n)
 {
@@ -52,6 +82,10 @@ read_nofault(void *dst, uintptr_t src, size_t n)
 
 	if (src < PAGE || src + n < src)
 		return -EFAULT;
+	if (on_live_stack(src, n)) {
+		memcpy(dst, (const void *)src, n);
+		return (ssize_t)n;
+	}
 	remote[0] = (struct iovec){ (void *)src, n < first ? n : first };
 	if (n > first) {
 		remote[1] = (struct iovec){ (void *)(src + first), n - first };

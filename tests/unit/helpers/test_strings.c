@@ -168,6 +168,22 @@ test_bprintf_engine(void **state)
 		assert_int_equal(xdpdk_bprintf(buf, sizeof(buf), "[%s]", 5, bad, 1), 2);
 		assert_string_equal(buf, "[]");
 	}
+	/* a string on this thread's stack (read directly), cut at 512 - 1 bytes */
+	{
+		char big[600];
+		uint64_t sa[1] = { (uint64_t)(uintptr_t)big };
+		static char out[700];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		strcpy(big, "stack");
+		big[5] = 'y';
+		assert_int_equal(xdpdk_bprintf(out, sizeof(out), "%s", 3, sa, 1), 511);
+		assert_memory_equal(out, "stacky", 6);
+		big[6] = 0;
+		assert_int_equal(xdpdk_bprintf(out, sizeof(out), "<%s>", 5, sa, 1), 8);
+		assert_string_equal(out, "<stacky>");
+	}
 	assert_int_equal(xdpdk_bprintf(buf, sizeof(buf), "%d", 2, args, 4), -EINVAL); /* no NUL */
 	assert_int_equal(xdpdk_bprintf(buf, sizeof(buf), "%d%d", 5, args, 1), -EINVAL);
 	assert_int_equal(xdpdk_bprintf(buf, sizeof(buf), "%.2d", 5, args, 1), -EINVAL);
