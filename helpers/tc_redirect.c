@@ -145,7 +145,8 @@ xdpdk_tc_clones_take(struct xdpdk_tc_clone *out, uint32_t n)
 {
 	const uint32_t k = n < n_clones ? n : n_clones;
 
-	memcpy(out, clones, k * sizeof(*out));
+	if (k != 0)
+		memcpy(out, clones, k * sizeof(*out));
 	n_clones = 0;
 	return k;
 }

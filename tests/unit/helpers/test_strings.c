@@ -226,6 +226,7 @@ test_trace_printk(void **state)
 			assert_int_equal(got[i].len, strlen(lines[i]));
 			assert_int_equal(got[i].seq, s0.lines + 1 + (uint64_t)i);
 		}
+		obj_run_free(&r);
 		/* A budget of 2 lines: 3 of the 5 are not logged, but all are kept. */
 		xdpdk_trace_set_rate(1, 2);
 		run(&r, "strings", "xdp_trace_printk", obj_run_engines[e], NULL);
