@@ -173,6 +173,32 @@ ip_text(char *out, size_t cap, const uint8_t *a, char kind, char ver)
 }
 
 /*
+ * A string conversion ending at fmt[i] (%s, %pks, %pus: read alike on x86-64):
+ * it must be followed by NUL, a space or punctuation; the text is copied into
+ * the argument area, cut to what is left of it ("" when unreadable).
+ */
+static int
+capture_str(const char *fmt, uint32_t i, struct bp_state *st, struct bp_arg *a)
+{
+	int len;
+
+	if (fmt[i + 1] != 0 && !xdpdk_k_isspace((unsigned char)fmt[i + 1]) &&
+	    !k_ispunct((unsigned char)fmt[i + 1]))
+		return -EINVAL;
+	if (st->used == BIN_ARGS_MAX)
+		return -ENOSPC;
+	len = read_str_nofault(st->area + st->used, (uintptr_t)a->val, BIN_ARGS_MAX - st->used);
+	if (len < 0) {
+		st->area[st->used] = 0;
+		len = 1;
+	}
+	a->kind = SK_STR;
+	a->str_off = (uint16_t)st->used;
+	st->used += (uint32_t)len;
+	return 0;
+}
+
+/*
  * bpf_bprintf_prepare: check @p fmt against @p num_args arguments and
  * capture them in @p st. 0, -EINVAL or -ENOSPC.
  */
@@ -186,7 +212,7 @@ prepare(const char *fmt, uint32_t fmt_len, const uint64_t *args, uint32_t num_ar
 	for (uint32_t i = 0; i < fmt_len; i++) {
 		const unsigned char c = (unsigned char)fmt[i];
 		struct bp_arg *a;
-		char ptype;
+		int rc;
 
 		/* Control characters are refused; bytes >= 0x80 (UTF-8) pass, as in 6.x. */
 		if (c < 0x80 && !isprint(c) && !xdpdk_k_isspace(c))
@@ -218,9 +244,12 @@ prepare(const char *fmt, uint32_t fmt_len, const uint64_t *args, uint32_t num_ar
 				goto nocopy;
 			}
 			if ((n == 'k' || n == 'u') && fmt[i + 2] == 's') {
-				ptype = n;
 				i += 2;
-				goto fmt_str;
+				rc = capture_str(fmt, i, st, a);
+				if (rc)
+					return rc;
+				num_spec++;
+				continue;
 			}
 			if (n == 'K' || n == 'x' || n == 's' || n == 'S') {
 				a->kind = n == 's' || n == 'S' ? SK_SYM : SK_PTR;
@@ -234,6 +263,8 @@ prepare(const char *fmt, uint32_t fmt_len, const uint64_t *args, uint32_t num_ar
 
 				a->kind = SK_SYM;
 				st->used += (uint32_t)len + 1;
+				if (st->used > BIN_ARGS_MAX)
+					st->used = BIN_ARGS_MAX;
 				i++;
 				num_spec++;
 				continue;
@@ -261,26 +292,9 @@ prepare(const char *fmt, uint32_t fmt_len, const uint64_t *args, uint32_t num_ar
 			num_spec++;
 			continue;
 		} else if (fmt[i] == 's') {
-			ptype = 's';
-fmt_str:
-			(void)ptype;	/* x86-64: %s, %pks and %pus read alike */
-			if (fmt[i + 1] != 0 && !xdpdk_k_isspace((unsigned char)fmt[i + 1]) &&
-			    !k_ispunct((unsigned char)fmt[i + 1]))
-				return -EINVAL;
-			if (st->used == BIN_ARGS_MAX)
-				return -ENOSPC;
-			{
-				int len = read_str_nofault(st->area + st->used, (uintptr_t)a->val,
-							   BIN_ARGS_MAX - st->used);
-
-				if (len < 0) {
-					st->area[st->used] = 0;
-					len = 1;
-				}
-				a->kind = SK_STR;
-				a->str_off = (uint16_t)st->used;
-				st->used += (uint32_t)len;
-			}
+			rc = capture_str(fmt, i, st, a);
+			if (rc)
+				return rc;
 			num_spec++;
 			continue;
 		} else if (fmt[i] == 'c') {
