@@ -192,5 +192,8 @@ int cli_cmd_stats(const char *path, int argc, char **argv);
 int cli_cmd_capture(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);
 int cli_cmd_feature(const char *path, int argc, char **argv);
+/* xdpdk trace (ctl_trace.c): the client, and the verb the control socket serves. */
+int cli_cmd_trace(const char *path, int argc, char **argv);
+int cli_ctl_trace(int argc, char **argv, FILE *out, FILE *err);
 
 #endif

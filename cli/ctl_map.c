@@ -293,6 +293,8 @@ cli_ctl_handle(int argc, char **argv, FILE *out, FILE *err, void *arg)
 		if (rc >= 0)
 			return rc;
 	}
+	if (strcmp(argv[0], "trace") == 0)
+		return cli_ctl_trace(argc, argv, out, err);
 	fprintf(err, "xdpdk: the dataplane has no verb '%s'\n", argv[0]);
 	return CLI_USAGE;
 }

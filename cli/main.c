@@ -20,6 +20,7 @@ static const struct cli_cmd top_cmds[] = {
 	{ "feature", "probe the supported program types, ISA, map types and helpers",
 	  cli_cmd_feature, NULL },
 	{ "demo", "run the bundled program over the bundled pcap", cli_cmd_demo, NULL },
+	{ "trace", "lines programs printed with bpf_trace_printk", cli_cmd_trace, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -21,7 +21,9 @@
 #include <rte_jhash.h>
 #include <rte_memory.h>
 
+#include <xdpdk/ctx.h>
 #include <xdpdk/fib.h>
+#include <xdpdk/helpers.h>
 
 #include "helpers_internal.h"
 
@@ -29,6 +31,7 @@
 #define TABLE_LOCAL 255
 #define TABLE_DEFAULT 253
 #define ETH_HLEN 14
+#define VLAN_HLEN 4
 #define IP_MAX_MTU 65535u
 #define IP6_MAX_MTU (65535u + 40u)
 /* Newer than this UAPI header: accepted by the kernel, meaningless without fib rules. */
@@ -732,3 +735,149 @@ xdpdk_fib_route_walk(const struct xdpdk_fib *fib,
 	return 0;
 }
 
+int
+xdpdk_fib_if_get(const struct xdpdk_fib *fib, uint32_t ifindex, struct xdpdk_fib_if *out)
+{
+	const struct fib_if *e = get_if(fib, ifindex);
+
+	if (e == NULL)
+		return -ENODEV;
+	if (out != NULL)
+		*out = e->c;
+	return 0;
+}
+
+/*
+ * bpf_skb_fib_lookup: as XDP's, but the MTU is checked against tot_len only
+ * when the program gave one; otherwise, on success, the skb's length
+ * against the egress device (is_skb_forwardable: MTU + MAC header + a VLAN
+ * tag; GSO packets pass), and mtu_result is the device's MTU.
+ */
+uint64_t
+xdpdk_h_skb_fib_lookup(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	const struct xdpdk_skb_ctx *s = (const struct xdpdk_skb_ctx *)(uintptr_t)r1;
+	struct bpf_fib_lookup *p = (struct bpf_fib_lookup *)(uintptr_t)r2;
+	const struct xdpdk_fib *fib = xdpdk_fib_current();
+	const uint32_t flags = (uint32_t)r4;
+	const struct fib_if *dev;
+	bool check_mtu;
+	int rc;
+
+	(void)r5;
+	if ((int32_t)r3 < (int32_t)sizeof(*p) || (flags & ~FIB_FLAGS_KNOWN) != 0)
+		return (uint64_t)-EINVAL;
+	check_mtu = p->tot_len != 0;
+	if (p->family != AF_INET && p->family != AF_INET6)
+		return (uint64_t)-EAFNOSUPPORT;
+	rc = fib_lookup(fib, p, flags);
+	if (rc == BPF_FIB_LKUP_RET_SUCCESS && !check_mtu) {
+		dev = get_if(fib, p->ifindex);
+		if (s->len > dev->c.mtu + ETH_HLEN + VLAN_HLEN && s->gso_size == 0)
+			rc = BPF_FIB_LKUP_RET_FRAG_NEEDED;
+		p->mtu_result = (uint16_t)dev->c.mtu;
+	}
+	return (uint64_t)(int64_t)rc;
+}
+
+/* The IP header's length at the network header, for the GSO segment check. */
+static uint32_t
+l3_hlen(const struct xdpdk_skb_ctx *s)
+{
+	const uint8_t *l3 = s->data + s->network_off;
+
+	if (s->protocol == htons(0x0800) && l3 + 20 <= s->data_end)
+		return (uint32_t)(l3[0] & 15) * 4;
+	if (s->protocol == htons(0x86dd))
+		return 40;
+	return 0;
+}
+
+/*
+ * bpf_skb_check_mtu: the skb's length (or *mtu_len as an L3 length) plus
+ * len_diff against the device's MTU + MAC header; a GSO packet passes
+ * unless BPF_MTU_CHK_SEGS asks for its segments to be checked. *mtu_len
+ * gets the MTU, except on the errors, which return before (as the kernel's).
+ */
+uint64_t
+xdpdk_h_skb_check_mtu(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5)
+{
+	const struct xdpdk_skb_ctx *s = (const struct xdpdk_skb_ctx *)(uintptr_t)r1;
+	uint32_t *mtu_len = (uint32_t *)(uintptr_t)r3;
+	const uint32_t ifindex = (uint32_t)r2 ? (uint32_t)r2 : s->ifindex;
+	int64_t ret = BPF_MTU_CHK_RET_FRAG_NEEDED;
+	const struct fib_if *dev;
+	int32_t skb_len;
+	int mtu;
+
+	if (r5 & ~(uint64_t)BPF_MTU_CHK_SEGS)
+		return (uint64_t)-EINVAL;
+	if ((r5 & BPF_MTU_CHK_SEGS) && ((int32_t)r4 != 0 || *mtu_len != 0))
+		return (uint64_t)-EINVAL;
+	dev = get_if(xdpdk_fib_current(), ifindex);
+	if (dev == NULL)
+		return (uint64_t)-ENODEV;
+	mtu = (int)dev->c.mtu;
+	/* int arithmetic that wraps, as the kernel's (-fno-strict-overflow). */
+	skb_len = *mtu_len ? (int32_t)(*mtu_len + ETH_HLEN) : (int32_t)s->len;
+	skb_len = (int32_t)((uint32_t)skb_len + (uint32_t)r4);
+	if (skb_len <= mtu + ETH_HLEN) {
+		ret = BPF_MTU_CHK_RET_SUCCESS;
+	} else if (s->gso_size) {
+		ret = BPF_MTU_CHK_RET_SUCCESS;
+		if ((r5 & BPF_MTU_CHK_SEGS) && l3_hlen(s) + s->gso_size > (uint32_t)mtu)
+			ret = BPF_MTU_CHK_RET_SEGS_TOOBIG;
+	}
+	*mtu_len = (uint32_t)mtu;
+	return (uint64_t)ret;
+}
+
+int
+xdpdk_tc_redirect_neigh_eth(const struct xdpdk_tc_redirect *rd, const uint8_t *l3,
+			    uint32_t l3_len, uint16_t proto, uint8_t eth[14])
+{
+	const struct xdpdk_fib *fib = xdpdk_fib_current();
+	const struct fib_if *dev = get_if(fib, rd->ifindex);
+	const struct xdpdk_fib_route *r = NULL;
+	struct bpf_fib_lookup p = { 0 };
+	const uint8_t *nh;
+	struct neigh_key nk;
+	int family, nh_family;
+	int32_t pos;
+
+	if (proto == htons(0x0800))
+		family = AF_INET;
+	else if (proto == htons(0x86dd))
+		family = AF_INET6;
+	else
+		return -EAFNOSUPPORT;
+	if (l3_len < (family == AF_INET ? 20u : 40u))
+		return -EINVAL;
+	if (dev == NULL)
+		return -ENODEV;
+	if (rd->flags & XDPDK_TC_REDIR_NEXTHOP) {
+		nh_family = (int)rd->nh_family;
+		nh = rd->nh_addr;
+		/* An IPv4 packet may go via an IPv6 next hop; not the reverse. */
+		if (nh_family != AF_INET6 && (nh_family != AF_INET || family != AF_INET))
+			return -EAFNOSUPPORT;
+	} else {
+		const uint8_t *dst = l3 + (family == AF_INET ? 16 : 24);
+
+		p.ifindex = rd->ifindex;
+		route_lookup(fib, &p, 0, family, dst, family == AF_INET ? rd->ifindex : 0, &r);
+		if (r == NULL || (r->type != XDPDK_FIB_ROUTE_UNICAST &&
+				  r->type != XDPDK_FIB_ROUTE_LOCAL))
+			return -ENETUNREACH;
+		nh_family = r->gw_family ? r->gw_family : family;
+		nh = r->gw_family ? r->gw : dst;
+	}
+	neigh_key_make(&nk, rd->ifindex, nh_family, nh);
+	pos = rte_hash_lookup(fib->neighs, &nk);
+	if (pos < 0)
+		return -ENOENT;
+	memcpy(eth, fib->mac[pos], 6);
+	memcpy(eth + 6, dev->c.mac, 6);
+	memcpy(eth + 12, &proto, 2);
+	return 0;
+}

@@ -142,4 +142,44 @@ uint64_t xdpdk_h_skb_ecn_set_ce(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t
 uint64_t xdpdk_h_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_redirect_map(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/*
+ * The format engine of trace_printk, trace_vprintk and snprintf (bprintf.c):
+ * bpf_bprintf_prepare's checks, then vsnprintf into @p buf of @p size.
+ * Returns the formatted length without the NUL, or -EINVAL / -ENOSPC.
+ */
+/* The kernel's isspace (lib/ctype.c): its table also counts 0xa0, Latin-1 NBSP. */
+static inline bool
+xdpdk_k_isspace(unsigned char c)
+{
+	return (c >= 9 && c <= 13) || c == ' ' || c == 0xa0;
+}
+
+#define XDPDK_BPRINTF_MAX_ARGS 12	/* MAX_BPRINTF_VARARGS */
+int xdpdk_bprintf(char *buf, uint32_t size, const char *fmt, uint32_t fmt_size,
+		  const uint64_t *args, uint32_t num_args);
+/* The verifier's check of a constant format for @p num_args arguments: 0 or -EINVAL. */
+int xdpdk_bprintf_check(const char *fmt, uint32_t fmt_size, uint32_t num_args);
+
+/* Printing (trace.c) and strings (string.c). */
+uint64_t xdpdk_h_trace_printk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_trace_vprintk(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_snprintf(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_strtol(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_strtoul(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_strncmp(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* The calling process and thread (process.c). */
+uint64_t xdpdk_h_get_current_pid_tgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_get_current_uid_gid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_get_current_comm(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_get_ns_current_pid_tgid(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+/* TC redirect family (tc_redirect.c) and the skb routing helpers (fib.c). */
+uint64_t xdpdk_h_tc_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_redirect_peer(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_redirect_neigh(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_clone_redirect(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_fib_lookup(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_skb_check_mtu(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
 #endif

@@ -21,11 +21,11 @@
 #define NUL XDPDK_ARG_MAYBE_NULL
 #define MT(t) (1ULL << BPF_MAP_TYPE_##t)
 
-/* P(name, ret, {args}, {flags}, pkt_access, changes_pkt_data, map types) */
-#define P(fn, ret, args, flags, pkt, chg, maps)                                     \
+/* P(name, ret, {args}, {flags}, pkt_access, changes_pkt_data, map types[, fields]) */
+#define P(fn, ret, args, flags, pkt, chg, maps, ...)                                \
 	[BPF_FUNC_##fn] = { .defined = true, .ret_type = R(ret), .arg_type = args,    \
 			    .arg_flags = flags, .pkt_access = pkt, .changes_pkt_data = chg, \
-			    .map_types = maps }
+			    .map_types = maps, __VA_ARGS__ }
 #define ARGS(...) { __VA_ARGS__ }
 #define NOFL { 0 }
 
@@ -79,16 +79,21 @@ const struct xdpdk_helper_proto xdpdk_helper_protos[XDPDK_HELPER_PROTOS_N] = {
 	P(get_current_uid_gid, INTEGER, NOFL, NOFL, false, false, 0),
 	P(get_current_comm, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE)), ARGS(UNINIT), false,
 	  false, 0),
+	P(get_ns_current_pid_tgid, INTEGER, ARGS(A(ANYTHING), A(ANYTHING), A(PTR_TO_MEM),
+	  A(CONST_SIZE)), ARGS(0, 0, UNINIT), false, false, 0),
 	/* control flow */
 	P(loop, INTEGER, ARGS(A(ANYTHING), A(PTR_TO_FUNC), A(PTR_TO_STACK_OR_NULL), A(ANYTHING)),
 	  NOFL, false, false, 0),
 	P(spin_lock, VOID, ARGS(A(PTR_TO_SPIN_LOCK)), NOFL, false, false, 0),
 	P(spin_unlock, VOID, ARGS(A(PTR_TO_SPIN_LOCK)), NOFL, false, false, 0),
 	/* strings and printing */
-	P(trace_printk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(ANYTHING), A(ANYTHING),
-	  A(ANYTHING)), ARGS(RO), false, false, 0),
+	/* The kernel declares two arguments: the three values are not checked. */
+	P(trace_printk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE)), ARGS(RO), false, false, 0),
 	P(snprintf, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO), A(PTR_TO_CONST_STR),
-	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)), ARGS(NUL, 0, 0, RO | NUL), false, false, 0),
+	  A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO)), ARGS(NUL, 0, 0, RO | NUL), false, false, 0,
+	  .check_fmt = xdpdk_bprintf_check),
+	P(trace_vprintk, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(PTR_TO_MEM),
+	  A(CONST_SIZE_OR_ZERO)), ARGS(RO, 0, RO | NUL), false, false, 0),
 	P(strtol, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(ANYTHING), A(PTR_TO_LONG)),
 	  ARGS(RO), false, false, 0),
 	P(strtoul, INTEGER, ARGS(A(PTR_TO_MEM), A(CONST_SIZE), A(ANYTHING), A(PTR_TO_LONG)),
@@ -151,6 +156,7 @@ const struct xdpdk_helper_proto xdpdk_helper_protos[XDPDK_HELPER_PROTOS_N] = {
 	  true, 0),
 	P(redirect_neigh, INTEGER, ARGS(A(ANYTHING), A(PTR_TO_MEM), A(CONST_SIZE_OR_ZERO),
 	  A(ANYTHING)), ARGS(0, RO | NUL), false, false, 0),
+	P(redirect_peer, INTEGER, ARGS(A(ANYTHING), A(ANYTHING)), NOFL, false, false, 0),
 	P(set_hash, INTEGER, ARGS(A(PTR_TO_CTX), A(ANYTHING)), NOFL, false, false, 0),
 	P(set_hash_invalid, VOID, ARGS(A(PTR_TO_CTX)), NOFL, false, false, 0),
 	P(get_hash_recalc, INTEGER, ARGS(A(PTR_TO_CTX)), NOFL, false, false, 0),

@@ -96,6 +96,33 @@ static const struct helper_row helper_table[] = {
 	/* XDP's versions (bpf_xdp_redirect*); TC's bpf_redirect is another function. */
 	ROW(redirect, xdpdk_h_redirect, XDPDK_HELPER_XDP),
 	ROW(redirect_map, xdpdk_h_redirect_map, XDPDK_HELPER_XDP),
+	/* bpf_base_func_proto (CAP_PERFMON part): printing and strings. */
+	ROW(trace_printk, xdpdk_h_trace_printk, XDPDK_HELPER_ANY),
+	ROW(trace_vprintk, xdpdk_h_trace_vprintk, XDPDK_HELPER_ANY),
+	ROW(snprintf, xdpdk_h_snprintf, XDPDK_HELPER_ANY),
+	ROW(strtol, xdpdk_h_strtol, XDPDK_HELPER_ANY),
+	ROW(strtoul, xdpdk_h_strtoul, XDPDK_HELPER_ANY),
+	ROW(strncmp, xdpdk_h_strncmp, XDPDK_HELPER_ANY),
+	/* Process helpers: the xdpdk thread that runs the program (process.c). */
+	ROW(get_current_pid_tgid, xdpdk_h_get_current_pid_tgid, XDPDK_HELPER_ANY),
+	ROW(get_current_uid_gid, xdpdk_h_get_current_uid_gid, XDPDK_HELPER_ANY),
+	ROW(get_current_comm, xdpdk_h_get_current_comm, XDPDK_HELPER_ANY),
+	ROW(get_ns_current_pid_tgid, xdpdk_h_get_ns_current_pid_tgid, XDPDK_HELPER_ANY),
+	/* tc_cls_act_func_proto only. */
+	ROW(clone_redirect, xdpdk_h_clone_redirect, XDPDK_HELPER_TC),
+	ROW(redirect_neigh, xdpdk_h_redirect_neigh, XDPDK_HELPER_TC),
+	ROW(redirect_peer, xdpdk_h_redirect_peer, XDPDK_HELPER_TC),
+};
+
+/*
+ * TC's own functions behind ids whose row above is XDP's: the kernel's
+ * tc_cls_act_func_proto returns bpf_redirect_proto, bpf_skb_fib_lookup_proto
+ * and bpf_skb_check_mtu_proto there.
+ */
+static const struct helper_row tc_variants[] = {
+	ROW(redirect, xdpdk_h_tc_redirect, XDPDK_HELPER_TC),
+	ROW(fib_lookup, xdpdk_h_skb_fib_lookup, XDPDK_HELPER_TC),
+	ROW(check_mtu, xdpdk_h_skb_check_mtu, XDPDK_HELPER_TC),
 };
 
 /* The kernel's helper names, for messages about helpers xdpdk lacks. */
@@ -119,6 +146,9 @@ xdpdk_helpers_resolve(uint32_t id, enum xdpdk_prog_type type, void *arg)
 	const struct xdpdk_helper_desc *d = xdpdk_helpers_get(id);
 
 	(void)arg;
+	if (type == XDPDK_PROG_TYPE_TC && id < sizeof(tc_variants) / sizeof(tc_variants[0]) &&
+	    tc_variants[id].desc.fn != NULL)
+		return &tc_variants[id].desc;
 	if (d == NULL || !(helper_table[id].types & (1u << type)))
 		return NULL;
 	return d;

@@ -318,6 +318,32 @@ check_const_str(struct venv *env, uint32_t regno)
 	return 0;
 }
 
+/*
+ * check_bpf_snprintf_call: the constant format must suit the number of u64
+ * arguments the last (size) argument gives, or the program is refused.
+ */
+static int
+check_fmt_call(struct venv *env, const struct xdpdk_helper_proto *p, const struct call_meta *meta)
+{
+	const struct vreg *len = &meta->args[BPF_REG_5];
+
+	for (uint32_t a = 0; a < 5; a++) {
+		const struct vreg *fmt = &meta->args[BPF_REG_1 + a];
+		uint64_t off;
+
+		if (p->arg_type[a] != XDPDK_ARG_PTR_TO_CONST_STR)
+			continue;
+		if (len->var_off.value % 8)
+			return xdpdk_v_reject(env, -EINVAL, "data_len is not a multiple of 8");
+		off = fmt->var_off.value + (uint64_t)(int64_t)fmt->off;	/* check_const_str's */
+		if (p->check_fmt((const char *)fmt->map->value_addr + off,
+				 (uint32_t)(fmt->map->value_size - off),
+				 (uint32_t)(len->var_off.value / 8)) < 0)
+			return xdpdk_v_reject(env, -EINVAL, "Invalid format string");
+	}
+	return 0;
+}
+
 static int
 check_func_arg(struct venv *env, const struct xdpdk_helper_proto *p, uint32_t arg,
 	       struct call_meta *meta)
@@ -668,6 +694,11 @@ xdpdk_v_check_helper_call(struct venv *env, const struct bpf_insn *insn, uint32_
 	rc = check_map_compat(env, p, id, meta.map);
 	if (rc)
 		return rc;
+	if (p->check_fmt != NULL) {
+		rc = check_fmt_call(env, p, &meta);
+		if (rc)
+			return rc;
+	}
 	if (id == BPF_FUNC_spin_lock || id == BPF_FUNC_spin_unlock) {
 		rc = check_spin_lock(env, BPF_REG_1, id == BPF_FUNC_spin_lock);
 		if (rc)

@@ -100,6 +100,8 @@ int xdpdk_fib_neigh_del(struct xdpdk_fib *fib, uint32_t ifindex, int family, con
 
 /** Create or change interface @p ifindex (1..XDPDK_FIB_MAX_IFINDEX). 0 or -EINVAL. */
 int xdpdk_fib_if_set(struct xdpdk_fib *fib, uint32_t ifindex, const struct xdpdk_fib_if *ifc);
+/** Interface @p ifindex's settings into @p out (may be NULL): 0, or -ENODEV. */
+int xdpdk_fib_if_get(const struct xdpdk_fib *fib, uint32_t ifindex, struct xdpdk_fib_if *out);
 /** Remove interface @p ifindex: lookups through it then fail with -ENODEV. */
 void xdpdk_fib_if_del(struct xdpdk_fib *fib, uint32_t ifindex);
 

@@ -68,6 +68,13 @@ struct xdpdk_helper_proto {
 	bool defined;			/**< the row exists */
 	/** map types its CONST_MAP_PTR argument accepts: bit (1 << type); 0: any that allows it */
 	uint64_t map_types;
+	/**
+	 * bpf_snprintf's load-time check (check_bpf_snprintf_call): the format
+	 * (the PTR_TO_CONST_STR argument, @p fmt_size bytes to the value's end)
+	 * for the u64 array whose byte size is the last argument; 0 or -EINVAL.
+	 * NULL: none.
+	 */
+	int (*check_fmt)(const char *fmt, uint32_t fmt_size, uint32_t num_args);
 };
 
 /**

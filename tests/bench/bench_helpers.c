@@ -8,6 +8,8 @@
  *   helpers/<prog>/kernel   the same object through BPF_PROG_TEST_RUN with
  *                           repeat; time is the kernel's own duration
  *
+ * snprintf ("%u:%x" of two packet bytes) and strtol (8 decimal digits) are
+ * the string helpers'.
  * base (no helper) and prandom (bench_fib's random draw without the
  * lookup) are there to subtract: helper cost = prog - base (fib: - prandom).
  * fib_lookup runs against 1M /24 routes in 16.0.0.0/4: xdpdk's table
@@ -67,6 +69,8 @@ struct hcase {
 static const char *const progs[] = {
 	"bench_base", "bench_csum20", "bench_csum40", "bench_adjust_head", "bench_prandom",
 	"bench_fib",
+	"bench_snprintf",
+	"bench_strtol",
 };
 
 static struct hcase cases[sizeof(progs) / sizeof(progs[0])][V_COUNT];
@@ -160,6 +164,26 @@ run_direct(struct xdpdk_bench_state *st, const char *prog, struct xdpdk_xdp_ctx 
 			}
 		if (acc != 0)
 			xdpdk_bench_skip(st, "fib_lookup failed on an installed route");
+	} else if (strcmp(prog, "bench_snprintf") == 0) {
+		static const char fmt[] = "%u:%x";
+		uint64_t a[2] = { ctx->data[14], ctx->data[15] };
+		char out[32];
+
+		while (xdpdk_bench_run_batch(st, BATCH))
+			for (int i = 0; i < BATCH; i++) {
+				acc += xdpdk_h_snprintf((uintptr_t)out, sizeof(out), (uintptr_t)fmt,
+							(uintptr_t)a, sizeof(a));
+				xdpdk_bench_keep(out);
+			}
+	} else if (strcmp(prog, "bench_strtol") == 0) {
+		static const char s[] = "12345678";
+		int64_t r;
+
+		while (xdpdk_bench_run_batch(st, BATCH))
+			for (int i = 0; i < BATCH; i++) {
+				acc += xdpdk_h_strtol((uintptr_t)s, 8, 10, (uintptr_t)&r, 0);
+				xdpdk_bench_keep(&r);
+			}
 	} else {
 		xdpdk_bench_skip(st, "no direct call for %s", prog);
 	}
@@ -178,6 +202,11 @@ run_jit(struct xdpdk_bench_state *st, const char *prog, struct xdpdk_xdp_ctx *ct
 	struct xdpdk_prog *p;
 	uint64_t ret = 0;
 
+	/* The object's read-only data (format strings) is a map in DPDK memory. */
+	if (!xdpdk_bench_eal_ready()) {
+		xdpdk_bench_skip(st, "cannot start DPDK's EAL");
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/bench_helpers.bpf.o", XDPDK_BENCH_PROGS_DIR);
 	obj = xdpdk_obj_open(path, &oo);
 	if (obj != NULL)

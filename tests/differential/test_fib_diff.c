@@ -4,7 +4,8 @@
  * this process moves into a network namespace of its own, builds interfaces
  * (veth), addresses, routes (unicast, via gateway, blackhole, unreachable,
  * prohibit, a second table) and neighbours there with ip(8), mirrors them
- * into an xdpdk table, and runs tests/progs/xdp_fib.bpf.o on requests that
+ * into an xdpdk table, and runs tests/progs/xdp_fib.bpf.o (XDP, and TC's
+ * skb variants with bpf_clone_redirect) on requests that
  * reach every BPF_FIB_LKUP_RET_* code the kernel can give here, through
  * BPF_PROG_TEST_RUN and xdpdk's test run (interpreter and JIT). The whole
  * request struct as the program left it must be the same.
@@ -51,6 +52,13 @@ struct fib_req {
 	int64_t rc_short;
 	int64_t rc_mtu;
 	int64_t rc_mtu_segs;
+};
+
+/* As tc_fib_req in tests/progs/xdp_fib.bpf.c: TC's request, on EtherType 0x88b5. */
+struct tc_fib_req {
+	struct fib_req r;
+	int64_t rc_clone;
+	int64_t rc_clone_ingress;
 };
 
 static const char *const setup_cmds[] = {
@@ -302,52 +310,55 @@ make_req(const struct req_spec *s, struct fib_req *r)
 	r->mtu_len_diff = s->mtu_len_diff;
 }
 
+/* A request of @p size bytes after an Ethernet header of @p ethertype. */
 static void
-pkt_of(uint8_t *pkt, const struct fib_req *r)
+pkt_of(uint8_t *pkt, const void *r, size_t size, uint16_t ethertype)
 {
 	memset(pkt, 0, PKT_LEN);
-	pkt[12] = 0x08;
-	memcpy(pkt + 14, r, sizeof(*r));
+	pkt[12] = (uint8_t)(ethertype >> 8);
+	pkt[13] = (uint8_t)ethertype;
+	memcpy(pkt + 14, r, size);
 }
 
 static int
-kernel_run(int fd, const struct fib_req *in, struct fib_req *out, uint32_t *retval)
+kernel_run(int fd, const void *in, void *out, size_t size, uint16_t ethertype, uint32_t *retval)
 {
 	uint8_t pkt[PKT_LEN], res[PKT_LEN];
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = PKT_LEN,
 		    .data_out = res, .data_size_out = PKT_LEN, .repeat = 1);
 
-	pkt_of(pkt, in);
+	pkt_of(pkt, in, size, ethertype);
 	if (bpf_prog_test_run_opts(fd, &t) != 0)
 		return -errno;
 	*retval = t.retval;
-	memcpy(out, res + 14, sizeof(*out));
+	memcpy(out, res + 14, size);
 	return 0;
 }
 
 static int
-xdpdk_run(const struct xdpdk_prog *prog, const struct fib_req *in, struct fib_req *out,
-	  uint32_t *retval)
+xdpdk_run(const struct xdpdk_prog *prog, const void *in, void *out, size_t size,
+	  uint16_t ethertype, uint32_t *retval)
 {
 	uint8_t pkt[PKT_LEN], res[PKT_LEN];
 	struct xdpdk_test_run t = { .data_in = pkt, .data_size_in = PKT_LEN, .data_out = res,
 				    .data_size_out = PKT_LEN, .repeat = 1 };
 	int rc;
 
-	pkt_of(pkt, in);
+	pkt_of(pkt, in, size, ethertype);
 	rc = xdpdk_prog_test_run(prog, &t);
 	*retval = t.retval;
-	memcpy(out, res + 14, sizeof(*out));
+	memcpy(out, res + 14, size);
 	return rc;
 }
 
+/* Compare @p size bytes of requests (a struct fib_req first). */
 static void
 report(const char *engine, const struct req_spec *s, const struct fib_req *k,
-       const struct fib_req *x)
+       const struct fib_req *x, size_t size)
 {
 	const uint8_t *a = (const void *)k, *b = (const void *)x;
 
-	if (memcmp(k, x, sizeof(*k)) == 0) {
+	if (memcmp(k, x, size) == 0) {
 		passed++;
 		return;
 	}
@@ -355,7 +366,7 @@ report(const char *engine, const struct req_spec *s, const struct fib_req *k,
 	printf("DIFF %s %s: fib kernel %lld xdpdk %lld; mtu kernel %lld/%u xdpdk %lld/%u\n",
 	       engine, s->what, (long long)k->rc_fib, (long long)x->rc_fib, (long long)k->rc_mtu,
 	       k->mtu_len, (long long)x->rc_mtu, x->mtu_len);
-	for (size_t i = 0; i < sizeof(*k); i++)
+	for (size_t i = 0; i < size; i++)
 		if (a[i] != b[i]) {
 			printf("  first byte differing: %zu (kernel 0x%02x xdpdk 0x%02x)\n", i,
 			       a[i], b[i]);
@@ -373,7 +384,7 @@ main(int argc, char **argv)
 	struct bpf_object *kobj;
 	struct xdpdk_obj *xobj;
 	struct xdpdk_fib *fib;
-	int kfd;
+	int kfd, tkfd;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s xdp_fib.bpf.o\n", argv[0]);
@@ -398,6 +409,7 @@ main(int argc, char **argv)
 		return MESON_SKIP;
 	}
 	kfd = bpf_program__fd(bpf_object__find_program_by_name(kobj, "xdp_fib_req"));
+	tkfd = bpf_program__fd(bpf_object__find_program_by_name(kobj, "tc_fib_req"));
 	if (xdpdk_eal_init_tool("test_fib_diff", 0, NULL) != 0)
 		return 1;
 	fib = xdpdk_fib_create(&(struct xdpdk_fib_opts){ .max_routes = 256, .max_neigh = 256,
@@ -420,10 +432,11 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(reqs) / sizeof(reqs[0]); i++) {
 		struct fib_req in, k, x;
+		struct tc_fib_req tin = { 0 }, tk, tx;
 		uint32_t kret = 0, xret = 0;
 
 		make_req(&reqs[i], &in);
-		if (kernel_run(kfd, &in, &k, &kret) != 0 || kret != XDP_PASS) {
+		if (kernel_run(kfd, &in, &k, sizeof(in), 0x0800, &kret) != 0 || kret != XDP_PASS) {
 			printf("FAIL %s: kernel test run failed\n", reqs[i].what);
 			failed++;
 			continue;
@@ -432,12 +445,32 @@ main(int argc, char **argv)
 		       (long long)k.rc_mtu);
 		for (size_t e = 0; e < 2; e++) {
 			if (xdpdk_run(xdpdk_loaded_prog_find(lo[e], "xdp_fib_req"), &in, &x,
-				      &xret) != 0 || xret != XDP_PASS) {
+				      sizeof(in), 0x0800, &xret) != 0 || xret != XDP_PASS) {
 				printf("FAIL %s: xdpdk test run failed\n", reqs[i].what);
 				failed++;
 				continue;
 			}
-			report(xdpdk_engine_name(engines[e]), &reqs[i], &k, &x);
+			report(xdpdk_engine_name(engines[e]), &reqs[i], &k, &x, sizeof(k));
+		}
+		/* TC: the skb variants, and clone_redirect to the check_mtu device */
+		tin.r = in;
+		if (kernel_run(tkfd, &tin, &tk, sizeof(tin), 0x88b5, &kret) != 0 || kret != 0) {
+			printf("FAIL %s: kernel TC test run failed\n", reqs[i].what);
+			failed++;
+			continue;
+		}
+		printf("%-28s kernel TC: fib %lld mtu %lld clone %lld/%lld\n", reqs[i].what,
+		       (long long)tk.r.rc_fib, (long long)tk.r.rc_mtu, (long long)tk.rc_clone,
+		       (long long)tk.rc_clone_ingress);
+		for (size_t e = 0; e < 2; e++) {
+			if (xdpdk_run(xdpdk_loaded_prog_find(lo[e], "tc_fib_req"), &tin, &tx,
+				      sizeof(tin), 0x88b5, &xret) != 0 || xret != 0) {
+				printf("FAIL %s: xdpdk TC test run failed\n", reqs[i].what);
+				failed++;
+				continue;
+			}
+			report(xdpdk_engine_name(engines[e]), &reqs[i], &tk.r, &tx.r, sizeof(tk));
+			xdpdk_tc_clones_take(NULL, 0);
 		}
 	}
 	printf("%u passed, %u failed, 0 skipped\n", passed, failed);

@@ -3,7 +3,8 @@
  * A stand-in dataplane for the control-socket tests: it creates a few maps
  * and serves xdpdk's control verbs on a socket, as `xdpdk run` will, until
  * SIGTERM. usage: ctl_host SOCKET [MODE_OCTAL] — prints "ready" when serving,
- * and the server's counters when it stops.
+ * and the server's counters when it stops. Three trace lines are printed
+ * (bpf_trace_printk, as a program would) for the trace verb to serve.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <xdpdk/map.h>
 
 #include "cli.h"
+#include "helpers_internal.h"
 
 static struct xdpdk_map *
 mk(const char *name, enum bpf_map_type type, uint32_t key, uint32_t value, uint32_t max)
@@ -63,6 +65,11 @@ main(int argc, char **argv)
 	if (ret != 0) {
 		fprintf(stderr, "ctl_host: %s: %s\n", argv[1], strerror(-ret));
 		return 1;
+	}
+	for (uint64_t i = 1; i <= 3; i++) {
+		static const char fmt[] = "ctl_host line %d of %d\n";
+
+		xdpdk_h_trace_printk((uintptr_t)fmt, sizeof(fmt), i, 3, 0);
 	}
 	printf("ready\n");
 	fflush(stdout);

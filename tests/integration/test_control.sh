@@ -81,6 +81,17 @@ expect_rc "map by id" 0 M dump id "$id"
 expect_rc "no dataplane" 1 "$XDPDK" map show -s "$TMP/none.sock"
 expect_grep "no dataplane is explained" err "no dataplane answers at .*none.sock"
 
+# --- trace: the lines programs printed, each served once ------------------------------
+expect_rc "trace" 0 "$XDPDK" trace -s "$SOCK"
+expect_grep "trace prints the lines in order" out "^[0-9]+\.[0-9]{6} worker [0-9]+ \[1\]: ctl_host line 1 of 3$"
+expect_grep "trace prints the last line" out "\[3\]: ctl_host line 3 of 3$"
+[ "$(wc -l <"$TMP/out")" -eq 3 ] && ok "trace prints three lines" || bad "trace prints three lines" "$(cat "$TMP/out")"
+expect_rc "trace again" 0 "$XDPDK" trace -s "$SOCK"
+[ ! -s "$TMP/out" ] && ok "a line is served once" || bad "a line is served once" "$(cat "$TMP/out")"
+expect_rc "trace --stats" 0 "$XDPDK" trace --stats -s "$SOCK"
+expect_grep "trace --stats counts the lines" out "^lines 3 logged 3 suppressed 0 overwritten 0$"
+expect_rc "trace with an unknown option" 2 "$XDPDK" trace --bogus -s "$SOCK"
+
 # --- hostile and broken peers: an error reply, and the server keeps serving ------
 py=/usr/bin/python3
 $py - "$SOCK" >"$TMP/out" 2>&1 <<'PY'

@@ -91,4 +91,31 @@ bench_prandom(struct xdp_md *ctx)
 	return p.ipv4_dst == p.ifindex ? XDP_DROP : XDP_PASS;
 }
 
+/* bpf_snprintf of two numbers from the packet into a stack buffer. */
+SEC("xdp")
+int
+bench_snprintf(struct xdp_md *ctx)
+{
+	__u8 *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	char out[32];
+	__u64 a[2];
+
+	if (data + 64 > end)
+		return XDP_ABORTED;
+	a[0] = data[14];
+	a[1] = data[15];
+	return bpf_snprintf(out, sizeof(out), "%u:%x", a, sizeof(a)) > 0 ? XDP_PASS : XDP_DROP;
+}
+
+/* bpf_strtol of an 8-digit decimal. */
+SEC("xdp")
+int
+bench_strtol(struct xdp_md *ctx)
+{
+	static const char s[] = "12345678";
+	long r;
+
+	return bpf_strtol(s, sizeof(s) - 1, 10, &r) == 8 ? XDP_PASS : XDP_DROP;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -6,7 +6,9 @@
  * return value in place, so tests can reach each BPF_FIB_LKUP_RET_* code.
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 
 struct fib_req {
 	__u32 flags;
@@ -37,6 +39,40 @@ xdp_fib_req(struct xdp_md *ctx)
 	if (bpf_xdp_store_bytes(ctx, 14, &r, sizeof(r)) != 0)
 		return XDP_ABORTED;
 	return XDP_PASS;
+}
+
+/*
+ * TC's: the skb variants of both helpers on the same request, plus
+ * bpf_clone_redirect to the check_mtu device (egress and ingress). Only
+ * frames of the local experimental EtherType 0x88b5 carry a request, so the
+ * pcaps of the general differential test leave it alone.
+ */
+struct tc_fib_req {
+	struct fib_req r;
+	long rc_clone;
+	long rc_clone_ingress;
+};
+
+SEC("tc")
+int
+tc_fib_req(struct __sk_buff *skb)
+{
+	struct tc_fib_req t;
+	__u32 mtu;
+
+	if (skb->protocol != bpf_htons(0x88b5) ||
+	    bpf_skb_load_bytes(skb, 14, &t, sizeof(t)) != 0)
+		return TC_ACT_OK;
+	t.r.rc_fib = bpf_fib_lookup(skb, &t.r.p, sizeof(t.r.p), t.r.flags);
+	t.r.rc_short = bpf_fib_lookup(skb, &t.r.p, 8, 0);
+	mtu = 0;
+	t.r.rc_mtu_segs = bpf_check_mtu(skb, t.r.mtu_ifindex, &mtu, 0, BPF_MTU_CHK_SEGS);
+	t.r.rc_mtu = bpf_check_mtu(skb, t.r.mtu_ifindex, &t.r.mtu_len, t.r.mtu_len_diff, 0);
+	t.rc_clone = bpf_clone_redirect(skb, t.r.mtu_ifindex, 0);
+	t.rc_clone_ingress = bpf_clone_redirect(skb, t.r.mtu_ifindex, BPF_F_INGRESS);
+	if (bpf_skb_store_bytes(skb, 14, &t, sizeof(t), 0) != 0)
+		return TC_ACT_SHOT;
+	return TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -119,5 +119,8 @@ xdpdk_test_obj_maps_init(struct xdpdk_test_obj_maps *om, const struct xdpdk_obj 
 	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj) && i < XDPDK_TEST_OBJ_MAPS; i++) {
 		om->addr[i] = (void *)(uintptr_t)(0x100000ull * (i + 1));
 		om->value[i] = (void *)(uintptr_t)(0x100000ull * (i + 1) + 0x1000);
+		/* Constant strings (snprintf's format) are read by the verifier. */
+		if (xdpdk_obj_map_data(xdpdk_obj_map_at(obj, i)) != NULL)
+			om->value[i] = (void *)(uintptr_t)xdpdk_obj_map_data(xdpdk_obj_map_at(obj, i));
 	}
 }

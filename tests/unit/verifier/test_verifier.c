@@ -256,6 +256,7 @@ test_verifier_refuses_c_programs_naming_the_source_line(void **state)
 		{ "bad_ringbuf_leak", "Unreleased reference", "bad_ringbuf_leak.bpf.c:" },
 		{ "bad_adjust_head_stale", "invalid mem access 'scalar'",
 		  "bad_adjust_head_stale.bpf.c:17" },
+		{ "bad_snprintf_fmt", "Invalid format string", "bad_snprintf_fmt.bpf.c:14" },
 	};
 	const char *dir = getenv("XDPDK_VERIFIER_PROGS_DIR");
 	uint32_t bad_count = 0;
