@@ -93,5 +93,7 @@ int cli_cmd_bench(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);
 int cli_cmd_feature(const char *path, int argc, char **argv);
+/* xdpdk prog test (cmd_prog_test.c) */
+int cli_cmd_prog_test(const char *path, int argc, char **argv);
 
 #endif
