@@ -873,9 +873,10 @@ static void
 summary(FILE *f, const struct tctx *c, const struct erun *r)
 {
 	if (c->cfg.expect == NULL && c->exp.n_pkt_lines == 0)
-		fprintf(f, "%zu packets run (no packet expectations)", c->in.n);
+		fprintf(f, "%zu packet%s run (no packet expectations)", c->in.n,
+			c->in.n == 1 ? "" : "s");
 	else
-		fprintf(f, "%zu packets: %zu match", c->in.n, r->match);
+		fprintf(f, "%zu packet%s: %zu match", c->in.n, c->in.n == 1 ? "" : "s", r->match);
 	if (r->differ)
 		fprintf(f, ", %zu differ%s", r->differ, r->differ == 1 ? "s" : "");
 	if (r->refused)

@@ -466,7 +466,7 @@ cli_pkt_field_fmt(const struct cli_pkt_field *f, const uint8_t *p, uint32_t len,
 				n += (size_t)snprintf(buf + n, size - n, "%s%s", k++ ? "," : "",
 						      flags[b]);
 		if (n < size)
-			snprintf(buf + n, size - n, ")");
+			snprintf(buf + n, size - n, "%s)", p[0] ? "" : "none");
 		return;
 	case CLI_PKT_BYTES:
 	default:
