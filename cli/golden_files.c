@@ -105,7 +105,11 @@ cli_golden_seeds_read(const char *path, struct cli_golden_seeds *sd)
 
 		lineno++;
 		if (strncmp(line, "fib-", 4) == 0) {
-			line[strcspn(line, "#\r\n")] = 0;
+			size_t len = strcspn(line, "#\r\n");
+
+			while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+				len--;
+			line[len] = 0;
 			if (grow((void **)&sd->fib, sd->n_fib, &fib_cap, sizeof(*sd->fib)) != 0 ||
 			    (sd->fib[sd->n_fib] = strdup(line)) == NULL)
 				goto err_mem;
