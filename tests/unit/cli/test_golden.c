@@ -289,20 +289,19 @@ test_golden_seeds_lines(void **state)
 int
 main(void)
 {
+	/* One scratch fixture for the group: each test loads what it reads. */
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_pkt_fields_qinq_names_both_tags, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_pkt_fields_gue_inner_headers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkt_fields_ipip_and_arp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkt_fields_icmpv6_nd_target, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkt_fields_icmp_error_quotes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pkt_fields_cut_packets_stop, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_golden_expect_lines, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_golden_expect_refuses_bad_lines, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_golden_verdict_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_golden_seeds_lines, setup, teardown),
+		cmocka_unit_test(test_pkt_fields_qinq_names_both_tags),
+		cmocka_unit_test(test_pkt_fields_gue_inner_headers),
+		cmocka_unit_test(test_pkt_fields_ipip_and_arp),
+		cmocka_unit_test(test_pkt_fields_icmpv6_nd_target),
+		cmocka_unit_test(test_pkt_fields_icmp_error_quotes),
+		cmocka_unit_test(test_pkt_fields_cut_packets_stop),
+		cmocka_unit_test(test_golden_expect_lines),
+		cmocka_unit_test(test_golden_expect_refuses_bad_lines),
+		cmocka_unit_test(test_golden_verdict_names),
+		cmocka_unit_test(test_golden_seeds_lines),
 	};
 
-	return cmocka_run_group_tests_name("cli_golden", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("cli_golden", tests, setup, teardown);
 }
