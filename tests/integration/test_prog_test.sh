@@ -8,34 +8,14 @@
 # Prints "N passed, N failed".
 set -u
 XDPDK=${1:?usage: test_prog_test.sh path/to/xdpdk}
-PROGS=${XDPDK_PROGS_DIR:?}
-BPF=${XDPDK_BPF_PROGS_DIR:?}
-PCAPS=${XDPDK_PCAPS_DIR:?}
+# Test programs, bundled programs, pcaps, and the source tree (tests/golden's expectations).
+PROGS=${XDPDK_PROGS_DIR:?} BPF=${XDPDK_BPF_PROGS_DIR:?} PCAPS=${XDPDK_PCAPS_DIR:?}
 SRC=${XDPDK_SOURCE_ROOT:?}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0 fail=0
 
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
-
-# expect_rc NAME RC CMD... : run CMD, capture stdout/stderr, check the exit code.
-expect_rc() {
-	local name=$1 want=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		bad "$name" "exit $rc, wanted $want; stdout: $(head -c 400 "$TMP/out") stderr: $(head -c 300 "$TMP/err")"; fi
-}
-# expect_grep NAME FILE PATTERN : FILE (out or err) matches the extended regex.
-expect_grep() {
-	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "no /$3/ in $2: $(head -c 600 "$TMP/$2")"; fi
-}
-expect_no_grep() {
-	if ! grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "/$3/ in $2: $(grep -E -- "$3" "$TMP/$2" | head -3)"; fi
-}
+. "$(dirname "$0")/assert.sh"
 
 # Copy a pcap, changing packets: "xor N OFF MASK" (N from 1), "cut N BYTES" (drop the
 # last BYTES of packet N), "drop N" (packet N and all after it).
