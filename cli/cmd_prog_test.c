@@ -421,7 +421,7 @@ compare_counts(struct tctx *c, struct erun *r)
 
 		if (i >= c->out.n && (v == NULL || v->kind == CLI_GOLDEN_NONE))
 			continue;
-		r->differ++;
+		r->extra++;
 		if (!detail_next(c, r))
 			continue;
 		d = add_diff(r, D_NO_IN, i + 1);
@@ -680,7 +680,7 @@ verdict_of(const struct tctx *c)
 	for (int k = 0; k < c->n_runs; k++) {
 		if (c->runs[k].refused)
 			return CLI_USAGE;
-		if (c->runs[k].differ || c->runs[k].map_differ)
+		if (c->runs[k].differ || c->runs[k].extra || c->runs[k].map_differ)
 			rc = CLI_FAIL;
 	}
 	return rc;

@@ -71,6 +71,7 @@ struct erun {
 	struct diff *d;
 	size_t n_d, cap_d;
 	size_t match, differ, unchecked, refused;
+	size_t extra;			/* expected packets beyond the input's last */
 	size_t detailed, hidden;	/* packets and entries whose differences are listed, or not */
 	size_t map_match, map_differ;
 };

@@ -146,6 +146,8 @@ summary(FILE *f, const struct tctx *c, const struct erun *r)
 		fprintf(f, ", %zu differ%s", r->differ, r->differ == 1 ? "s" : "");
 	if (r->refused)
 		fprintf(f, ", %zu refused by the test run", r->refused);
+	if (r->extra)
+		fprintf(f, ", %zu more expected than the input has", r->extra);
 	if (r->unchecked && (c->cfg.expect || c->exp.n_pkt_lines))
 		fprintf(f, ", %zu not checked (no expectation)", r->unchecked);
 	if (r->map_match + r->map_differ) {
@@ -229,10 +231,10 @@ cli_test_print_json(const struct tctx *c, int rc)
 		const struct erun *r = &c->runs[k];
 
 		printf("%s{\"engine\":\"%s\",\"match\":%zu,\"differ\":%zu,\"refused\":%zu,"
-		       "\"unchecked\":%zu,\"map_entries\":{\"match\":%zu,\"differ\":%zu},"
-		       "\"not_detailed\":%zu,\"diffs\":[",
+		       "\"unchecked\":%zu,\"missing_from_input\":%zu,\"map_entries\":{\"match\":%zu,"
+		       "\"differ\":%zu},\"not_detailed\":%zu,\"diffs\":[",
 		       k ? "," : "", r->engine, r->match, r->differ, r->refused, r->unchecked,
-		       r->map_match, r->map_differ, r->hidden);
+		       r->extra, r->map_match, r->map_differ, r->hidden);
 		for (size_t i = 0, n = 0; i < r->n_d; i++)
 			if (r->d[i].kind != D_CONTEXT && r->d[i].kind != D_MORE)
 				json_diff(stdout, &r->d[i], n++ == 0);

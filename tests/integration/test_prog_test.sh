@@ -129,6 +129,7 @@ expect_rc "a verdict for a packet the input lacks exits 1" 1 "$XDPDK" prog test 
 	--expect-verdicts "$TMP/extra.expect"
 expect_grep "it is named with its line" out \
 	"^packet 21: $TMP/extra.expect:[0-9]+ expects a verdict, but the input has 19 packets$"
+expect_grep "and counted apart" out '^FAIL: 19 packets: 19 match, 1 more expected than the input has;'
 
 # --- map values ---------------------------------------------------------------------
 sed 's/^map vip_stats 01000000 02/map vip_stats 01000000 03/' "$LB_EXP" >"$TMP/map.expect"
