@@ -24,6 +24,7 @@ from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether,
                        ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NS,
                        ICMPv6PacketTooBig, IPerror, IPv6, IPv6ExtHdrFragment,
                        Raw, TCPerror, fragment, wrpcap)
+from scapy.utils import wrpcapng
 
 # Two hosts and a gateway; locally administered MACs.
 MAC_A = "02:00:00:00:00:0a"
@@ -430,9 +431,11 @@ def write_all(out_dir):
         wrpcap(os.path.join(out_dir, name + ".pcap"), stamp(fn()), linktype=1)
     for name, fn in BAD:
         fn(os.path.join(out_dir, name + ".pcap"))
+    # The lb's input again as pcapng: the same golden test must pass on it.
+    wrpcapng(os.path.join(out_dir, "lb-in.pcapng"), stamp(lb_in()))
     return ([name + ".pcap" for name, _ in KINDS] + ["mixed.pcap"]
             + [name + ".pcap" for name, _ in PROGRAM_INPUTS]
-            + [name + ".pcap" for name, _ in BAD])
+            + [name + ".pcap" for name, _ in BAD] + ["lb-in.pcapng"])
 
 
 def main():

@@ -67,6 +67,10 @@ for e in interp jit; do
 	expect_grep "the summary names the engine ($e)" out \
 		"^19 packets: 19 match; 17 map entries: 17 match \(xdp_lb, engine $e\)$"
 done
+expect_rc "pcapng input gives the same result" 0 "$XDPDK" prog test "$BPF/lb.bpf.o" --prog xdp_lb \
+	--maps-init "$SRC/tests/golden/lb.maps" --pcap-in "$PCAPS/lb-in.pcapng" \
+	--expect "$LB_OUT" --expect-verdicts "$LB_EXP"
+expect_grep "pcapng: 19 packets match" out '^19 packets: 19 match'
 expect_rc "a TC program passes (tc_ingress_count)" 0 "$XDPDK" prog test "$BPF/tc.bpf.o" \
 	--prog tc_ingress_count --maps-init "$SRC/tests/golden/tc_ingress.maps" \
 	--pcap-in "$PCAPS/tc-in.pcap" --expect "$PCAPS/golden/tc_ingress-out.pcap" \
