@@ -184,6 +184,55 @@ test_pkt_fields_cut_packets_stop(void **state)
 	field_is(fx, 8 + 6, "eth.src", "02:00:00:00:00:0a");
 }
 
+/* Decode the first @p len bytes of @p pkt, as is and with a few bytes changed. */
+static void
+decode_prefix(struct cli_pkt_layout *l, const uint8_t *pkt, uint32_t len, uint32_t *seed)
+{
+	for (int round = 0; round < 4; round++) {
+		/* Exactly @p len bytes, so that ASan catches a read past the end. */
+		uint8_t *p = malloc(len ? len : 1);
+
+		assert_non_null(p);
+		memcpy(p, pkt, len);
+		/* Rounds 1..3 change a few bytes (lengths, types, versions). */
+		for (int k = 0; round && len && k < 3; k++) {
+			*seed = *seed * 1103515245u + 12345u;
+			p[(*seed >> 8) % len] = (uint8_t)(*seed >> 20);
+		}
+		cli_pkt_decode(p, len, 0, l);
+		for (uint32_t j = 0; j < l->n; j++) {
+			char buf[128];
+
+			assert_true(l->f[j].off + l->f[j].len <= len);
+			cli_pkt_field_fmt(&l->f[j], p, len, buf, sizeof(buf));
+		}
+		free(p);
+	}
+}
+
+/* Every prefix of the packets of some pcaps (headers are in the first 256 bytes). */
+static void
+test_pkt_fields_never_read_past_the_end(void **state)
+{
+	static const struct {
+		const char *name;
+		int n;
+	} files[] = { { "mixed.pcap", 64 }, { "lb-in.pcap", 19 }, { "router-in.pcap", 8 },
+		      { "firewall-in.pcap", 14 } };
+	struct fixture *fx = *state;
+	uint32_t seed = 1;
+
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		for (int i = 1; i <= files[f].n; i++) {
+			load(fx, files[f].name, i);
+			for (uint32_t len = 0; len <= fx->len && len <= 256; len++)
+				decode_prefix(&fx->l, fx->pkt, len, &seed);
+			if (fx->len > 256)
+				decode_prefix(&fx->l, fx->pkt, fx->len, &seed);
+		}
+	}
+}
+
 static void
 tmpfile_with(struct fixture *fx, const char *text)
 {
@@ -297,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_pkt_fields_icmpv6_nd_target),
 		cmocka_unit_test(test_pkt_fields_icmp_error_quotes),
 		cmocka_unit_test(test_pkt_fields_cut_packets_stop),
+		cmocka_unit_test(test_pkt_fields_never_read_past_the_end),
 		cmocka_unit_test(test_golden_expect_lines),
 		cmocka_unit_test(test_golden_expect_refuses_bad_lines),
 		cmocka_unit_test(test_golden_verdict_names),
