@@ -92,11 +92,12 @@ read_pcap(struct tctx *c, const char *file, struct pkts *p)
 	if (pc == NULL)
 		return bad_input(c, "cannot read '%s': %s", file, errbuf);
 	if (pcap_datalink(pc) != DLT_EN10MB) {
-		const char *name = pcap_datalink_val_to_name(pcap_datalink(pc));
+		const int dlt = pcap_datalink(pc);
+		const char *name = pcap_datalink_val_to_name(dlt);
 
 		pcap_close(pc);
 		return bad_input(c, "'%s': link type %d (%s): only Ethernet (EN10MB) packets can "
-				 "be run", file, pcap_datalink(pc), name ? name : "unknown");
+				 "be run", file, dlt, name ? name : "unknown");
 	}
 	while ((rc = pcap_next_ex(pc, &h, &d)) == 1) {
 		if (p->n == cap) {
@@ -754,6 +755,9 @@ cli_cmd_prog_test(const char *path, int argc, char **argv)
 		rc = verdict_of(&c);
 	else
 		c.n_runs = 0;	/* no report of a run that did not finish */
+	if (rc != CLI_OK && c.n_runs == 0 && c.error[0] == 0)
+		snprintf(c.error, sizeof(c.error), "the program could not be loaded or run (the "
+			 "reason is on stderr)");
 	if (!c.cfg.json && c.n_runs)
 		cli_test_print_text(&c, rc);
 out:
