@@ -193,7 +193,6 @@ refusal(const struct tctx *c, int err, uint32_t len, char *buf, size_t size)
 		snprintf(buf, size, "refused: %s", strerror(-err));
 }
 
-
 /* ---- comparing ----------------------------------------------------------------- */
 
 /* Whether the next difference found is listed (the first --max-diffs are). */
@@ -275,8 +274,12 @@ compare_bytes(struct tctx *c, struct erun *r, size_t i, bool detail)
 			snprintf(d->exp, sizeof(d->exp), "0x%02x", e->data[pe + at]);
 			snprintf(d->got, sizeof(d->got), "0x%02x", o->data[pg + at]);
 		}
-	} else if (first < min) {
-		/* Different headers: name the first differing byte by the expected packet. */
+	}
+	if ((n > 0 || lines == 0) && first < min) {
+		/*
+		 * Different headers, or a byte outside the named fields (a reserved
+		 * one): name the first differing byte by the expected packet.
+		 */
 		const struct cli_pkt_field *fe = cli_pkt_field_at(le, first);
 
 		d = add_diff(r, D_FIELD, i + 1);
