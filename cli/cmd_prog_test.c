@@ -57,6 +57,9 @@ static const struct xdpdk_opt test_opts[] = {
 	  "engines to run on (default both)", test_engines },
 	{ "max-diffs", 0, XDPDK_OPT_UINT, offsetof(struct test_cfg, max_diffs), "N",
 	  "packets and map entries whose differences are detailed (default 10)" },
+	{ "update", 'u', XDPDK_OPT_FLAG, offsetof(struct test_cfg, update), NULL,
+	  "write the expectation files given from a run on the first engine (check lines of "
+	  "--maps-init for --expect-maps), then test against them" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct test_cfg, json), NULL, "JSON output" },
 	XDPDK_OPT_END,
 };
@@ -540,11 +543,11 @@ check_entries(struct tctx *c, struct erun *r, const struct cli_prog *cp)
 				   memcmp(c->exp.map[k].key, s->key, s->klen) == 0;
 		if (expected)
 			continue;
-		if (c->cfg.expect_maps) {
+		if (c->cfg.expect_maps && !c->recording) {
 			r->map_differ++;
 			if (!detail_next(c, r))
 				continue;
-		} else if (r != &c->runs[0]) {
+		} else if (r != &c->runs[0] && !c->recording) {
 			continue;	/* printed once, from the first engine's run */
 		}
 		xm = xdpdk_loaded_map_find(cp->loaded, s->map);
@@ -557,7 +560,7 @@ check_entries(struct tctx *c, struct erun *r, const struct cli_prog *cp)
 				   xdpdk_map_def(xm)->value_size);
 		fclose(f);
 		free(val);
-		if (c->cfg.expect_maps) {
+		if (c->cfg.expect_maps && !c->recording) {
 			struct diff *d = add_diff(r, D_MAP_NOEXP, 0);
 
 			snprintf(d->field, sizeof(d->field), "%s", s->map);
@@ -674,6 +677,99 @@ out:
 	return rc;
 }
 
+/* ---- --update: writing the expectations --------------------------------------------- */
+
+static int
+write_pcap(struct tctx *c, const struct erun *r)
+{
+	pcap_t *dead = pcap_open_dead(DLT_EN10MB, CLI_GOLDEN_SNAPLEN);
+	pcap_dumper_t *d = dead ? pcap_dump_open(dead, c->cfg.expect) : NULL;
+
+	if (d == NULL) {
+		cli_err(c->path, "cannot write '%s': %s", c->cfg.expect,
+			dead ? pcap_geterr(dead) : strerror(ENOMEM));
+		if (dead)
+			pcap_close(dead);
+		return CLI_FAIL;
+	}
+	for (size_t i = 0; i < c->in.n; i++) {
+		/* As golden --kernel-write: fixed times, an empty packet for a refused one. */
+		struct pcap_pkthdr h = { .ts = { .tv_sec = 1700000000, .tv_usec = (long)i * 1000 } };
+
+		h.caplen = h.len = r->o[i].err ? 0 : r->o[i].len;
+		pcap_dump((u_char *)d, &h, r->o[i].data ? r->o[i].data : (const u_char *)"");
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	return CLI_OK;
+}
+
+/* The verdicts and/or the check entries into @p file. */
+static int
+write_lines(struct tctx *c, const struct erun *r, const char *file, bool pkts, bool maps)
+{
+	FILE *f = fopen(file, "w");
+
+	if (f == NULL) {
+		cli_err(c->path, "cannot write '%s': %s", file, strerror(errno));
+		return CLI_FAIL;
+	}
+	fprintf(f, "# Written by xdpdk prog test --update: %s (%s) over %s, engine %s.\n"
+		"# xdpdk's own results: review them before trusting them.\n", c->prog_name,
+		c->cfg.obj, c->cfg.pcap_in, r->engine);
+	for (size_t i = 0; pkts && i < c->in.n; i++) {
+		cli_golden_fmt_pkt(f, c->type, i + 1, -r->o[i].err, r->o[i].retval, r->o[i].len);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; maps && i < c->n_after; i++)
+		fprintf(f, "%s\n", c->after[i]);
+	if (fclose(f) != 0) {
+		cli_err(c->path, "cannot write '%s': %s", file, strerror(errno));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+/* Run on the first engine and write every expectation file given from what it did. */
+static int
+update(struct tctx *c)
+{
+	const char *v = c->cfg.expect_verdicts, *m = c->cfg.expect_maps;
+	struct erun *r = &c->runs[0];
+	const char *engine = r->engine;
+	int rc;
+
+	c->recording = true;
+	c->have_exp = true;	/* the files are written, not read */
+	rc = run_engine(c, r);
+	if (rc == CLI_OK && r->refused)
+		fprintf(stderr, "%s: note: %zu packets refused by the test run, recorded as "
+			"refused\n", c->path, r->refused);
+	if (rc == CLI_OK && c->cfg.expect)
+		rc = write_pcap(c, r);
+	if (rc == CLI_OK && v)
+		rc = write_lines(c, r, v, true, m && strcmp(v, m) == 0);
+	if (rc == CLI_OK && m && (v == NULL || strcmp(v, m) != 0))
+		rc = write_lines(c, r, m, false, true);
+	if (rc == CLI_OK && !c->cfg.json)
+		printf("wrote the expectations of %zu packets and %zu map entries (engine %s)\n",
+		       c->in.n, m ? c->n_after : 0, r->engine);
+	/* What follows is a test against the files just written. */
+	for (size_t i = 0; r->o && i < c->in.n; i++)
+		free(r->o[i].data);
+	free(r->o);
+	free(r->d);
+	for (size_t i = 0; i < c->n_after; i++)
+		free(c->after[i]);
+	free(c->after);
+	c->after = NULL;
+	c->n_after = 0;
+	memset(r, 0, sizeof(*r));
+	r->engine = engine;
+	c->recording = c->have_exp = false;
+	return rc;
+}
+
 /* ---- the verb -------------------------------------------------------------------- */
 
 static int
@@ -735,6 +831,11 @@ cli_cmd_prog_test(const char *path, int argc, char **argv)
 	}
 	if (c.cfg.max_diffs == 0)
 		c.cfg.max_diffs = 10;
+	if (c.cfg.update && c.cfg.expect_maps && !c.cfg.maps_init) {
+		cli_err(path, "--update --expect-maps records the check lines of --maps-init: give "
+			"one");
+		return CLI_USAGE;
+	}
 	c.le = malloc(sizeof(*c.le));
 	c.lg = malloc(sizeof(*c.lg));
 	if (c.le == NULL || c.lg == NULL) {
@@ -742,14 +843,16 @@ cli_cmd_prog_test(const char *path, int argc, char **argv)
 		goto out;
 	}
 	rc = read_pcap(&c, c.cfg.pcap_in, &c.in);
-	if (rc == CLI_OK && c.cfg.expect)
-		rc = read_pcap(&c, c.cfg.expect, &c.out);
 	if (rc == CLI_OK && c.cfg.maps_init && cli_golden_seeds_read(c.cfg.maps_init, &c.seeds))
 		rc = bad_input(&c, "cannot use '%s' (see above)", c.cfg.maps_init);
-	if (rc != CLI_OK)
-		goto out;
 	c.runs[0].engine = c.cfg.engine && strcmp(c.cfg.engine, "jit") == 0 ? "jit" : "interp";
 	c.runs[1].engine = "jit";
+	if (rc == CLI_OK && c.cfg.update)
+		rc = update(&c);
+	if (rc == CLI_OK && c.cfg.expect)
+		rc = read_pcap(&c, c.cfg.expect, &c.out);
+	if (rc != CLI_OK)
+		goto out;
 	c.n_runs = !c.cfg.engine || strcmp(c.cfg.engine, "both") == 0 ? 2 : 1;
 	for (int k = 0; k < c.n_runs && rc == CLI_OK; k++)
 		rc = run_engine(&c, &c.runs[k]);

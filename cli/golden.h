@@ -20,6 +20,8 @@
 #include <xdpdk/bpf.h>
 
 #define CLI_GOLDEN_MAX_HEX 512
+/* Snapshot length of written expected pcaps: above the largest test-run output (73152). */
+#define CLI_GOLDEN_SNAPLEN (20 * 4096)
 
 struct xdpdk_loaded;
 struct xdpdk_map;
@@ -116,8 +118,13 @@ void cli_golden_expect_free(struct cli_golden_expect *e);
 /** Parse a verdict: a number or a name of @p type. @return 0 or -EINVAL. */
 int cli_golden_verdict_parse(const char *s, enum xdpdk_prog_type type, uint32_t *retval);
 
-/* The lines golden files hold, as written by golden --kernel-write (no newline). */
-void cli_golden_fmt_pkt(FILE *out, size_t pkt_no, int err, uint32_t retval, uint32_t len);
+/*
+ * The lines golden files hold (no newline). @p err is a positive errno (the
+ * run was refused); verdicts are named as @p type's (XDPDK_PROG_TYPE_RAW:
+ * numbers, as golden --kernel-write writes them).
+ */
+void cli_golden_fmt_pkt(FILE *out, enum xdpdk_prog_type type, size_t pkt_no, int err,
+			uint32_t retval, uint32_t len);
 void cli_golden_fmt_map(FILE *out, const char *map, const uint8_t *key, uint32_t klen,
 			const uint8_t *val, uint32_t vlen);
 

@@ -560,10 +560,15 @@ cli_golden_expect_free(struct cli_golden_expect *e)
 }
 
 void
-cli_golden_fmt_pkt(FILE *out, size_t pkt_no, int err, uint32_t retval, uint32_t len)
+cli_golden_fmt_pkt(FILE *out, enum xdpdk_prog_type type, size_t pkt_no, int err,
+		   uint32_t retval, uint32_t len)
 {
+	const char *name = cli_action_name(type, retval);
+
 	if (err)
 		fprintf(out, "pkt %zu error %s", pkt_no, strerror(err));
+	else if (name)
+		fprintf(out, "pkt %zu ret %s len %u", pkt_no, name, len);
 	else
 		fprintf(out, "pkt %zu ret %u len %u", pkt_no, retval, len);
 }

@@ -21,6 +21,7 @@ struct test_cfg {
 	const char *expect_verdicts, *maps_init, *expect_maps;
 	unsigned long long max_diffs;
 	bool json;
+	bool update;
 };
 
 struct pkt {
@@ -83,6 +84,7 @@ struct tctx {
 	struct cli_golden_seeds seeds;
 	struct cli_golden_expect exp;
 	bool have_exp;
+	bool recording;		/* --update: the run that writes the expectations */
 	enum xdpdk_prog_type type;
 	char prog_name[64];
 	struct erun runs[2];

@@ -32,7 +32,7 @@
 #include "golden.h"
 #include "seeds.h"
 
-#define MAX_PKT (20 * 4096)
+#define MAX_PKT CLI_GOLDEN_SNAPLEN
 
 struct golden {
 	const char *obj, *prog, *maps, *in, *out, *expect;
@@ -75,7 +75,9 @@ kernel_run(struct golden *g, struct bpf_object *kobj)
 		struct pcap_pkthdr oh = { .ts = { .tv_sec = 1700000000,
 						  .tv_usec = (long)g->n_pkts * 1000 } };
 
-		cli_golden_fmt_pkt(g->lines, ++g->n_pkts, err, t.retval, t.data_size_out);
+		/* Verdicts as numbers: the program's type is libbpf's, not xdpdk's. */
+		cli_golden_fmt_pkt(g->lines, XDPDK_PROG_TYPE_RAW, ++g->n_pkts, err, t.retval,
+				   t.data_size_out);
 		fputc('\n', g->lines);
 		/* A refused packet is an empty one in the output pcap. */
 		oh.caplen = oh.len = err ? 0 : t.data_size_out;

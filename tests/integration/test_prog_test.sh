@@ -159,6 +159,27 @@ echo "map vip_stats ffffffff none" >>"$TMP/after.expect"
 expect_rc "'none': an entry that must not exist" 0 "$XDPDK" prog test "${LB[@]}" \
 	--expect-maps "$TMP/after.expect"
 
+# --- --update: recording expectations ----------------------------------------------------
+expect_rc "--update writes the expectations, then passes against them" 0 "$XDPDK" prog test \
+	"${LB[@]}" --expect "$TMP/rec.pcap" --expect-verdicts "$TMP/rec.expect" \
+	--expect-maps "$TMP/rec.expect" --update
+expect_grep "it says what it wrote" out '^wrote the expectations of 19 packets and 17 map entries \(engine interp\)$'
+expect_grep "then tests both engines against them" out '^19 packets: 19 match; 17 map entries: 17 match \(xdp_lb, engines interp and jit\)$'
+if cmp -s "$TMP/rec.pcap" "$LB_OUT"; then ok "the recorded pcap is the kernel's, byte for byte"; else
+	bad "the recorded pcap is the kernel's, byte for byte"; fi
+if diff <(grep -v '^#' "$TMP/rec.expect" | sed 's/ret XDP_DROP/ret 1/; s/ret XDP_PASS/ret 2/; s/ret XDP_TX/ret 3/') \
+	<(grep -v '^#' "$LB_EXP") >"$TMP/diff"; then ok "the recorded lines are the kernel's (verdicts by name)"
+else bad "the recorded lines are the kernel's (verdicts by name)" "$(head -5 "$TMP/diff")"; fi
+expect_rc "the recording is a test on its own" 0 "$XDPDK" prog test "${LB[@]}" \
+	--expect "$TMP/rec.pcap" --expect-verdicts "$TMP/rec.expect" --expect-maps "$TMP/rec.expect"
+expect_rc "refusals are recorded as such" 0 "$XDPDK" prog test "$PROGS/xdp_macswap.bpf.o" \
+	--pcap-in "$PCAPS/mixed.pcap" --expect-verdicts "$TMP/mixed.expect" --update
+expect_grep "one line per refused runt" err "note: 4 packets refused by the test run, recorded as refused"
+if [ "$(grep -c '^pkt [0-9]* error Invalid argument$' "$TMP/mixed.expect")" -eq 4 ]; then
+	ok "4 error lines"; else bad "4 error lines" "$(grep error "$TMP/mixed.expect")"; fi
+expect_rc "--update --expect-maps needs --maps-init" 2 "$XDPDK" prog test \
+	"$PROGS/xdp_macswap.bpf.o" --pcap-in "$PCAPS/ipv4_udp.pcap" --expect-maps "$TMP/m" --update
+
 # --- JSON -------------------------------------------------------------------------------
 expect_rc "--json on a pass" 0 "$XDPDK" prog test "${LB[@]}" --expect "$LB_OUT" --json
 expect_rc "--json on a mismatch exits 1" 1 "$XDPDK" prog test "${LB[@]}" \
