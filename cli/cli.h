@@ -195,5 +195,7 @@ int cli_cmd_feature(const char *path, int argc, char **argv);
 /* xdpdk trace (ctl_trace.c): the client, and the verb the control socket serves. */
 int cli_cmd_trace(const char *path, int argc, char **argv);
 int cli_ctl_trace(int argc, char **argv, FILE *out, FILE *err);
+/* xdpdk prog test (cmd_prog_test.c) */
+int cli_cmd_prog_test(const char *path, int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xdpdk prog: run (BPF_PROG_TEST_RUN of xdpdk), dump xlated|jited, show,
- * verify, exec-raw (the bpf_conformance plugin interface) and test.
+ * verify, exec-raw (the bpf_conformance plugin interface); test is cmd_prog_test.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -784,14 +784,6 @@ out:
 	return rc;
 }
 
-static int
-cmd_test(const char *path, int argc, char **argv)
-{
-	return cli_planned(path, argc, argv, "Golden test: run a program over a pcap and compare "
-			   "verdicts and bytes with an expected pcap.",
-			   "golden pcap tests come with issue #10");
-}
-
 /* ---- attach, replace, detach: on a running dataplane ----------------------- */
 
 struct attach_cfg {
@@ -910,7 +902,8 @@ cmd_detach(const char *path, int argc, char **argv)
 
 const struct cli_cmd cli_prog_cmds[] = {
 	{ "run", "run a program on a packet or a pcap (BPF_PROG_TEST_RUN)", cmd_run, NULL },
-	{ "test", "golden test: a pcap in, expected pcap and verdicts out", cmd_test, NULL },
+	{ "test", "golden test: a pcap in, expected pcap and verdicts out", cli_cmd_prog_test,
+	  NULL },
 	{ "verify", "check a program as loading does, print the log", cmd_verify, NULL },
 	{ "dump", "print instructions (xlated) or JIT code (jited)", cmd_dump, NULL },
 	{ "show", "list the programs and maps of an object, or what ports run", cmd_show, NULL },

@@ -244,7 +244,13 @@ cli_load_prog(const char *path, const char *obj_path, const char *prog_name, con
 	lopts.only_prog = xdpdk_obj_prog_name(out->oprog);
 	out->loaded = xdpdk_obj_load(out->obj, &lopts);
 	if (out->loaded == NULL) {
+		const char *h = strstr(log, "helper id ");
+
 		cli_err(path, "cannot load '%s': %s\n%s", obj_path, strerror(errno), log);
+		/* Name what is missing, so a failing (golden) test says what it waits for. */
+		if (h != NULL)
+			fprintf(stderr, "%s: => this build of xdpdk lacks the helper %s\n", path,
+				xdpdk_helpers_kernel_name((uint32_t)atoi(h + 10)) ?: "(unknown id)");
 		goto err;
 	}
 	out->prog = xdpdk_loaded_prog_find(out->loaded, lopts.only_prog);

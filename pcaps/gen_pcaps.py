@@ -24,6 +24,7 @@ from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether,
                        ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NS,
                        ICMPv6PacketTooBig, IPerror, IPv6, IPv6ExtHdrFragment,
                        Raw, TCPerror, fragment, wrpcap)
+from scapy.utils import wrpcapng
 
 # Two hosts and a gateway; locally administered MACs.
 MAC_A = "02:00:00:00:00:0a"
@@ -364,6 +365,39 @@ KINDS = [
 MIXED_COUNT = 64
 
 
+# ---- bad input: what `xdpdk prog test` must refuse with a message ----------
+
+def bad_truncated(path):
+    """ipv4_udp.pcap's four packets, the file cut 30 bytes into the last one's 48."""
+    wrpcap(path, stamp(ipv4_udp()), linktype=1)
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        f.write(data[:-18])
+
+
+def bad_linktype(path):
+    """Raw IPv4 packets (link type 101, LINKTYPE_RAW): no Ethernet header."""
+    wrpcap(path, stamp([IP(src=IP4_A, dst=IP4_B, id=110) / UDP(sport=1234, dport=5678)
+                        / Raw(payload(18))]), linktype=101)
+
+
+def bad_oversize(path):
+    """A frame of 80014 bytes between two small ones: more than an XDP test run
+    takes (73152: the linear part and 17 fragment pages); snaplen 262144 so that
+    libpcap keeps it whole."""
+    # No IP header can say such a length: EtherType 0x88b5 (local experimental).
+    big = Ether(src=MAC_A, dst=MAC_B, type=0x88B5) / Raw(payload(80000, 16))
+    wrpcap(path, stamp([ipv4_udp()[0], big, ipv4_udp()[1]]), linktype=1, snaplen=262144)
+
+
+BAD = [
+    ("bad-truncated", bad_truncated),
+    ("bad-linktype", bad_linktype),
+    ("bad-oversize", bad_oversize),
+]
+
+
 def stamp(pkts):
     """Fixed timestamps: T0, then 1 ms apart (scapy would use the clock)."""
     out = []
@@ -395,8 +429,13 @@ def write_all(out_dir):
     wrpcap(os.path.join(out_dir, "mixed.pcap"), stamp(mixed()), linktype=1)
     for name, fn in PROGRAM_INPUTS:
         wrpcap(os.path.join(out_dir, name + ".pcap"), stamp(fn()), linktype=1)
+    for name, fn in BAD:
+        fn(os.path.join(out_dir, name + ".pcap"))
+    # The lb's input again as pcapng: the same golden test must pass on it.
+    wrpcapng(os.path.join(out_dir, "lb-in.pcapng"), stamp(lb_in()))
     return ([name + ".pcap" for name, _ in KINDS] + ["mixed.pcap"]
-            + [name + ".pcap" for name, _ in PROGRAM_INPUTS])
+            + [name + ".pcap" for name, _ in PROGRAM_INPUTS]
+            + [name + ".pcap" for name, _ in BAD] + ["lb-in.pcapng"])
 
 
 def main():

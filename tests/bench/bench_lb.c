@@ -110,7 +110,7 @@ struct lb_input {
 	char obj[512];
 	uint8_t pkt[LB_OUT];
 	uint32_t len;
-	struct golden_seeds seeds;
+	struct cli_golden_seeds seeds;
 };
 
 static int
@@ -128,7 +128,7 @@ lb_input(struct xdpdk_bench_state *st, const struct lb_case *c, struct lb_input 
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/tests/golden/lb.maps", src);
-	if (golden_seeds_read(path, &in->seeds) != 0) {
+	if (cli_golden_seeds_read(path, &in->seeds) != 0) {
 		xdpdk_bench_skip(st, "cannot read %s", path);
 		return -1;
 	}
@@ -165,7 +165,7 @@ lb_xdpdk(struct xdpdk_bench_state *st, const struct lb_case *c, struct lb_input 
 		xdpdk_bench_skip(st, "xdpdk cannot load %s: %s", in->obj, log);
 		goto out;
 	}
-	if (golden_seed_xdpdk(lo, &in->seeds) != 0) {
+	if (cli_golden_seed_xdpdk(lo, &in->seeds) != 0) {
 		xdpdk_bench_skip(st, "seeding lb's maps failed");
 		goto out;
 	}
@@ -321,7 +321,7 @@ bench_lb_case(struct xdpdk_bench_state *st, void *arg)
 		else
 			lb_kernel(st, c, in);
 	}
-	golden_seeds_free(&in->seeds);
+	cli_golden_seeds_free(&in->seeds);
 	free(in);
 }
 

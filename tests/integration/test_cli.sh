@@ -11,22 +11,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0 fail=0
 
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
-
-# expect_rc NAME RC CMD... : run CMD, capture stdout/stderr, check the exit code.
-expect_rc() {
-	local name=$1 want=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		bad "$name" "exit $rc, wanted $want; stderr: $(head -c 300 "$TMP/err")"; fi
-}
-# expect_grep NAME FILE PATTERN : FILE (out or err) matches the extended regex.
-expect_grep() {
-	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "no /$3/ in $2: $(head -c 300 "$TMP/$2")"; fi
-}
+. "$(dirname "$0")/assert.sh"
 
 # --- the CLI contract -------------------------------------------------------
 expect_rc "top-level --help exits 0" 0 "$XDPDK" --help

@@ -12,19 +12,7 @@ SOCK=$TMP/ctl.sock
 pass=0 fail=0
 host_pid=
 
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
-expect_rc() {
-	local name=$1 want=$2; shift 2
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	local rc=$?
-	if [ "$rc" -eq "$want" ]; then ok "$name"; else
-		bad "$name" "exit $rc, wanted $want; out: $(head -c 200 "$TMP/out") err: $(head -c 300 "$TMP/err")"; fi
-}
-expect_grep() {
-	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "no /$3/ in $2: $(head -c 300 "$TMP/$2")"; fi
-}
+. "$(dirname "$0")/assert.sh"
 start_host() { # [mode]
 	"$HOST" "$SOCK" "$@" >"$TMP/host.out" 2>"$TMP/host.err" &
 	host_pid=$!
