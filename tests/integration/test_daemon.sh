@@ -10,12 +10,7 @@ PROGS=${XDPDK_PROGS_DIR:?}
 PCAPS=${XDPDK_PCAPS_DIR:?}
 TMP=$(mktemp -d)
 pass=0 fail=0 pid=
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
-expect_grep() {
-	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "no /$3/ in $2: $(head -c 400 "$TMP/$2")"; fi
-}
+. "$(dirname "$0")/assert.sh"
 cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 

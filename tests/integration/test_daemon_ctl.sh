@@ -11,12 +11,7 @@ PCAPS=${XDPDK_PCAPS_DIR:?}
 TMP=$(mktemp -d)
 pass=0 fail=0 pid=
 OBJ=$PROGS/dp_verdicts.bpf.o
-ok() { pass=$((pass + 1)); echo "ok   - $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; }
-expect_grep() {
-	if grep -Eq -- "$3" "$TMP/$2"; then ok "$1"; else
-		bad "$1" "no /$3/ in $2: $(head -c 600 "$TMP/$2")"; fi
-}
+. "$(dirname "$0")/assert.sh"
 # run NAME EXPECTED_EXIT CMD...: output (both streams) in $TMP/out
 run() {
 	local name=$1 want=$2
