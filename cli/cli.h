@@ -116,6 +116,7 @@ struct cli_daemon {
 	struct xdpdk_fib *fib;		/* owned; created by 'route add' when none */
 	struct cli_loaded loaded[CLI_MAX_LOADED];
 	struct cli_hook hook[1025];	/* by ifindex */
+	uint8_t tc[1025][2];		/* by ifindex, TC ingress/egress: loaded[] index + 1 */
 	volatile const sig_atomic_t *stop;	/* non-zero once the daemon is told to stop */
 };
 /* A port by its configured name or its ifindex; 0 with an "Error: ..." on @p err. */
@@ -133,6 +134,8 @@ int cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk
  * loaded objects nothing holds any more are freed.
  */
 int cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h);
+/* Run loaded[@p loaded]'s program (-1: none) on a port's TC hook (enum xdpdk_tc_hook). */
+int cli_daemon_set_tc(struct cli_daemon *d, uint32_t ifindex, int hook, int loaded);
 /* Insert @p p in @p h's run order (by priority, after those of equal priority). */
 void cli_hook_insert(struct cli_hook *h, const struct cli_hook_prog *p);
 /* "drop,pass" (or XDP_DROP...) as bits (1 << XDP_*); *ok false on an unknown name. */

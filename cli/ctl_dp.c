@@ -98,6 +98,17 @@ print_actions(FILE *out, uint32_t bits, const char *sep)
 		}
 }
 
+static void
+loaded_unref(struct cli_daemon *d, uint32_t slot)
+{
+	struct cli_loaded *l = &d->loaded[slot];
+
+	if (--l->refs == 0) {
+		xdpdk_loaded_free(l->lo);
+		memset(l, 0, sizeof(*l));
+	}
+}
+
 int
 cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h)
 {
@@ -120,14 +131,27 @@ cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hoo
 	d->hook[ifindex] = *h;
 	for (uint32_t i = 0; i < h->n; i++)
 		d->loaded[h->p[i].loaded].refs++;
-	for (uint32_t i = 0; i < old.n; i++) {
-		struct cli_loaded *l = &d->loaded[old.p[i].loaded];
+	for (uint32_t i = 0; i < old.n; i++)
+		loaded_unref(d, old.p[i].loaded);
+	return 0;
+}
 
-		if (--l->refs == 0) {
-			xdpdk_loaded_free(l->lo);
-			memset(l, 0, sizeof(*l));
-		}
-	}
+int
+cli_daemon_set_tc(struct cli_daemon *d, uint32_t ifindex, int hook, int loaded)
+{
+	int ret;
+
+	if (ifindex == 0 || ifindex > d->n_ports)
+		return -ENODEV;
+	ret = xdpdk_dp_port_set_tc(ifindex, (enum xdpdk_tc_hook)hook,
+				   loaded >= 0 ? d->loaded[loaded].prog : NULL);
+	if (ret != 0)
+		return ret;
+	if (loaded >= 0)
+		d->loaded[loaded].refs++;
+	if (d->tc[ifindex][hook] != 0)
+		loaded_unref(d, d->tc[ifindex][hook] - 1u);
+	d->tc[ifindex][hook] = (uint8_t)(loaded + 1);
 	return 0;
 }
 
@@ -150,9 +174,13 @@ cli_daemon_fini(struct cli_daemon *d)
 {
 	static const struct cli_hook none;
 
-	for (uint32_t i = 1; i <= d->n_ports; i++)
+	for (uint32_t i = 1; i <= d->n_ports; i++) {
 		if (d->hook[i].n != 0)
 			cli_daemon_set_hook(d, i, &none);
+		for (int h = 0; h < 2; h++)
+			if (d->tc[i][h] != 0)
+				cli_daemon_set_tc(d, i, h, -1);
+	}
 	for (int i = 0; i < CLI_MAX_LOADED; i++)
 		if (d->loaded[i].lo != NULL)
 			xdpdk_loaded_free(d->loaded[i].lo);
@@ -286,6 +314,34 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 							(double)st.prog_cycles / (double)st.prog_timed);
 				}
 				fprintf(out, "\n\tobject %s%s\n", l->obj,
+					l->config ? " (configuration)" : "");
+			}
+			first = false;
+		}
+		for (int hook = 0; hook < 2; hook++) {
+			const char *hn = hook == XDPDK_TC_INGRESS ? "tc_ingress" : "tc_egress";
+			const struct cli_loaded *l;
+			uint32_t n_insns;
+
+			if (d->tc[i][hook] == 0)
+				continue;
+			l = &d->loaded[d->tc[i][hook] - 1];
+			xdpdk_prog_insns(l->prog, &n_insns);
+			if (json) {
+				fprintf(out, "%s{\"port\":", first ? "" : ",");
+				cli_json_str(out, cli_daemon_port_name(d, i));
+				fprintf(out, ",\"ifindex\":%u,\"hook\":\"%s\",\"name\":", i, hn);
+				cli_json_str(out, xdpdk_prog_name(l->prog));
+				fprintf(out, ",\"object\":");
+				cli_json_str(out, l->obj);
+				fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s,"
+					"\"run_cnt\":%" PRIu64 "}", n_insns, engine_name(l->prog),
+					l->config ? "true" : "false", st.tc_runs);
+			} else {
+				fprintf(out, "%u: port %s  %s  name %s  insns %u  engine %s  "
+					"run_cnt %" PRIu64 "\n\tobject %s%s\n", i,
+					cli_daemon_port_name(d, i), hn, xdpdk_prog_name(l->prog),
+					n_insns, engine_name(l->prog), st.tc_runs, l->obj,
 					l->config ? " (configuration)" : "");
 			}
 			first = false;
@@ -613,10 +669,13 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				",\"redirect_err\":%" PRIu64 ",\"redirect_down\":%" PRIu64
 				",\"ring_full\":%" PRIu64 ",\"exception\":%" PRIu64
 				",\"exception_drop\":%" PRIu64 ",\"tx_drop\":%" PRIu64
-				",\"prog_runs\":%" PRIu64 "}",
+				",\"prog_runs\":%" PRIu64 ",\"tc_runs\":%" PRIu64 ",\"tc_shot\":%" PRIu64
+				",\"tc_stolen\":%" PRIu64 ",\"tc_redirect\":%" PRIu64
+				",\"tc_redirect_err\":%" PRIu64 "}",
 				st.no_prog, st.runt, st.oversize, st.redirect_err, st.redirect_down,
 				st.ring_full, st.exception_pkts, st.exception_drop, st.tx_drop,
-				st.prog_runs);
+				st.prog_runs, st.tc_runs, st.tc_shot, st.tc_stolen, st.tc_redirect,
+				st.tc_redirect_err);
 		} else {
 			fprintf(out, "port %s: rx %" PRIu64 " tx %" PRIu64, cli_daemon_port_name(d, i),
 				st.rx_packets, st.tx_packets);
@@ -624,9 +683,14 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				fprintf(out, " %s %" PRIu64, action_names[a], st.action_packets[a]);
 			fprintf(out, " no_prog %" PRIu64 " runt %" PRIu64 " oversize %" PRIu64
 				" redirect_err %" PRIu64 " exception %" PRIu64
-				" exception_drop %" PRIu64 " tx_drop %" PRIu64 "\n", st.no_prog,
+				" exception_drop %" PRIu64 " tx_drop %" PRIu64, st.no_prog,
 				st.runt, st.oversize, st.redirect_err + st.redirect_down + st.ring_full,
 				st.exception_pkts, st.exception_drop, st.tx_drop);
+			if (st.tc_runs != 0)
+				fprintf(out, " tc_runs %" PRIu64 " tc_shot %" PRIu64 " tc_stolen %" PRIu64
+					" tc_redirect %" PRIu64 " tc_redirect_err %" PRIu64, st.tc_runs,
+					st.tc_shot, st.tc_stolen, st.tc_redirect, st.tc_redirect_err);
+			fputc('\n', out);
 		}
 	}
 	if (json)

@@ -273,10 +273,13 @@ load_programs(const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
 			return xdpdk_config_error(cfg, field, err, size, "cannot load: %s", log);
 		for (unsigned int a = 0; a < p->attach_count; a++) {
 			snprintf(field, sizeof(field), "programs[%u].attach[%u].hook", i, a);
-			if (p->attach[a].kind != XDPDK_CFG_HOOK_XDP)
+			if (p->attach[a].kind != XDPDK_CFG_HOOK_XDP &&
+			    p->attach[a].kind != XDPDK_CFG_HOOK_TC_INGRESS &&
+			    p->attach[a].kind != XDPDK_CFG_HOOK_TC_EGRESS)
 				return xdpdk_config_error(cfg, field, err, size,
 							  "%s hooks are not implemented in the "
-							  "dataplane yet (only xdp)", p->attach[a].hook);
+							  "dataplane yet (xdp, tc_ingress, tc_egress)",
+							  p->attach[a].hook);
 		}
 	}
 	return 0;
@@ -426,6 +429,26 @@ attach_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, const int 
 								  "programs", at->port,
 								  XDPDK_DP_MAX_CHAIN);
 				cli_hook_insert(&h, &hp);
+			}
+		for (unsigned int i = 0; i < cfg->programs_count; i++)
+			for (unsigned int a = 0; a < cfg->programs[i].attach_count; a++) {
+				const struct xdpdk_cfg_attach *at = &cfg->programs[i].attach[a];
+				const int hook = at->kind == XDPDK_CFG_HOOK_TC_INGRESS ? XDPDK_TC_INGRESS :
+						 at->kind == XDPDK_CFG_HOOK_TC_EGRESS ? XDPDK_TC_EGRESS : -1;
+
+				if (hook < 0 || at->port_idx != port)
+					continue;
+				snprintf(field, sizeof(field), "programs[%u].attach[%u]", i, a);
+				if (d->tc[port + 1][hook] != 0)
+					return xdpdk_config_error(cfg, field, err, size,
+								  "port '%s' already runs a %s "
+								  "program: a TC hook holds one",
+								  at->port, at->hook);
+				ret = cli_daemon_set_tc(d, port + 1, hook, slot[i]);
+				if (ret != 0)
+					return xdpdk_config_error(cfg, field, err, size,
+								  "cannot attach: %s",
+								  strerror(-ret));
 			}
 		if (h.n == 0)
 			continue;

@@ -91,6 +91,7 @@ xdpdk_dp_init(const struct xdpdk_dp_opts *opts)
 		return -EINVAL;
 	memset(&xdpdk_dp, 0, sizeof(xdpdk_dp));
 	xdpdk_dp.up = true;
+	dp_tc_init();
 	xdpdk_dp.burst = o->burst ? o->burst : 32;
 	xdpdk_dp.prog_cycles = !o->no_prog_cycles;
 	xdpdk_dp.prog_cycles_mask = (1u << (o->prog_cycles_shift ? o->prog_cycles_shift : 3)) - 1;
@@ -192,6 +193,7 @@ xdpdk_dp_fini(void)
 	}
 	xdpdk_dp_ports_close();
 	xdpdk_dp_redirect_fini();
+	dp_tc_fini();
 	xdpdk_maps_configure(NULL);
 	rte_free(xdpdk_dp.rcu);
 	memset(&xdpdk_dp, 0, sizeof(xdpdk_dp));

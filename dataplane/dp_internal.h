@@ -64,6 +64,9 @@ struct dp_port {
 	uint32_t exc_owner;	/* this port is the exception port of exc_owner */
 	struct dp_chain *chain;		/* atomic: the XDP hook's programs, or NULL */
 	struct xdpdk_capture *capture;	/* atomic: a capture session (capture.c), or NULL */
+	const struct xdpdk_prog *tc[2];	/* atomic: TC ingress, egress programs (tc.c), or NULL */
+	uint16_t mtu;
+	struct rte_ether_addr mac;
 	struct rte_mempool *pool;
 	rte_spinlock_t txq_lock[RTE_MAX_LCORE > 64 ? 64 : RTE_MAX_LCORE];
 	char name[RTE_ETH_NAME_MAX_LEN];
@@ -88,6 +91,17 @@ extern rte_spinlock_t dp_chain_lock;
 struct dp_worker;
 struct dp_poll;
 struct xdpdk_capture;
+
+/*
+ * tc.c: the port's TC program on @p m[0..n) (ingress: what goes to the
+ * exception path; egress: what the exception port sends out of @p p).
+ * Packets it keeps for the caller are compacted to the front of @p m; the
+ * others were dropped, consumed or redirected. @return how many it kept.
+ */
+uint16_t dp_tc_run(struct dp_worker *w, struct dp_port *p, int hook, struct rte_mbuf **m,
+		   uint16_t n, uint16_t queue);
+void dp_tc_init(void);
+void dp_tc_fini(void);
 
 /* capture.c: copy the burst's packets (w->ctx, w->ret) matching the capture at @p point. */
 void dp_capture_burst(struct dp_worker *w, struct xdpdk_capture *c, const struct dp_poll *pl,
@@ -282,10 +296,13 @@ uint32_t xdpdk_dp_cpumap_poll(struct dp_worker *w);
 int xdpdk_dp_redirect_init(void);
 void xdpdk_dp_redirect_fini(void);
 
-/* exception.c */
+/* exception.c: TC ingress (tc.c), then the exception port; @p queue: the RX queue. */
 void xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m);
 void xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m,
-			     uint16_t n);
+			     uint16_t n, uint16_t queue);
+/* ... the exception port alone, without TC (redirects into a port's ingress). */
+void dp_exception_deliver(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m,
+			  uint16_t n);
 
 /* stats.c */
 int xdpdk_dp_telemetry_init(void);

@@ -4,19 +4,16 @@
  * "the kernel stack" — here a TAP port (the host's stack gets it, as without
  * xdpdk), another port, or nothing (dropped and counted).
  *
- * Hook for TC: TC ingress programs (struct xdpdk_skb_ctx, __sk_buff) run here,
- * before the packet leaves for the exception port, and TC egress programs on
- * what the exception port's RX sends back out (worker.c, dp_poll.fwd). The
- * __sk_buff context comes with the engine's TC work; until then a port has no
- * TC program and this is a straight hand-over.
+ * TC ingress programs (tc.c) run here first, on what goes to the exception
+ * port; TC egress programs run on what the exception port's RX sends back
+ * out (worker.c, dp_poll.fwd).
  */
 #include <rte_mbuf.h>
 
 #include "dp_internal.h"
 
 void
-xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m,
-			uint16_t n)
+dp_exception_deliver(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m, uint16_t n)
 {
 	struct xdpdk_dp_stats *st = &w->st[in->port_id];
 	struct dp_port *out = in->exc_ifindex != 0 ? dp_port_by_ifindex(in->exc_ifindex) : NULL;
@@ -31,7 +28,17 @@ xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf
 }
 
 void
+xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m, uint16_t n,
+			uint16_t queue)
+{
+	if (unlikely(__atomic_load_n(&in->tc[XDPDK_TC_INGRESS], __ATOMIC_RELAXED) != NULL))
+		n = dp_tc_run(w, in, XDPDK_TC_INGRESS, m, n, (uint16_t)(queue + 1));
+	if (n != 0)
+		dp_exception_deliver(w, in, m, n);
+}
+
+void
 xdpdk_dp_exception(struct dp_worker *w, struct dp_port *in, struct rte_mbuf *m)
 {
-	xdpdk_dp_exception_bulk(w, in, &m, 1);
+	xdpdk_dp_exception_bulk(w, in, &m, 1, 0);
 }

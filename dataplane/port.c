@@ -125,6 +125,10 @@ port_configure(struct dp_port *p, const struct xdpdk_port_opts *o)
 		if (ret != 0)
 			return ret;
 	}
+	/* what TC programs see of the device (eth_type_trans, change_head/tail limits) */
+	if (rte_eth_dev_get_mtu(p->port_id, &p->mtu) != 0)
+		p->mtu = RTE_ETHER_MTU;
+	rte_eth_macaddr_get(p->port_id, &p->mac);
 	for (uint16_t q = 0; q < p->n_rxq; q++) {
 		ret = rte_eth_rx_queue_setup(p->port_id, q, rx_desc, socket, NULL, p->pool);
 		if (ret != 0)

@@ -408,7 +408,7 @@ cpu_ring_poll(struct dp_worker *w, struct rte_ring *r, const struct xdpdk_prog *
 			/* Runs of packets from one ingress port go to its exception path at once. */
 			if (in != pass_in && npass != 0) {
 				w->st[pass_in->port_id].cpumap_in += npass;
-				xdpdk_dp_exception_bulk(w, pass_in, pass, npass);
+				xdpdk_dp_exception_bulk(w, pass_in, pass, npass, 0);
 				npass = 0;
 			}
 			pass_in = in;
@@ -423,7 +423,7 @@ cpu_ring_poll(struct dp_worker *w, struct rte_ring *r, const struct xdpdk_prog *
 	}
 	if (npass != 0) {
 		w->st[pass_in->port_id].cpumap_in += npass;
-		xdpdk_dp_exception_bulk(w, pass_in, pass, npass);
+		xdpdk_dp_exception_bulk(w, pass_in, pass, npass, 0);
 	}
 	return n;
 }

@@ -137,6 +137,11 @@ stats_to_dict(struct rte_tel_data *d, const struct xdpdk_dp_stats *st)
 	rte_tel_data_add_dict_u64(d, "prog_cycles_per_pkt",
 				  st->prog_timed ? st->prog_cycles / st->prog_timed : 0);
 	rte_tel_data_add_dict_u64(d, "cpumap_in", st->cpumap_in);
+	rte_tel_data_add_dict_u64(d, "tc_runs", st->tc_runs);
+	rte_tel_data_add_dict_u64(d, "tc_shot", st->tc_shot);
+	rte_tel_data_add_dict_u64(d, "tc_stolen", st->tc_stolen);
+	rte_tel_data_add_dict_u64(d, "tc_redirect", st->tc_redirect);
+	rte_tel_data_add_dict_u64(d, "tc_redirect_err", st->tc_redirect_err);
 }
 
 /* /xdpdk/ports: the ifindexes. */

@@ -292,7 +292,7 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 		}
 	}
 	if (npass != 0)
-		xdpdk_dp_exception_bulk(w, p, pass, npass);
+		xdpdk_dp_exception_bulk(w, p, pass, npass, queue);
 	return nd;
 }
 
@@ -351,7 +351,12 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			rte_pktmbuf_free_bulk(w->pkts, n);
 			return n;
 		}
-		dp_tx_bulk(w, pl->fwd, w->pkts, n);
+		k = n;
+		/* the host's packets leave through the port: its TC egress program first */
+		if (unlikely(__atomic_load_n(&pl->fwd->tc[XDPDK_TC_EGRESS], __ATOMIC_RELAXED) != NULL))
+			k = dp_tc_run(w, pl->fwd, XDPDK_TC_EGRESS, w->pkts, n, 0);
+		if (k != 0)
+			dp_tx_bulk(w, pl->fwd, w->pkts, k);
 		return n;
 	}
 	k = rx_to_ctx(w, pl, n);
@@ -362,7 +367,7 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 	if (unlikely(chain == NULL)) {
 		w->st[p->port_id].no_prog += k;
 		if (k != 0)
-			xdpdk_dp_exception_bulk(w, p, w->pkts, k);
+			xdpdk_dp_exception_bulk(w, p, w->pkts, k, pl->queue);
 		return n;
 	}
 	if (xdpdk_dp.prog_cycles && (w->bursts++ & xdpdk_dp.prog_cycles_mask) == 0) {

@@ -144,6 +144,28 @@ uint32_t xdpdk_dp_port_exception(uint32_t ifindex);
  */
 int xdpdk_dp_port_set_prog(uint32_t ifindex, const struct xdpdk_prog *prog);
 
+/** A port's TC hooks (clsact ingress and egress). */
+enum xdpdk_tc_hook {
+	XDPDK_TC_INGRESS = 0,
+	XDPDK_TC_EGRESS = 1,
+};
+
+/**
+ * Attach a TC program (__sk_buff; "tc", "classifier", "tcx/ingress" ...
+ * sections) to a port's ingress or egress hook, in direct-action mode as
+ * clsact runs it; NULL detaches. Ingress sees what XDP passed (and what a
+ * port without an XDP program receives) on its way to the exception path;
+ * egress sees what the exception port (the host) sends out of the port.
+ * Verdicts as sch_handle_ingress/egress: TC_ACT_OK, UNSPEC, PIPE,
+ * RECLASSIFY go on; TC_ACT_SHOT drops; STOLEN, QUEUED, TRAP consume;
+ * TC_ACT_REDIRECT sends where bpf_redirect/_peer/_neigh said: out of a
+ * port, or with BPF_F_INGRESS (and _peer) into its exception path. Safe
+ * while workers run (one atomic store, returns after a grace period).
+ * @return 0; -ENODEV, -EINVAL (not a TC program, bad hook).
+ */
+int xdpdk_dp_port_set_tc(uint32_t ifindex, enum xdpdk_tc_hook hook,
+			 const struct xdpdk_prog *prog);
+
 /** Most programs on one XDP hook. */
 #define XDPDK_DP_MAX_CHAIN 16
 
@@ -237,6 +259,11 @@ struct xdpdk_dp_stats {
 	uint64_t prog_cycles;		/**< TSC cycles in the program, over the timed bursts */
 	uint64_t prog_timed;		/**< packets of the timed bursts: cycles/packet = cycles/timed */
 	uint64_t cpumap_in;		/**< worker: packets dequeued from cpumap rings */
+	uint64_t tc_runs;		/**< packets a TC program ran on (ingress and egress) */
+	uint64_t tc_shot;		/**< TC_ACT_SHOT: dropped */
+	uint64_t tc_stolen;		/**< TC_ACT_STOLEN, QUEUED, TRAP: consumed */
+	uint64_t tc_redirect;		/**< TC_ACT_REDIRECT: sent where the program said */
+	uint64_t tc_redirect_err;	/**< ... to no port, a port down, no neighbour: dropped */
 };
 
 /** Port @p ifindex's counters (RX side by ingress, TX side by egress). */

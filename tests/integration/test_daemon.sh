@@ -63,5 +63,29 @@ if [ $? -eq 1 ]; then ok "a program at the wrong hook fails the start"; else
 	bad "a program at the wrong hook fails the start"; fi
 expect_grep "... naming the field" err "programs\[0\].attach\[0\].hook: program 'xdp_count' \(section 'xdp'\) cannot run at a tc_ingress hook"
 
+# TC ingress on the exception path, from the file: IPv4 UDP is dropped on the way
+# to the exception port p1, the rest reaches it.
+cat >"$TMP/tc.yaml" <<YAML
+eal:
+  args: ["--no-pci", "--vdev=net_pcap0,rx_pcap=$PCAPS/mixed.pcap,tx_pcap=$TMP/a.pcap",
+         "--vdev=net_pcap1,tx_pcap=$TMP/b.pcap"]
+ports:
+  - {name: p1, device: net_pcap1}
+  - {name: p0, device: net_pcap0, exception: port, exception_name: p1}
+programs:
+  - {name: pass, object: $PROGS/dp_verdicts.bpf.o, program: xdp_pass, attach: [{port: p0}]}
+  - name: no_udp
+    object: $PROGS/dp_verdicts.bpf.o
+    program: tc_shot_udp
+    attach: [{port: p0, hook: tc_ingress}]
+control:
+  socket: $TMP/tc.sock
+YAML
+"$XDPDK" run -c "$TMP/tc.yaml" --seconds 1 >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 0 ]; then ok "a TC ingress program from the file runs"; else
+	bad "a TC ingress program from the file runs" "$(cat "$TMP/err")"; fi
+expect_grep "... on what XDP passed: 21 UDP packets shot, 38 to the exception port" out "^port p0: rx 64 .* pass 59 .* exception 38 exception_drop 0 tx_drop 0 tc_runs 59 tc_shot 21 tc_stolen 0 "
+expect_grep "... which sent them" out "^port p1: rx 0 tx 38 "
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -658,6 +658,151 @@ test_chain_redirect(void **state)
 	free(in.p);
 }
 
+/* ---- TC on the exception path --------------------------------------------- */
+
+static bool
+is_ipv4_udp(const struct pkt *p)
+{
+	return p->len >= 24 && p->data[12] == 0x08 && p->data[13] == 0x00 && p->data[23] == 17;
+}
+
+/*
+ * XDP passes, the port's TC ingress program acts on the way to the
+ * exception port b: tc_mark rewrites a byte of every packet; tc_shot_udp
+ * drops IPv4 UDP; tc_redirect_cfg sends everything out of port c instead;
+ * tc_clone_cfg sends a copy out of c as well.
+ */
+static void
+test_tc_ingress(void **state)
+{
+	static const char *const progs[] = { "tc_mark", "tc_shot_udp", "tc_redirect_cfg",
+					      "tc_clone_cfg" };
+
+	(void)state;
+	for (size_t v = 0; v < sizeof(progs) / sizeof(progs[0]); v++) {
+		struct xdpdk_dp_stats st;
+		struct pcap_pkts in, kept = { 0, NULL };
+		struct t t;
+		uint32_t a, b, c, k = 0, n_udp = 0;
+
+		read_valid_input(&in);
+		tsetup(&t, 1);
+		b = add_port(&t, false, 0);
+		c = add_port(&t, false, 0);
+		a = add_port(&t, true, b);
+		attach(&t, a, "xdp_pass");
+		assert_int_equal(xdpdk_map_update(map(&t, "cfg"), &k, &c, BPF_ANY), 0);
+		assert_int_equal(xdpdk_dp_port_set_tc(a, XDPDK_TC_INGRESS, prog(&t, progs[v])), 0);
+		assert_int_equal(xdpdk_dp_port_set_tc(a, XDPDK_TC_INGRESS, prog(&t, "xdp_pass")),
+				 -EINVAL);
+		run(&t, a, NULL, NULL);
+		get_stats(a, &st);
+		assert_int_equal(st.tc_runs, in.n);
+		kept.p = calloc(MAX_PKTS, sizeof(*kept.p));
+		assert_non_null(kept.p);
+		for (uint32_t i = 0; i < in.n; i++) {
+			n_udp += is_ipv4_udp(&in.p[i]);
+			if (v != 1 || !is_ipv4_udp(&in.p[i]))
+				kept.p[kept.n++] = in.p[i];
+		}
+		if (v == 0)
+			for (uint32_t i = 0; i < kept.n; i++)
+				kept.p[i].data[11] = 0xab;
+		assert_true(n_udp > 0);
+		assert_int_equal(st.tc_shot, v == 1 ? n_udp : 0);
+		assert_int_equal(st.tc_redirect, v == 2 ? in.n : 0);
+		assert_int_equal(st.exception_pkts, v == 2 ? 0 : kept.n);
+		tdown(&t);
+		assert_out(&t, 0, v == 2 ? &none : &kept);	/* b: the exception port */
+		assert_out(&t, 1, v >= 2 ? &in : &none);	/* c */
+		assert_out(&t, 2, &none);			/* a */
+		cleanup_dir(&t);
+		free(kept.p);
+		free(in.p);
+	}
+}
+
+/*
+ * TC egress: what the host sends into a port's exception TAP leaves through
+ * the port with tc_vlan_push's tag inserted in the frame (the host may send
+ * packets of its own too: the ones sent here are found among them).
+ */
+static void
+test_tc_egress(void **state)
+{
+	struct xdpdk_port_opts o = { .exception = XDPDK_EXC_TAP, .exception_tap = "xdpdk_t1",
+				     .no_poll = true };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL) };
+	const uint64_t end_wait = 5;
+	struct xdpdk_dp_stats st;
+	struct pcap_pkts got;
+	uint8_t frame[5][60];
+	char devargs[256];
+	uint32_t found = 0;
+	uint64_t end;
+	struct t t;
+	int a, fd;
+
+	(void)state;
+	if (access("/dev/net/tun", R_OK | W_OK) != 0) {
+		print_message("skipped: no /dev/net/tun (%s)\n", strerror(errno));
+		skip();
+	}
+	tsetup(&t, 1);
+	snprintf(devargs, sizeof(devargs), "net_pcap0,tx_pcap=%s/a.pcap", t.dir);
+	o.devargs = devargs;
+	a = xdpdk_dp_port_add(&o);
+	assert_true(a > 0);
+	assert_int_equal(xdpdk_dp_port_set_tc((uint32_t)a, XDPDK_TC_EGRESS,
+					      prog(&t, "tc_vlan_push")), 0);
+	fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+	assert_true(fd >= 0);
+	sll.sll_ifindex = (int)if_nametoindex("xdpdk_t1");
+	assert_true(sll.sll_ifindex > 0);
+	assert_int_equal(xdpdk_dp_poll_default(), 0);
+	assert_int_equal(xdpdk_dp_start(), 0);
+	for (int i = 0; i < 5; i++) {
+		/* an Ethernet frame of an unknown type, its payload numbered */
+		memset(frame[i], 0, sizeof(frame[i]));
+		memset(frame[i], 0x02, 6);
+		frame[i][12] = 0x88;
+		frame[i][13] = 0xb5;
+		memset(frame[i] + 14, 0x40 + i, sizeof(frame[i]) - 14);
+		assert_int_equal(sendto(fd, frame[i], sizeof(frame[i]), 0, (struct sockaddr *)&sll,
+					sizeof(sll)), (ssize_t)sizeof(frame[i]));
+	}
+	end = rte_get_tsc_cycles() + end_wait * rte_get_tsc_hz();
+	do {
+		usleep(1000);
+		get_stats((uint32_t)a, &st);
+	} while (st.tc_runs < 5 && rte_get_tsc_cycles() < end);
+	xdpdk_dp_stop();
+	close(fd);
+	get_stats((uint32_t)a, &st);
+	assert_true(st.tc_runs >= 5);
+	assert_int_equal(st.tx_packets, st.tc_runs);
+	snprintf(devargs, sizeof(devargs), "%s/a.pcap", t.dir);
+	tdown(&t);
+	read_pcap(devargs, &got);
+	for (uint32_t k = 0; k < got.n; k++) {
+		/* every frame leaves tagged: VLAN 100 after the MAC addresses */
+		assert_true(got.p[k].len >= 16);
+		assert_int_equal(got.p[k].data[12], 0x81);
+		assert_int_equal(got.p[k].data[13], 0x00);
+		assert_int_equal(got.p[k].data[14], 0x00);
+		assert_int_equal(got.p[k].data[15], 100);
+		for (int i = 0; i < 5; i++)
+			if (got.p[k].len == sizeof(frame[i]) + 4 &&
+			    memcmp(got.p[k].data, frame[i], 12) == 0 &&
+			    memcmp(got.p[k].data + 16, frame[i] + 12, sizeof(frame[i]) - 12) == 0)
+				found |= 1u << i;
+	}
+	assert_int_equal(found, 0x1f);
+	unlink(devargs);
+	cleanup_dir(&t);
+	free(got.p);
+}
+
 /* Reads what a net_ring port (TX looped to its RX) got, while the dataplane runs. */
 struct ring_read {
 	uint16_t port_id;
@@ -1044,6 +1189,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_redirect_ifindex),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_chain_redirect),
+		cmocka_unit_test(test_tc_ingress),
+		cmocka_unit_test(test_tc_egress),
 		cmocka_unit_test(test_redirect_to_ring),
 		cmocka_unit_test(test_redirect_devmap),
 		cmocka_unit_test(test_redirect_devmap_missing),

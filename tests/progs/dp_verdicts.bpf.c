@@ -2,10 +2,14 @@
 /*
  * Programs for the dataplane tests: one per verdict and redirect target.
  * cfg[0] is the target ifindex for xdp_redirect_ifindex; hits is a per-CPU
- * counter of packets seen by xdp_count.
+ * counter of packets seen by xdp_count. The tc_* programs run on the
+ * exception path (TC ingress) and on what the host sends (TC egress).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 struct {
@@ -137,6 +141,57 @@ SEC("xdp")
 int xdp_to_xsk(struct xdp_md *ctx)
 {
 	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+/* ---- TC programs of the exception path (tests/integration/test_dataplane.c) ---- */
+
+/* The source MAC's last byte becomes 0xab. */
+SEC("tc")
+int tc_mark(struct __sk_buff *skb)
+{
+	__u8 v = 0xab;
+
+	bpf_skb_store_bytes(skb, 11, &v, 1, 0);
+	return TC_ACT_OK;
+}
+
+/* IPv4 UDP is dropped, the rest goes on. */
+SEC("tc")
+int tc_shot_udp(struct __sk_buff *skb)
+{
+	__u8 proto;
+
+	if (skb->protocol != bpf_htons(ETH_P_IP) || bpf_skb_load_bytes(skb, 14 + 9, &proto, 1))
+		return TC_ACT_OK;
+	return proto == IPPROTO_UDP ? TC_ACT_SHOT : TC_ACT_OK;
+}
+
+/* Out of the port in cfg[0]. */
+SEC("tc")
+int tc_redirect_cfg(struct __sk_buff *skb)
+{
+	__u32 k = 0, *ifindex = bpf_map_lookup_elem(&cfg, &k);
+
+	return ifindex ? bpf_redirect(*ifindex, 0) : TC_ACT_SHOT;
+}
+
+/* A copy out of the port in cfg[0]; the packet goes on. */
+SEC("tc")
+int tc_clone_cfg(struct __sk_buff *skb)
+{
+	__u32 k = 0, *ifindex = bpf_map_lookup_elem(&cfg, &k);
+
+	if (ifindex)
+		bpf_clone_redirect(skb, *ifindex, 0);
+	return TC_ACT_OK;
+}
+
+/* Tagged with VLAN 100 (the skb's accelerated tag, inserted on the way out). */
+SEC("tc")
+int tc_vlan_push(struct __sk_buff *skb)
+{
+	bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 100);
+	return TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
