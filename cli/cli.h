@@ -117,6 +117,8 @@ struct cli_daemon {
 	struct cli_loaded loaded[CLI_MAX_LOADED];
 	struct cli_hook hook[1025];	/* by ifindex */
 	uint8_t tc[1025][2];		/* by ifindex, TC ingress/egress: loaded[] index + 1 */
+	int32_t handles[64];		/* devmap/cpumap entry programs' handles */
+	uint32_t n_handles;
 	volatile const sig_atomic_t *stop;	/* non-zero once the daemon is told to stop */
 };
 /* A port by its configured name or its ifindex; 0 with an "Error: ..." on @p err. */

@@ -181,6 +181,9 @@ cli_daemon_fini(struct cli_daemon *d)
 			if (d->tc[i][h] != 0)
 				cli_daemon_set_tc(d, i, h, -1);
 	}
+	for (uint32_t i = 0; i < d->n_handles; i++)
+		xdpdk_dp_prog_unregister(d->handles[i]);
+	d->n_handles = 0;
 	for (int i = 0; i < CLI_MAX_LOADED; i++)
 		if (d->loaded[i].lo != NULL)
 			xdpdk_loaded_free(d->loaded[i].lo);

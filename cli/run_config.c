@@ -273,13 +273,9 @@ load_programs(const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
 			return xdpdk_config_error(cfg, field, err, size, "cannot load: %s", log);
 		for (unsigned int a = 0; a < p->attach_count; a++) {
 			snprintf(field, sizeof(field), "programs[%u].attach[%u].hook", i, a);
-			if (p->attach[a].kind != XDPDK_CFG_HOOK_XDP &&
-			    p->attach[a].kind != XDPDK_CFG_HOOK_TC_INGRESS &&
-			    p->attach[a].kind != XDPDK_CFG_HOOK_TC_EGRESS)
+			if (p->attach[a].kind > XDPDK_CFG_HOOK_CPUMAP)
 				return xdpdk_config_error(cfg, field, err, size,
-							  "%s hooks are not implemented in the "
-							  "dataplane yet (xdp, tc_ingress, tc_egress)",
-							  p->attach[a].hook);
+							  "unknown hook '%s'", p->attach[a].hook);
 		}
 	}
 	return 0;
@@ -400,6 +396,59 @@ adopt_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, struct xdpd
 }
 
 /*
+ * A devmap or cpumap entry's program (bpf_devmap_val/bpf_cpumap_val's
+ * bpf_prog.fd): the entry must be there (prefilled: its ifindex or queue
+ * size) and its value must have room for the program's handle.
+ */
+static int
+attach_entry(const struct xdpdk_config *cfg, struct cli_daemon *d, const int *slot,
+	     unsigned int i, unsigned int a, char *err, size_t size)
+{
+	const struct xdpdk_cfg_attach *at = &cfg->programs[i].attach[a];
+	const bool dev = at->kind == XDPDK_CFG_HOOK_DEVMAP;
+	struct xdpdk_map *map = NULL;
+	const struct xdpdk_map_def *def;
+	uint8_t val[8];
+	char field[96];
+	int32_t handle;
+	int ret;
+
+	snprintf(field, sizeof(field), "programs[%u].attach[%u].map", i, a);
+	for (int s = 0; map == NULL && s < CLI_MAX_LOADED; s++)
+		if (d->loaded[s].lo != NULL)
+			map = xdpdk_loaded_map_find(d->loaded[s].lo, at->map);
+	if (map == NULL)
+		return xdpdk_config_error(cfg, field, err, size, "no loaded object has a map "
+					  "named '%s'", at->map);
+	def = xdpdk_map_def(map);
+	if (dev ? def->type != BPF_MAP_TYPE_DEVMAP && def->type != BPF_MAP_TYPE_DEVMAP_HASH :
+		  def->type != BPF_MAP_TYPE_CPUMAP)
+		return xdpdk_config_error(cfg, field, err, size, "map '%s' is no %s", at->map,
+					  dev ? "devmap" : "cpumap");
+	if (def->value_size < sizeof(val) || def->key_size != 4)
+		return xdpdk_config_error(cfg, field, err, size, "map '%s' has %u-byte values: "
+					  "no room for a program (struct %s)", at->map,
+					  def->value_size,
+					  dev ? "bpf_devmap_val" : "bpf_cpumap_val");
+	ret = xdpdk_map_lookup(map, &at->key, val, 0);
+	if (ret != 0)
+		return xdpdk_config_error(cfg, field, err, size, "map '%s' has no entry %u: give "
+					  "it one under maps: (its %s) for the program to run on",
+					  at->map, at->key, dev ? "ifindex" : "queue size");
+	handle = xdpdk_dp_prog_register(d->loaded[slot[i]].prog);
+	if (handle < 0)
+		return xdpdk_config_error(cfg, field, err, size, "cannot register the program: %s",
+					  strerror(-handle));
+	d->handles[d->n_handles++] = handle;
+	memcpy(val + 4, &handle, 4);	/* bpf_prog.fd, after ifindex or qsize */
+	ret = xdpdk_map_update(map, &at->key, val, BPF_EXIST);
+	if (ret != 0)
+		return xdpdk_config_error(cfg, field, err, size, "map '%s', entry %u: %s",
+					  at->map, at->key, strerror(-ret));
+	return 0;
+}
+
+/*
  * Each port's XDP programs as one chain, in priority order (configuration
  * order among equals), with their chain_call_actions (libxdp's semantics).
  */
@@ -408,10 +457,23 @@ attach_programs(const struct xdpdk_config *cfg, struct cli_daemon *d, const int 
 		char *err, size_t size)
 {
 	char field[96];
+	int ret;
 
+	for (unsigned int i = 0; i < cfg->programs_count; i++)
+		for (unsigned int a = 0; a < cfg->programs[i].attach_count; a++) {
+			const enum xdpdk_cfg_hook k = cfg->programs[i].attach[a].kind;
+
+			if (k != XDPDK_CFG_HOOK_DEVMAP && k != XDPDK_CFG_HOOK_CPUMAP)
+				continue;
+			if (d->n_handles == sizeof(d->handles) / sizeof(d->handles[0]))
+				return xdpdk_config_error(cfg, "programs", err, size,
+							  "too many entry programs");
+			ret = attach_entry(cfg, d, slot, i, a, err, size);
+			if (ret != 0)
+				return ret;
+		}
 	for (unsigned int port = 0; port < cfg->ports_count; port++) {
 		struct cli_hook h = { 0 };
-		int ret;
 
 		for (unsigned int i = 0; i < cfg->programs_count; i++)
 			for (unsigned int a = 0; a < cfg->programs[i].attach_count; a++) {

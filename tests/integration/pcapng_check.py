@@ -8,6 +8,8 @@
   pcapng_check.py macswap CAPTURE.pcapng
       entry and exit packets of an XDP_TX MAC-swapping program: each exit one is
       an entry one with its MAC addresses swapped, commented "exit XDP_TX".
+  pcapng_check.py srcmac OUT.pcap N MAC
+      a classic pcap of N packets, each with source MAC address MAC.
 
 A small reader of our own: scapy 2.5 wants a newline at the end of comments.
 """
@@ -83,8 +85,19 @@ def macswap(cap):
     print(f"{len(exits)} exit packets: entry packets with their MACs swapped, XDP_TX")
 
 
+def srcmac(path, n, mac):
+    want = bytes(int(x, 16) for x in mac.split(":"))
+    pkts = read_pcap(path)
+    bad = sum(p[6:12] != want for p in pkts)
+    print(f"{len(pkts)} packets, {bad} with another source MAC")
+    if len(pkts) != n or bad:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "consecutive":
+    if sys.argv[1] == "srcmac":
+        srcmac(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+    elif sys.argv[1] == "consecutive":
         consecutive(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     else:
         macswap(sys.argv[2])

@@ -87,5 +87,41 @@ if [ $? -eq 0 ]; then ok "a TC ingress program from the file runs"; else
 expect_grep "... on what XDP passed: 21 UDP packets shot, 38 to the exception port" out "^port p0: rx 64 .* pass 59 .* exception 38 exception_drop 0 tx_drop 0 tc_runs 59 tc_shot 21 tc_stolen 0 "
 expect_grep "... which sent them" out "^port p1: rx 0 tx 38 "
 
+# A devmap entry's program from the file: xdp_redirect_devmap sends every packet
+# to tx_ports[0] (p1), whose program writes p1's ifindex into the source MAC.
+ENTRY=${XDPDK_BUILD_ROOT:?}/tests/integration/dp_entry.bpf.o
+cat >"$TMP/dev.yaml" <<YAML
+eal:
+  args: ["--no-pci", "--vdev=net_pcap0,rx_pcap=$PCAPS/mixed.pcap,tx_pcap=$TMP/a.pcap",
+         "--vdev=net_pcap1,tx_pcap=$TMP/b.pcap"]
+ports:
+  - {name: p0, device: net_pcap0}
+  - {name: p1, device: net_pcap1}
+programs:
+  - {name: rd, object: $PROGS/dp_verdicts.bpf.o, program: xdp_redirect_devmap, attach: [{port: p0}]}
+  - name: mac
+    object: $ENTRY
+    program: xdp_devmap_mac
+    attach: [{hook: devmap_entry, map: tx_ports, key: 0}]
+maps:
+  - name: tx_ports
+    program: rd
+    entries: [{key: "00000000", value: "02000000 00000000"}]
+control:
+  socket: $TMP/dev.sock
+YAML
+"$XDPDK" run -c "$TMP/dev.yaml" --seconds 1 >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 0 ]; then ok "a devmap entry program from the file runs"; else
+	bad "a devmap entry program from the file runs" "$(cat "$TMP/err")"; fi
+expect_grep "... the packets went to p1" out "^port p1: rx 0 tx 59 "
+if /usr/bin/python3 "$(dirname "$0")/pcapng_check.py" srcmac "$TMP/b.pcap" 59 02:00:00:00:00:02 \
+	>"$TMP/out" 2>&1; then ok "... and each went through the entry program ($(cat "$TMP/out"))"; else
+	bad "... and each went through the entry program" "$(cat "$TMP/out")"; fi
+sed 's/key: 0}]/key: 3}]/' "$TMP/dev.yaml" >"$TMP/dev3.yaml"
+"$XDPDK" run -c "$TMP/dev3.yaml" --seconds 1 >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 1 ]; then ok "an entry program for a missing entry fails the start"; else
+	bad "an entry program for a missing entry fails the start"; fi
+expect_grep "... saying what to prefill" err "programs\\[1\\]\\.attach\\[0\\]\\.map: map 'tx_ports' has no entry 3: give it one under maps: \\(its ifindex\\)"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
