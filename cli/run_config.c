@@ -14,6 +14,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_mempool.h>
 
 #include <xdpdk/control.h>
 #include <xdpdk/dataplane.h>
@@ -539,6 +540,7 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 	struct xdpdk_loaded **lo = calloc(cfg->programs_count + 1, sizeof(*lo));
 	struct cli_daemon *d = calloc(1, sizeof(*d));
 	int *slot = calloc(cfg->programs_count + 1, sizeof(*slot));
+	static unsigned int in_use0[1024];
 	struct xdpdk_ctl_server *server = NULL;
 	struct xdpdk_pins *pins = xdpdk_pins_create();
 	char err[1024] = "";
@@ -590,6 +592,10 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 			snprintf(err, sizeof(err), "control socket %s: %s", cfg->control.socket,
 				 strerror(-ret));
 	}
+	/* mbufs in use before traffic: every one must be back when the workers stop */
+	for (unsigned int i = 0; i < cfg->ports_count && i < 1024; i++)
+		in_use0[i] = xdpdk_dp_port_pool(i + 1) != NULL ?
+				     rte_mempool_in_use_count(xdpdk_dp_port_pool(i + 1)) : 0;
 	if (ret == 0) {
 		ret = xdpdk_dp_start();
 		if (ret != 0)
@@ -621,8 +627,17 @@ out_stop:
 	xdpdk_ctl_server_stop(server);
 	if (started)
 		xdpdk_dp_stop();
-	if (rc == CLI_OK)
+	if (rc == CLI_OK) {
 		cli_print_stats(stdout, d, false, false);
+		for (unsigned int i = 0; i < cfg->ports_count && i < 1024; i++) {
+			const unsigned int now = xdpdk_dp_port_pool(i + 1) != NULL ?
+				rte_mempool_in_use_count(xdpdk_dp_port_pool(i + 1)) : 0;
+
+			printf("port %s: %u mbufs in use after the workers stopped, %u before "
+			       "they started%s\n", cfg->ports[i].name, now, in_use0[i],
+			       now == in_use0[i] ? "" : ": some were not given back");
+		}
+	}
 	/* Detach, free programs and maps (after a grace period), then the dataplane. */
 	for (unsigned int i = 0; i < cfg->ports_count; i++)
 		xdpdk_dp_port_set_prog(i + 1, NULL);

@@ -114,6 +114,22 @@ expect_grep "... key and value as the program declared them" out "^    formatted
 run "map lookup --json" 0 x map lookup id "$(map_id hits)" key 00000000 --json
 expect_grep "... per-CPU values typed, one per worker" out '"formatted":\{"key":0,"values":\[\{"cpu":0,"value":[0-9]+\}\]\}'
 
+# The control plane changes the verdicts: xdp_verdict_cfg returns cfg[0].
+# (p0 runs the replayed program chain; detach it, then run only this one)
+run "detach the chain" 0 x prog detach --port p0
+run "attach a program whose verdict is a map value" 0 x prog attach "$OBJ" --port p0 --prog xdp_verdict_cfg
+verdicts() { x stats --json | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+cfg_id=$(map_id cfg)
+for v in drop pass; do
+	case $v in drop) hex=01000000 ;; pass) hex=02000000 ;; esac
+	before=$(verdicts "$v")
+	run "map update: cfg[0] = XDP_${v^^}" 0 x map update id "$cfg_id" key 00000000 value $hex
+	sleep 0.3
+	after=$(verdicts "$v")
+	if [ "$after" -gt "$before" ]; then ok "... and the port's packets get XDP_${v^^} ($before -> $after)"; else
+		bad "... and the port's packets get XDP_${v^^}" "$before -> $after"; fi
+done
+
 # Routes for bpf_fib_lookup
 run "route add (connected)" 0 x route add 10.0.0.0/8 dev p0
 run "route add (gateway, metric)" 0 x route add 10.1.0.0/16 via 10.0.0.1 dev p0 metric 5
@@ -164,8 +180,9 @@ wait "$pid"
 rc=$?
 pid=
 if [ "$rc" -eq 0 ]; then ok "SIGTERM stops it cleanly"; else bad "SIGTERM stops it cleanly" "exit $rc: $(cat "$TMP/run.err")"; fi
+expect_grep "every mbuf is back in its pool" run.out "^port p0: ([0-9]+) mbufs in use after the workers stopped, \\1 before they started$"
 # Every received packet has exactly one fate.
-line=$(grep '^port p0:' "$TMP/run.out")
+line=$(grep '^port p0: rx' "$TMP/run.out")
 # port p0: rx N tx N aborted N drop N pass N tx N redirect N invalid N no_prog N runt N
 #   oversize N redirect_err N exception N exception_drop N tx_drop N
 read -r rx tx ab dr pa xt re inv np ru ov rerr exc exd txd <<<"$(echo "$line" |

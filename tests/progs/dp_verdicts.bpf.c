@@ -94,6 +94,15 @@ int xdp_aborted(struct xdp_md *ctx)
 	return XDP_ABORTED;
 }
 
+/* The verdict in cfg[0] (XDP_ABORTED until the control plane sets one). */
+SEC("xdp")
+int xdp_verdict_cfg(struct xdp_md *ctx)
+{
+	__u32 k = 0, *v = bpf_map_lookup_elem(&cfg, &k);
+
+	return v ? *v : XDP_ABORTED;
+}
+
 SEC("xdp")
 int xdp_count(struct xdp_md *ctx)
 {
