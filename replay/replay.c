@@ -332,9 +332,11 @@ xdpdk_replay_stats(const struct xdpdk_replay *r, struct xdpdk_replay_stats *st)
 		st->tx_packets += __atomic_load_n(&c->tx_packets, __ATOMIC_RELAXED);
 		st->tx_bytes += __atomic_load_n(&c->tx_bytes, __ATOMIC_RELAXED);
 		st->tx_retries += __atomic_load_n(&c->tx_retries, __ATOMIC_RELAXED);
-		st->sched_packets += c->sched_packets;
-		if (c->first_tsc != 0 && (st->first_tsc == 0 || c->first_tsc < st->first_tsc))
+		st->sched_packets += c->last_count - c->first_count;
+		if (c->first_tsc != 0 && (st->first_tsc == 0 || c->first_tsc < st->first_tsc)) {
 			st->first_tsc = c->first_tsc;
+			st->first_late = c->first_late;
+		}
 		if (c->last_tsc > st->last_tsc) {
 			st->last_tsc = c->last_tsc;
 			st->last_late = c->last_late;

@@ -16,6 +16,9 @@
 #define RP_STAMP_MAGIC 0x74616c6b64706478ull	/* "xdpdklat" little-endian */
 #define RP_STAMP_LEN 16
 
+/* A burst within this of its schedule is on time (the pacer's own rate measure). */
+#define RP_ONTIME_US 10
+
 /* Latency histogram: exact below 32 ns, then 32 sub-buckets per power of two (~3%). */
 #define RP_HIST_SUB_BITS 5
 #define RP_HIST_SIZE (64 << RP_HIST_SUB_BITS)
@@ -55,7 +58,9 @@ struct rp_core {
 	bool launched;
 	alignas(RTE_CACHE_LINE_SIZE) uint64_t tx_packets;	/* written by this lcore only */
 	uint64_t tx_bytes, tx_retries;
-	uint64_t first_tsc, last_tsc, sched_packets, last_late, done_tsc;
+	uint64_t first_late, last_late, done_tsc;
+	uint64_t first_tsc, first_count;	/* the first on-time burst, packets before it */
+	uint64_t last_tsc, last_count;		/* the last one */
 };
 
 /* The RX lcore's state. */

@@ -209,8 +209,9 @@ xdpdk_replay_rx_stats(const struct xdpdk_replay *r, struct xdpdk_replay_stats *s
 	st->lat_min = (double)rx->lat_min * ns_per_cycle;
 	st->lat_max = (double)rx->lat_max * ns_per_cycle;
 	st->lat_avg = (double)rx->lat_sum / (double)rx->stamped * ns_per_cycle;
-	st->lat_p50 = hist_percentile(rx, 0.50);
-	st->lat_p99 = hist_percentile(rx, 0.99);
+	/* A bucket's middle may lie past the exact extremes. */
+	st->lat_p50 = RTE_MAX(RTE_MIN(hist_percentile(rx, 0.50), st->lat_max), st->lat_min);
+	st->lat_p99 = RTE_MAX(RTE_MIN(hist_percentile(rx, 0.99), st->lat_max), st->lat_min);
 }
 
 /* ---- in-process injection ------------------------------------------------ */

@@ -157,7 +157,9 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 	const uint64_t total = r->total, end = r->end_tsc, t0 = r->t0;
 	const uint64_t *off = r->off;
 	const struct rp_pkt *pkt = r->cap.pkt;
-	uint64_t g = c->index, loop = g / n, base, due = 0, sent_before = 0;
+	const uint64_t ontime = r->hz / 1000000 * RP_ONTIME_US;
+	uint64_t g = c->index, loop = g / n, base, due = 0, late;
+	bool last = false;
 	uint32_t i = (uint32_t)(g % n);
 	struct rte_mbuf *m[BURST];
 	uint32_t idx[BURST];
@@ -166,16 +168,21 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 	base = t0 + (uint64_t)((double)loop * r->period);
 	while (rte_rdtsc() < t0)
 		rte_pause();
-	while (!c->stop && !*c->ext_stop && g < total) {
+	while (!c->stop && !*c->ext_stop && g < total && !last) {
 		const uint64_t now = rte_rdtsc();
-		uint64_t first_due = 0, bytes = 0;
+		uint64_t first_due = now, bytes = 0;
 		uint16_t k = 0, sent;
 
-		if (unlikely(now >= end))
+		/* Paced, the end is in schedule time: what was due before it goes, even late. */
+		if (!paced && unlikely(now >= end))
 			break;
 		while (k < BURST && g < total) {
 			if (paced) {
 				due = base + off[i];
+				if (unlikely(due >= end)) {
+					last = true;
+					break;
+				}
 				if (due > now)
 					break;
 				if (k == 0)
@@ -193,7 +200,8 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 			}
 		}
 		if (k == 0) {
-			rte_pause();
+			if (!last)
+				rte_pause();
 			continue;
 		}
 		if (copy) {
@@ -215,15 +223,21 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 		}
 		for (uint16_t j = 0; j < k; j++)
 			bytes += pkt[idx[j]].len;
-		if (c->first_tsc == 0)
-			c->first_tsc = now;
-		c->last_tsc = now;
-		c->sched_packets = sent_before;
-		c->last_late = paced ? now - first_due : 0;
+		late = paced ? now - first_due : 0;
+		if (c->tx_packets == 0)
+			c->first_late = late;
+		c->last_late = late;
+		if (late <= ontime) {
+			if (c->first_tsc == 0) {
+				c->first_tsc = now;
+				c->first_count = c->tx_packets;
+			}
+			c->last_tsc = now;
+			c->last_count = c->tx_packets;
+		}
 		sent = send_all(c, m, k);
 		c->tx_packets += sent;
 		c->tx_bytes += sent == k ? bytes : 0;
-		sent_before = c->tx_packets;
 		if (unlikely(sent < k)) {
 			for (uint16_t j = 0; j < sent; j++)
 				c->tx_bytes += pkt[idx[j]].len;

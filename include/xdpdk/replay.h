@@ -122,11 +122,14 @@ struct xdpdk_replay_stats {
 	/** Latency in nanoseconds (over rx_stamped packets); p50/p99 from a histogram (~3%). */
 	double lat_min, lat_avg, lat_p50, lat_p99, lat_max;
 	/**
-	 * The pacer's own view: TSC when the first and the last burst were
-	 * due-checked, packets sent in between (all bursts but the last), and
-	 * how late the last burst was against its schedule (cycles).
+	 * The pacer's own view, robust to preemption by other processes: TSC
+	 * of the first and the last burst that went out on time (within 10 us
+	 * of its schedule; every burst at top speed), the packets sent from the
+	 * one to the other, so the rate kept is sched_packets * tsc_hz /
+	 * (last_tsc - first_tsc); and how late the very first and last bursts
+	 * were (cycles).
 	 */
-	uint64_t first_tsc, last_tsc, sched_packets, last_late;
+	uint64_t first_tsc, last_tsc, sched_packets, first_late, last_late;
 	uint64_t tsc_hz;
 };
 
