@@ -101,6 +101,8 @@ extern struct cli_run_replay cli_run_replay;
 /* Replay into the running dataplane's port from this thread; until done or *stop. */
 int cli_replay_in_process(const char *path, volatile sig_atomic_t *stop, double seconds);
 int cli_cmd_bench(const char *path, int argc, char **argv);
+/* xdpdk bench replay (bench_replay.c). */
+int cli_bench_replay(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);
 int cli_cmd_feature(const char *path, int argc, char **argv);
