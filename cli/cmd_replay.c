@@ -170,14 +170,19 @@ print_warnings(const char *path, const struct xdpdk_replay_info *in, uint16_t mt
 }
 
 static void
-print_progress(const struct xdpdk_replay_stats *st)
+print_progress(const struct xdpdk_replay_stats *st, double duration)
 {
 	const double pps = st->seconds > 0 ? (double)st->tx_packets / st->seconds : 0;
+	double eta = -1;
 
 	fprintf(stderr, "\r  %" PRIu64 " packets  %.3f Mpps  %.1f s", st->tx_packets, pps / 1e6,
 		st->seconds);
 	if (st->total != UINT64_MAX && pps > 0)
-		fprintf(stderr, "  ETA %.1f s", (double)(st->total - st->tx_packets) / pps);
+		eta = (double)(st->total - st->tx_packets) / pps;
+	if (duration > 0 && (eta < 0 || duration - st->seconds < eta))
+		eta = RTE_MAX(duration - st->seconds, 0.0);
+	if (eta >= 0)
+		fprintf(stderr, "  ETA %.1f s", eta);
 	fprintf(stderr, "   ");
 }
 
@@ -298,7 +303,7 @@ check_cfg(const char *path, const struct replay_cfg *cfg, struct xdpdk_replay_op
 
 /* Progress on a terminal twice a second until the TX lcores are done or a signal. */
 static void
-wait_done(struct xdpdk_replay *r, bool progress)
+wait_done(struct xdpdk_replay *r, bool progress, double duration)
 {
 	struct xdpdk_replay_stats st;
 	uint64_t next = 0;
@@ -306,7 +311,7 @@ wait_done(struct xdpdk_replay *r, bool progress)
 	while (!replay_stop && !xdpdk_replay_done(r)) {
 		if (progress && rte_rdtsc() >= next) {
 			xdpdk_replay_stats(r, &st);
-			print_progress(&st);
+			print_progress(&st, duration);
 			next = rte_rdtsc() + rte_get_tsc_hz() / 2;
 		}
 		usleep(10000);
@@ -353,7 +358,7 @@ replay_main(const char *path, const struct replay_cfg *cfg, struct xdpdk_replay_
 	if (ret == 0) {
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		wait_done(r, isatty(STDERR_FILENO) != 0);
+		wait_done(r, isatty(STDERR_FILENO) != 0, o->duration);
 		xdpdk_replay_stop(r, 200);
 		xdpdk_replay_stats(r, &st);
 		print_summary(&st, &info, o->rx_port >= 0, o->latency, cfg->json);
