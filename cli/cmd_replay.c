@@ -468,7 +468,7 @@ cli_replay_in_process(const char *path, volatile sig_atomic_t *stop, double seco
 	deadline = rte_rdtsc() + rte_get_tsc_hz();
 	while (rte_ring_count(ring) != 0 && rte_rdtsc() < deadline && !*stop)
 		usleep(1000);
-	ret = rte_ring_count(ring) == 0 ? 0 : -ETIMEDOUT;
+	ret = rte_ring_count(ring) == 0 || *stop ? 0 : -ETIMEDOUT;
 	xdpdk_replay_inject_detach((uint16_t)port, 0);
 	xdpdk_replay_stats(r, &st);
 	printf("replay: %s into port %u (%s): ", c->pcap, ifindex, xdpdk_dp_port_name(ifindex));
