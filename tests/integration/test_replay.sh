@@ -204,6 +204,9 @@ expect_grep "the replay reports" out "^replay: .*in.pcap into port 1 \(net_ring_
 expect_grep "the program saw every packet" out "^port p0: rx 8000 .* drop 8000"
 expect_rc "run -c --replay paced" 0 "$X" run -c "$T/r.yaml" --replay "$T/in.pcap" --loop 100 --pps 100000
 expect_grep "paced in-process replay" out "sent 800 packets, 357800 bytes in 0.0[0-9]+ s"
+sed 's/^eal:$/eal:\n  hugepages: no/' "$T/r.yaml" >"$T/r-nohuge.yaml"
+expect_rc "[--no-huge] run -c --replay" 0 "$X" run -c "$T/r-nohuge.yaml" --replay "$T/in.pcapng" --loop 100
+expect_grep "[--no-huge] the program saw every packet" out "^port p0: rx 800 .* drop 800"
 expect_rc "--replay without -c is a usage error" 2 "$X" run x.o --ports net_null0 --replay "$T/in.pcap"
 expect_rc "--replay-port that does not exist fails" 1 "$X" run -c "$T/r.yaml" --replay "$T/in.pcap" --replay-port 9
 

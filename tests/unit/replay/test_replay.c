@@ -427,7 +427,14 @@ setup(void **state)
 	snprintf(dir, sizeof(dir), "/tmp/xdpdk-replay-test.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	if (xdpdk_eal_init_dataplane("test_replay", "0", false, 0, NULL) != 0 ||
+	/* Built twice: with hugepages when some are free, and without (REPLAY_NO_HUGE). */
+#ifdef REPLAY_NO_HUGE
+	const bool no_huge = true;
+#else
+	const bool no_huge = false;
+#endif
+
+	if (xdpdk_eal_init_dataplane("test_replay", "0", no_huge, 0, NULL) != 0 ||
 	    xdpdk_dp_init(&dpo) != 0)
 		return -1;
 	null_ifx = xdpdk_dp_port_add(&po);
