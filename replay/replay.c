@@ -98,21 +98,30 @@ core_new(struct xdpdk_replay *r, uint32_t index)
 		}
 		return c->copy_pool != NULL ? 0 : -rte_errno;
 	}
-	/* Templates: this core's own mbufs, one per packet, never back in the pool while sent. */
-	c->tpl_pool = pool_new("tpl", cap->n, 0, cap->max_len, r->o.socket);
-	c->tpl = calloc(cap->n, sizeof(*c->tpl));
+	/*
+	 * Templates: this core's own mbufs, never back in the pool while sent.
+	 * A short capture is held several times over (c->n_rep replicas, one per
+	 * loop in turn), so that a burst never holds one mbuf twice: its
+	 * reference count then goes 1 → 2 → 1, a plain store and one atomic
+	 * decrement, instead of a chain of atomics on one cache line.
+	 */
+	c->n_rep = cap->n < RP_MIN_TEMPLATES ? (RP_MIN_TEMPLATES + cap->n - 1) / cap->n : 1;
+	c->n_tpl = cap->n * c->n_rep;
+	c->tpl_pool = pool_new("tpl", c->n_tpl, 0, cap->max_len, r->o.socket);
+	c->tpl = calloc(c->n_tpl, sizeof(*c->tpl));
 	if (c->tpl_pool == NULL || c->tpl == NULL)
 		return c->tpl_pool == NULL ? -rte_errno : -ENOMEM;
-	if (rte_pktmbuf_alloc_bulk(c->tpl_pool, c->tpl, cap->n) != 0) {
-		memset(c->tpl, 0, cap->n * sizeof(*c->tpl));
+	if (rte_pktmbuf_alloc_bulk(c->tpl_pool, c->tpl, c->n_tpl) != 0) {
+		memset(c->tpl, 0, c->n_tpl * sizeof(*c->tpl));
 		return -ENOMEM;
 	}
-	for (uint32_t i = 0; i < cap->n; i++) {
-		struct rte_mbuf *m = c->tpl[i];
+	for (uint32_t t = 0; t < c->n_tpl; t++) {
+		const struct rp_pkt *k = &cap->pkt[t % cap->n];
+		struct rte_mbuf *m = c->tpl[t];
 
-		memcpy(rte_pktmbuf_mtod(m, void *), cap->blob + cap->pkt[i].off, cap->pkt[i].len);
-		m->data_len = (uint16_t)cap->pkt[i].len;
-		m->pkt_len = cap->pkt[i].len;
+		memcpy(rte_pktmbuf_mtod(m, void *), cap->blob + k->off, k->len);
+		m->data_len = (uint16_t)k->len;
+		m->pkt_len = k->len;
 		m->port = c->sink.port_id;
 	}
 	return 0;
@@ -124,7 +133,7 @@ core_free(struct rp_core *c)
 	if (c == NULL)
 		return;
 	if (c->tpl != NULL) {
-		for (uint32_t i = 0; i < c->r->cap.n; i++)
+		for (uint32_t i = 0; i < c->n_tpl; i++)
 			if (c->tpl[i] != NULL)
 				rte_pktmbuf_free(c->tpl[i]);
 		free(c->tpl);

@@ -16,6 +16,9 @@
 #define RP_STAMP_MAGIC 0x74616c6b64706478ull	/* "xdpdklat" little-endian */
 #define RP_STAMP_LEN 16
 
+/* Template mbufs per core at least (short captures are replicated): two bursts' worth. */
+#define RP_MIN_TEMPLATES (2 * XDPDK_REPLAY_BURST)
+
 /* A burst within this of its schedule is on time (the pacer's own rate measure). */
 #define RP_ONTIME_US 10
 
@@ -49,7 +52,8 @@ struct rp_core {
 	uint32_t index;
 	struct xdpdk_replay_sink sink;
 	struct rte_mempool *tpl_pool;	/* shared mode: one mbuf per packet */
-	struct rte_mbuf **tpl;
+	struct rte_mbuf **tpl;		/* n_rep replicas of the capture, one after the other */
+	uint32_t n_tpl, n_rep;
 	struct rte_mempool *copy_pool;	/* copy mode */
 	bool own_copy_pool;
 	volatile const int *ext_stop;	/* xdpdk_replay_run_here()'s, else a constant 0 */

@@ -7,7 +7,8 @@
  * (at most 32): a late core catches up, an early one spins.
  *
  * Shared mode sends the core's own template mbufs with one more reference
- * each (the PMD's free drops it); copy mode (varied fields, latency stamps,
+ * each (the PMD's free drops it; short captures are replicated so that no
+ * burst holds an mbuf twice); copy mode (varied fields, latency stamps,
  * injection into a dataplane whose programs write packets) sends a private
  * copy per packet.
  */
@@ -160,9 +161,10 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 	const uint64_t ontime = r->hz / 1000000 * RP_ONTIME_US;
 	uint64_t g = c->index, loop = g / n, base, due = 0, late;
 	bool last = false;
-	uint32_t i = (uint32_t)(g % n);
+	const uint32_t n_tpl = c->n_tpl;
+	uint32_t i = (uint32_t)(g % n), rep = copy ? 0 : (uint32_t)(loop % c->n_rep) * n;
 	struct rte_mbuf *m[BURST];
-	uint32_t idx[BURST];
+	uint32_t idx[BURST], tix[BURST];
 	uint64_t gs[BURST];
 
 	base = t0 + (uint64_t)((double)loop * r->period);
@@ -189,12 +191,24 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 					first_due = due;
 			}
 			idx[k] = i;
+			tix[k] = i + rep;
 			gs[k++] = g;
 			g += step;
 			i += step;
 			if (unlikely(i >= n)) {
-				loop += i / n;
-				i %= n;
+				/* No division in the common case (one core, or fewer cores than packets). */
+				if (likely(i - n < n)) {
+					i -= n;
+					loop++;
+					/* rep stays (loop % n_rep) * n */
+					if (!copy && (rep += n) >= n_tpl)
+						rep = 0;
+				} else {
+					loop += i / n;
+					i %= n;
+					if (!copy)
+						rep = (uint32_t)(loop % c->n_rep) * n;
+				}
 				if (paced)
 					base = t0 + (uint64_t)((double)loop * r->period);
 			}
@@ -217,7 +231,7 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 			}
 		} else {
 			for (uint16_t j = 0; j < k; j++) {
-				m[j] = c->tpl[idx[j]];
+				m[j] = c->tpl[tix[j]];
 				rte_mbuf_refcnt_update(m[j], 1);
 			}
 		}

@@ -78,9 +78,9 @@ pcap("raw.pcap", [p[14:] for p in pk], dlt=101)
 pcap("empty.pcap", [])
 pcap("big.pcap", pk[:2] + [udp(1600, 9), udp(3000, 9), udp(9000, 9)])
 EOF
-# same A B: the packets' bytes of two pcaps (any timestamp precision) are equal
+# same A B [N]: the packets' bytes of pcap A are those of B (N times over)
 same() {
-	python3 - "$1" "$2" <<'EOF'
+	python3 - "$1" "$2" "${3:-1}" <<'EOF'
 import struct, sys
 def pkts(f):
     b = open(f, "rb").read()
@@ -91,7 +91,7 @@ def pkts(f):
         off += 16 + cl
     return out
 a, c = pkts(sys.argv[1]), pkts(sys.argv[2])
-sys.exit(0 if a == c and len(a) > 0 else 1)
+sys.exit(0 if a == c * int(sys.argv[3]) and len(a) > 0 else 1)
 EOF
 }
 # valid F N: F has N packets, each with a valid IPv4 header sum and UDP sum, and
@@ -128,10 +128,15 @@ for huge in "" --no-huge; do
 	json_check "[$h] 1000 loops send 1000 x 8 packets" 'j["tx_packets"] == 8000 and j["tx_bytes"] == 1000 * 3578'
 	expect_rc "[$h] pcapng, two cores" 0 "$X" replay $huge --pcap "$T/in.pcapng" --port net_null0 --topspeed --loop 501 --cores 2 --json
 	json_check "[$h] two cores send 501 x 8 packets" 'j["tx_packets"] == 4008 and j["tx_pps"] > 0'
+	expect_rc "[$h] one packet, two cores" 0 "$X" replay $huge --pcap "$T/64.pcap" --port net_null0 --topspeed --loop 1001 --cores 2 --json
+	json_check "[$h] two cores send 1001 x 1 packet" 'j["tx_packets"] == 1001 and j["tx_bytes"] == 1001 * 60'
 	expect_rc "[$h] capture of net_ring's other side" 0 "$X" replay $huge --pcap "$T/in.pcap" --port net_ring0 --rx-port net_ring0 --topspeed --capture-out "$T/cap$huge.pcap" --json
 	json_check "[$h] everything came back" 'j["rx_packets"] == 8 and j["lost"] == 0 and j["rx_bytes"] == 3578'
 	if same "$T/cap$huge.pcap" "$T/in.pcap"; then ok "[$h] the capture equals the input"; else
 		bad "[$h] the capture equals the input"; fi
+	expect_rc "[$h] 20 loops through net_ring" 0 "$X" replay $huge --pcap "$T/in.pcap" --port net_ring0 --rx-port net_ring0 --topspeed --loop 20 --capture-out "$T/cap20$huge.pcap"
+	if same "$T/cap20$huge.pcap" "$T/in.pcap" 20; then ok "[$h] the capture is the input 20 times"; else
+		bad "[$h] the capture is the input 20 times"; fi
 done
 
 # Rates in wall time: a run preempted by the machine's other users is run again (3 tries).
