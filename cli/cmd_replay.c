@@ -44,8 +44,8 @@ static const struct xdpdk_opt replay_opts[] = {
 	{ "pcap", 'r', XDPDK_OPT_STRING, offsetof(struct replay_cfg, pcap), "FILE",
 	  "the capture to send (pcap or pcapng, Ethernet)", NULL, true },
 	{ "port", 'P', XDPDK_OPT_STRING, offsetof(struct replay_cfg, port), "DEVSPEC",
-	  "the port to send into: vdev devargs (\"net_null0\", \"net_ring0\", "
-	  "\"net_pcap0,tx_pcap=out.pcap\") or a PCI address", NULL, true },
+	  "the port to send into: a vdev's devargs (\"net_null0\", \"net_ring0\", "
+	  "\"net_pcap0,tx_pcap=out.pcap\", \"net_af_packet0,iface=eth1\")", NULL, true },
 	{ "topspeed", 0, XDPDK_OPT_FLAG, offsetof(struct replay_cfg, topspeed), NULL,
 	  "as fast as the port takes them" },
 	{ "pps", 0, XDPDK_OPT_DOUBLE, offsetof(struct replay_cfg, pps), "N",
