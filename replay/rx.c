@@ -86,13 +86,13 @@ latency(struct rp_rx *rx, const uint8_t *p, uint32_t len, uint64_t now, double n
 }
 
 static void
-capture(struct rp_rx *rx, const struct rte_mbuf *m, const uint8_t *p, uint64_t ts_ns)
+capture(struct rp_rx *rx, uint32_t len, uint32_t caplen, const uint8_t *p, uint64_t ts_ns)
 {
 	struct pcap_pkthdr h = {
 		.ts = { .tv_sec = (time_t)(ts_ns / 1000000000ull),
 			.tv_usec = (suseconds_t)(ts_ns % 1000000000ull) },	/* nanoseconds */
-		.caplen = rte_pktmbuf_pkt_len(m),
-		.len = rte_pktmbuf_pkt_len(m),
+		.caplen = caplen,
+		.len = len,
 	};
 
 	pcap_dump(rx->dumper, &h, p);
@@ -118,13 +118,15 @@ xdpdk_replay_rx_main(void *arg)
 			rx->last_tsc = now;
 			for (uint16_t j = 0; j < n; j++) {
 				const uint32_t len = rte_pktmbuf_pkt_len(m[j]);
-				const uint8_t *p = rte_pktmbuf_read(m[j], 0, len, rx->scratch);
+				/* Chained mbufs are linearised into scratch: at most its size. */
+				const uint32_t cl = RTE_MIN(len, (uint32_t)SCRATCH);
+				const uint8_t *p = rte_pktmbuf_read(m[j], 0, cl, rx->scratch);
 
 				rx->rx_bytes += len;
 				if (r->o.latency)
-					latency(rx, p, len, now, ns_per_cycle);
+					latency(rx, p, cl, now, ns_per_cycle);
 				if (rx->dumper != NULL)
-					capture(rx, m[j], p,
+					capture(rx, len, cl, p,
 						r->wall0_ns + (uint64_t)((double)(now - r->t0) *
 									 ns_per_cycle));
 			}

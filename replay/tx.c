@@ -224,6 +224,7 @@ tx_loop(struct rp_core *c, const bool paced, const bool copy)
 				g = gs[0];
 				i = idx[0];
 				loop = g / n;
+				last = false;
 				base = t0 + (uint64_t)((double)loop * r->period);
 				c->tx_retries++;
 				rte_pause();
