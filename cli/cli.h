@@ -3,6 +3,7 @@
 #ifndef XDPDK_CLI_H
 #define XDPDK_CLI_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -192,7 +193,19 @@ int cli_cmd_run(const char *path, int argc, char **argv);
 /* xdpdk run -c FILE [--check] (run_config.c); @p seconds 0: until SIGINT/SIGTERM. */
 int cli_run_config(const char *path, const char *file, bool check, bool json, double seconds);
 int cli_cmd_replay(const char *path, int argc, char **argv);
+/* xdpdk run -c FILE --replay PCAP (cmd_replay.c): set by run, read by run_config. */
+struct cli_run_replay {
+	const char *pcap;		/* NULL: no replay */
+	unsigned long long ifindex;	/* 0: the first port */
+	double pps, mbps, multiplier;	/* none: top speed */
+	unsigned long long loops;
+};
+extern struct cli_run_replay cli_run_replay;
+/* Replay into the running dataplane's port from this thread; until done or *stop. */
+int cli_replay_in_process(const char *path, volatile sig_atomic_t *stop, double seconds);
 int cli_cmd_bench(const char *path, int argc, char **argv);
+/* xdpdk bench replay (bench_replay.c). */
+int cli_bench_replay(const char *path, int argc, char **argv);
 int cli_cmd_stats(const char *path, int argc, char **argv);
 int cli_cmd_capture(const char *path, int argc, char **argv);
 int cli_cmd_demo(const char *path, int argc, char **argv);

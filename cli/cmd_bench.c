@@ -436,6 +436,7 @@ pipeline(const char *path, int argc, char **argv)
 
 static const struct cli_cmd bench_cmds[] = {
 	{ "pipeline", "the dataplane on net_null vdevs beside a bare DPDK loop", pipeline, NULL },
+	{ "replay", "top-speed replay beside net_pcap's infinite_rx", cli_bench_replay, NULL },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -30,6 +30,7 @@ struct run_cfg {
 	double seconds;
 	bool json;
 	bool no_huge;
+	struct cli_run_replay replay;	/* with -c: cmd_replay.c's in-process mode */
 };
 
 static const struct xdpdk_opt run_opts[] = {
@@ -53,6 +54,18 @@ static const struct xdpdk_opt run_opts[] = {
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	{ "no-huge", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, no_huge), NULL,
 	  "run DPDK without hugepages" },
+	{ "replay", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, replay.pcap), "PCAP",
+	  "with -c: replay this capture into a port's RX queue 0, then stop (see xdpdk replay)" },
+	{ "replay-port", 0, XDPDK_OPT_UINT, offsetof(struct run_cfg, replay.ifindex), "IFINDEX",
+	  "with --replay: the port (default 1)" },
+	{ "pps", 0, XDPDK_OPT_DOUBLE, offsetof(struct run_cfg, replay.pps), "N",
+	  "with --replay: packets per second (default: top speed)" },
+	{ "mbps", 0, XDPDK_OPT_DOUBLE, offsetof(struct run_cfg, replay.mbps), "N",
+	  "with --replay: megabits per second" },
+	{ "multiplier", 0, XDPDK_OPT_DOUBLE, offsetof(struct run_cfg, replay.multiplier), "X",
+	  "with --replay: the capture's timing sped up X times" },
+	{ "loop", 0, XDPDK_OPT_UINT, offsetof(struct run_cfg, replay.loops), "N",
+	  "with --replay: send it N times (default 1; 0 with --seconds: until then)" },
 	XDPDK_OPT_END,
 };
 
@@ -164,13 +177,14 @@ cli_cmd_run(const char *path, int argc, char **argv)
 			cli_err(path, "-c FILE describes the ports and programs: no OBJ or --ports");
 			return CLI_USAGE;
 		}
+		cli_run_replay = cfg.replay;
 		return cli_run_config(path, cfg.config, cfg.check, cfg.json,
 				      cfg.seconds < 0 ? 0 : cfg.seconds);
 	}
 	if (cfg.seconds < 0)
 		cfg.seconds = 1.0;
-	if (cfg.obj == NULL || cfg.ports == NULL || cfg.check) {
-		cli_err(path, "either -c FILE [--check], or OBJ --ports DEVARGS");
+	if (cfg.obj == NULL || cfg.ports == NULL || cfg.check || cfg.replay.pcap != NULL) {
+		cli_err(path, "either -c FILE [--check] [--replay PCAP], or OBJ --ports DEVARGS");
 		return CLI_USAGE;
 	}
 	if (cfg.workers == 0 || cfg.workers > 16 || cfg.seconds < 0) {

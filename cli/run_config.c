@@ -611,7 +611,9 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 	printf("xdpdk: running %s: %u port(s), %u worker(s), control socket %s\n", cfg->path,
 	       cfg->ports_count, cfg->workers_count, cfg->control.socket);
 	fflush(stdout);
-	if (seconds > 0) {
+	if (cli_run_replay.pcap != NULL) {
+		ret = cli_replay_in_process(path, &stop_signal, seconds);
+	} else if (seconds > 0) {
 		const uint64_t end = rte_get_tsc_cycles() +
 				     (uint64_t)(seconds * (double)rte_get_tsc_hz());
 
@@ -621,8 +623,9 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 		while (!stop_signal)
 			pause();
 	}
-	printf("xdpdk: %s: stopping\n", stop_signal ? strsignal(stop_signal) : "time is up");
-	rc = CLI_OK;
+	printf("xdpdk: %s: stopping\n", stop_signal ? strsignal(stop_signal) :
+	       cli_run_replay.pcap != NULL ? "replay done" : "time is up");
+	rc = ret == 0 ? CLI_OK : CLI_FAIL;
 out_stop:
 	xdpdk_ctl_server_stop(server);
 	if (started)

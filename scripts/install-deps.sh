@@ -12,7 +12,7 @@ PKGS=(
 	libpcap-dev libcmocka-dev libbenchmark-dev
 	libcapstone-dev libcyaml-dev
 	python3 python3-scapy python3-matplotlib
-	bpftool iproute2
+	bpftool iproute2 tcpreplay
 )
 
 missing=()

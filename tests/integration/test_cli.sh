@@ -38,8 +38,8 @@ expect_grep "bad number is explained" err "expected a non-negative integer, got 
 expect_rc "bad --engine exits 2" 2 "$XDPDK" prog run x.o --data-in y --engine fast
 expect_rc "missing object exits 1" 1 "$XDPDK" prog run "$TMP/nope.o" --data-in "$TMP/nope"
 expect_grep "missing object is explained" err "^xdpdk prog run: cannot load"
-expect_rc "a verb not built yet exits 1" 1 "$XDPDK" replay --pcap x
-expect_grep "a verb not built yet says so" err "^xdpdk replay: not implemented yet"
+expect_rc "replay without --port exits 2" 2 "$XDPDK" replay --pcap x
+expect_grep "replay names the missing option" err "^xdpdk replay: missing required option --port"
 
 # --- prog run on the MAC-swap program ---------------------------------------
 python3 - "$TMP" <<'EOF'
