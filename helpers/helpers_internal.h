@@ -29,6 +29,7 @@ extern const struct xdpdk_helper_proto xdpdk_helper_protos[XDPDK_HELPER_PROTOS_N
 uint64_t xdpdk_h_ktime_get_ns(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_ktime_get_boot_ns(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_ktime_get_coarse_ns(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+uint64_t xdpdk_h_jiffies64(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_prandom_u32(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_smp_processor_id(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 uint64_t xdpdk_h_get_numa_node_id(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);

@@ -30,6 +30,7 @@ static const struct helper_row helper_table[] = {
 	ROW(ktime_get_ns, xdpdk_h_ktime_get_ns, XDPDK_HELPER_ANY),
 	ROW(ktime_get_boot_ns, xdpdk_h_ktime_get_boot_ns, XDPDK_HELPER_ANY),
 	ROW(ktime_get_coarse_ns, xdpdk_h_ktime_get_coarse_ns, XDPDK_HELPER_ANY),
+	ROW(jiffies64, xdpdk_h_jiffies64, XDPDK_HELPER_ANY),
 	ROW(get_prandom_u32, xdpdk_h_get_prandom_u32, XDPDK_HELPER_ANY),
 	ROW(get_smp_processor_id, xdpdk_h_get_smp_processor_id, XDPDK_HELPER_ANY),
 	ROW(get_numa_node_id, xdpdk_h_get_numa_node_id, XDPDK_HELPER_ANY),

@@ -4,6 +4,10 @@
  * CLOCK_MONOTONIC, boot_ns CLOCK_BOOTTIME, coarse_ns CLOCK_MONOTONIC_COARSE
  * (vDSO calls, no syscall). "CPU" is the xdpdk worker index.
  */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <xdpdk/map.h>
@@ -38,6 +42,71 @@ uint64_t
 xdpdk_h_ktime_get_coarse_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
 {
 	return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+/*
+ * bpf_jiffies64: the kernel's jiffies_64 extrapolated from CLOCK_MONOTONIC.
+ * HZ and the offset come from /proc/timer_list (readable by root), which
+ * shows the monotonic time and jiffies side by side: HZ is the usual value
+ * that fits INITIAL_JIFFIES + uptime x HZ best, the offset what makes the
+ * line exact (jiffies start a little after the clock). Without it: HZ 250
+ * (Debian's) from INITIAL_JIFFIES and the boot-time clock.
+ */
+static uint64_t jiffies_hz = 250;
+static int64_t jiffies_off;	/* jiffies - monotonic x HZ */
+static bool jiffies_calibrated;
+static pthread_once_t jiffies_once = PTHREAD_ONCE_INIT;
+
+static uint64_t
+initial_jiffies(uint64_t hz)
+{
+	return (uint64_t)(uint32_t)(-300 * (int64_t)hz);	/* wraps 5 minutes after boot */
+}
+
+static void
+calibrate_jiffies(void)
+{
+	static const uint64_t candidates[] = { 100, 250, 300, 1000 };
+	FILE *f = fopen("/proc/timer_list", "r");
+	unsigned long long now = 0, j = 0;
+	char line[256];
+	uint64_t best = UINT64_MAX;
+
+	if (f == NULL)
+		return;
+	while ((now == 0 || j == 0) && fgets(line, sizeof(line), f) != NULL) {
+		if (now == 0 && sscanf(line, "now at %llu nsecs", &now) == 1)
+			continue;
+		if (now != 0 && sscanf(line, "jiffies: %llu", &j) != 1)
+			j = 0;
+	}
+	fclose(f);
+	if (now == 0 || j == 0)
+		return;
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		const uint64_t est = initial_jiffies(candidates[i]) +
+				     now / (1000000000ull / candidates[i]);
+		const uint64_t err = est > j ? est - j : j - est;
+
+		if (err < best) {
+			best = err;
+			jiffies_hz = candidates[i];
+		}
+	}
+	jiffies_off = (int64_t)j - (int64_t)(now / (1000000000ull / jiffies_hz));
+	jiffies_calibrated = true;
+}
+
+/* u64 bpf_jiffies64(void) */
+uint64_t
+xdpdk_h_jiffies64(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e)
+{
+	pthread_once(&jiffies_once, calibrate_jiffies);
+	if (!jiffies_calibrated)
+		return initial_jiffies(jiffies_hz) +
+		       clock_ns(CLOCK_BOOTTIME) / (1000000000ull / jiffies_hz);
+	return (uint64_t)(jiffies_off +
+			  (int64_t)(clock_ns(CLOCK_MONOTONIC) / (1000000000ull / jiffies_hz)));
 }
 
 uint64_t

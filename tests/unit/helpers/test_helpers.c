@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <string.h>
 #include <time.h>
@@ -105,6 +106,41 @@ test_helpers_ktime_is_monotonic_clock(void **state)
 		    mono_ns(CLOCK_MONOTONIC));
 }
 
+/* The kernel's jiffies, as /proc/timer_list shows them (0: not readable). */
+static uint64_t
+kernel_jiffies(void)
+{
+	FILE *f = fopen("/proc/timer_list", "r");
+	unsigned long long j = 0;
+	char line[256];
+
+	while (f != NULL && j == 0 && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "jiffies: %llu", &j) != 1)
+			j = 0;
+	if (f != NULL)
+		fclose(f);
+	return j;
+}
+
+/* bpf_jiffies64 is the kernel's jiffies_64: between two readings of it, give or take a tick. */
+static void
+test_helpers_jiffies64_is_the_kernels(void **state)
+{
+	uint64_t before, x, after;
+
+	(void)state;
+	before = kernel_jiffies();
+	if (before == 0) {
+		print_message("skipped: /proc/timer_list is not readable (not root?)\n");
+		skip();
+	}
+	x = run_helper(BPF_FUNC_jiffies64, XDPDK_ENGINE_JIT);
+	after = kernel_jiffies();
+	if (x + 2 < before || x > after + 2)
+		fail_msg("jiffies64 %llu, the kernel's %llu..%llu", (unsigned long long)x,
+			 (unsigned long long)before, (unsigned long long)after);
+}
+
 static void
 test_helpers_prandom_varies_and_is_32_bits(void **state)
 {
@@ -145,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_helpers_unknown_helper_refused_at_load),
 		cmocka_unit_test(test_helpers_ktime_is_monotonic_clock),
 		cmocka_unit_test(test_helpers_prandom_varies_and_is_32_bits),
+		cmocka_unit_test(test_helpers_jiffies64_is_the_kernels),
 		cmocka_unit_test(test_helpers_smp_processor_id_is_worker_index),
 	};
 
