@@ -186,20 +186,33 @@ xdpdk_prog_run(const struct xdpdk_prog *prog, void *ctx, uint64_t len)
 }
 
 void
-xdpdk_prog_run_burst(const struct xdpdk_prog *prog, void *const ctx[], uint32_t ret[],
-		     uint32_t n)
+xdpdk_prog_run_burst_idx(const struct xdpdk_prog *prog, void *const ctx[], uint32_t ret[],
+			 uint32_t n, uint32_t *cur)
 {
 	if (prog->jit_burst != NULL) {
-		prog->jit_burst(ctx, ret, n);
+		prog->jit_burst(ctx, ret, n, cur);
 		return;
 	}
 	if (prog->jit_entry != NULL) {
-		for (uint32_t i = 0; i < n; i++)
+		for (uint32_t i = 0; i < n; i++) {
+			*cur = i;
 			ret[i] = (uint32_t)prog->jit_entry((uint64_t)(uintptr_t)ctx[i], 0);
+		}
 		return;
 	}
-	for (uint32_t i = 0; i < n; i++)
+	for (uint32_t i = 0; i < n; i++) {
+		*cur = i;
 		ret[i] = (uint32_t)xdpdk_vm_exec(prog, (uint64_t)(uintptr_t)ctx[i], 0);
+	}
+}
+
+void
+xdpdk_prog_run_burst(const struct xdpdk_prog *prog, void *const ctx[], uint32_t ret[],
+		     uint32_t n)
+{
+	static __thread uint32_t ignored;
+
+	xdpdk_prog_run_burst_idx(prog, ctx, ret, n, &ignored);
 }
 
 int

@@ -25,7 +25,8 @@ struct xdpdk_subprog {
 
 /* Native code entries emitted by the JIT. */
 typedef uint64_t (*xdpdk_jit_entry)(uint64_t r1, uint64_t r2);
-typedef void (*xdpdk_jit_burst_entry)(void *const ctx[], uint32_t ret[], uint32_t n);
+typedef void (*xdpdk_jit_burst_entry)(void *const ctx[], uint32_t ret[], uint32_t n,
+				      uint32_t *cur);
 
 struct xdpdk_prog {
 	char name[64];

@@ -115,6 +115,7 @@ run_chain_rest(struct dp_worker *w, const struct dp_chain *c, uint16_t n)
 		if (na == 0)
 			return;
 		if (c->redirects[j]) {
+			/* the helpers record for packet run.cur: the burst's index, not a */
 			for (uint16_t a = 0; a < na; a++) {
 				w->run.cur = alive[a];
 				w->ret[alive[a]] = (uint32_t)xdpdk_prog_run(c->prog[j],
@@ -131,23 +132,19 @@ run_chain_rest(struct dp_worker *w, const struct dp_chain *c, uint16_t n)
 }
 
 /*
- * Run the hook's programs on the burst; a redirecting program one packet at
- * a time (run->cur names the packet its redirect record is for).
+ * Run the hook's programs on the burst. A redirecting program runs on the
+ * burst entry too: the JIT's loop stores each packet's index in run.cur
+ * before the call, so its bpf_redirect* records land in run.rec[index].
  */
 static inline void
 run_prog(struct dp_worker *w, const struct dp_chain *c, uint16_t n)
 {
 	w->burst_redirects = c->any_redirects;
-	if (c->redirects[0]) {
-		for (uint16_t i = 0; i < n; i++) {
-			w->run.cur = i;
+	if (unlikely(c->any_redirects)) {
+		for (uint16_t i = 0; i < n; i++)
 			w->run.rec[i].kind = XDPDK_REDIR_NONE;
-			w->ret[i] = (uint32_t)xdpdk_prog_run(c->prog[0], w->ctxp[i], 0);
-		}
+		xdpdk_prog_run_burst_idx(c->prog[0], w->ctxp, w->ret, n, &w->run.cur);
 	} else {
-		if (unlikely(c->any_redirects))
-			for (uint16_t i = 0; i < n; i++)
-				w->run.rec[i].kind = XDPDK_REDIR_NONE;
 		xdpdk_prog_run_burst(c->prog[0], w->ctxp, w->ret, n);
 	}
 	if (unlikely(c->n > 1))

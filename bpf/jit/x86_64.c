@@ -697,9 +697,12 @@ emit_insn(struct jit *j, uint32_t i)
 }
 
 /*
- * jit_burst(ctx[], ret[], n): ret[i] = (u32)main(ctx[i], 0), a direct call per
- * packet. rbx, r12 and r14 hold the cursors (callee-saved: the main function
- * preserves them). With tail calls, [rsp] is the per-run counter.
+ * jit_burst(ctx[], ret[], n, cur): *cur = i; ret[i] = (u32)main(ctx[i], 0), a
+ * direct call per packet. The index store is what lets programs that call
+ * bpf_redirect* run a burst at once: their helper records the target for
+ * packet *cur. rbx, r12 and r14 hold the cursors, r13 cur, r15 the index
+ * (callee-saved: the main function preserves them). With tail calls, [rsp]
+ * is the per-run counter.
  */
 static void
 emit_burst(struct jit *j)
@@ -709,16 +712,22 @@ emit_burst(struct jit *j)
 
 	x86_push(b, X86_RBX);
 	x86_push(b, X86_R12);
-	x86_push(b, X86_R14);	/* three pushes: rsp is 16-byte aligned again */
+	x86_push(b, X86_R13);
+	x86_push(b, X86_R14);
+	x86_push(b, X86_R15);	/* five pushes: rsp is 16-byte aligned again */
 	if (j->tail_calls)
 		x86_alu_ri(b, X86_SUB, true, X86_RSP, 16);
 	x86_alu_rr(b, X86_OP_TEST_MR, false, X86_RDX, X86_RDX);
 	done = xdpdk_jit_fwd_jcc8(j, X86_CC_E);
 	x86_mov_rr(b, true, X86_RBX, X86_RDI);		/* ctx cursor */
 	x86_mov_rr(b, true, X86_R14, X86_RSI);		/* ret cursor */
+	x86_mov_rr(b, true, X86_R13, X86_RCX);		/* cur */
+	x86_zero(b, X86_R15);				/* index */
 	x86_mov_rr(b, false, X86_RDX, X86_RDX);		/* n is 32 bits */
 	x86_lea_idx8(b, X86_R12, X86_RDI, X86_RDX, 0);	/* end of ctx[] */
 	loop = b->pos;
+	x86_store_r(b, 4, X86_R13, 0, X86_R15);
+	x86_alu_ri(b, X86_ADD, false, X86_R15, 1);
 	x86_load(b, 8, false, X86_RDI, X86_RBX, 0);
 	x86_zero(b, X86_RSI);
 	if (j->tail_calls) {
@@ -734,7 +743,9 @@ emit_burst(struct jit *j)
 	xdpdk_jit_fwd_bind(j, done);
 	if (j->tail_calls)
 		x86_alu_ri(b, X86_ADD, true, X86_RSP, 16);
+	x86_pop(b, X86_R15);
 	x86_pop(b, X86_R14);
+	x86_pop(b, X86_R13);
 	x86_pop(b, X86_R12);
 	x86_pop(b, X86_RBX);
 	x86_ret(b);

@@ -151,6 +151,12 @@ uint64_t xdpdk_prog_run(const struct xdpdk_prog *prog, void *ctx, uint64_t len);
  */
 void xdpdk_prog_run_burst(const struct xdpdk_prog *prog, void *const ctx[], uint32_t ret[],
 			  uint32_t n);
+/**
+ * As xdpdk_prog_run_burst(), storing each packet's index into @p cur before
+ * its run: helpers that record something per packet (bpf_redirect*) read it.
+ */
+void xdpdk_prog_run_burst_idx(const struct xdpdk_prog *prog, void *const ctx[], uint32_t ret[],
+			      uint32_t n, uint32_t *cur);
 
 /**
  * Run on the interpreter with every memory access checked against the stack,
