@@ -130,6 +130,18 @@ for v in drop pass; do
 		bad "... and the port's packets get XDP_${v^^}" "$before -> $after"; fi
 done
 
+# Ring buffer and perf event array records, through `xdpdk trace --map`
+for m in ringbuf:events perf:perf_events; do
+	kind=${m%%:*} name=${m#*:}
+	run "a program writing ${kind} records" 0 x prog replace "$OBJ" --port p0 --prog "xdp_${kind}_out"
+	sleep 0.2
+	run "trace --map $name prints them" 0 x trace --map "$name"
+	expect_grep "... each an Ethernet header of the replayed traffic" out "^$name (ringbuf|worker 0): 14 bytes: [0-9a-f]{8} [0-9a-f]{8} [0-9a-f]{8} 0800$"
+done
+run "trace --map of a map that holds no records" 1 x trace --map cfg
+expect_grep "... says so" out "no ring buffer or perf event array map 'cfg'"
+run "back to the verdict program" 0 x prog replace "$OBJ" --port p0 --prog xdp_verdict_cfg
+
 # Routes for bpf_fib_lookup
 run "route add (connected)" 0 x route add 10.0.0.0/8 dev p0
 run "route add (gateway, metric)" 0 x route add 10.1.0.0/16 via 10.0.0.1 dev p0 metric 5

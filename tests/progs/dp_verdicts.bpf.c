@@ -152,6 +152,47 @@ int xdp_to_xsk(struct xdp_md *ctx)
 	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
+/* ---- records for `xdpdk trace --map` ------------------------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16384);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_events SEC(".maps");
+
+/* Each packet's Ethernet header into the ring buffer; dropped. */
+SEC("xdp")
+int xdp_ringbuf_out(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	__u8 eth[14];
+
+	if (data + sizeof(eth) > end)
+		return XDP_ABORTED;
+	__builtin_memcpy(eth, data, sizeof(eth));
+	bpf_ringbuf_output(&events, eth, sizeof(eth), 0);
+	return XDP_DROP;
+}
+
+/* The same into this worker's perf ring. */
+SEC("xdp")
+int xdp_perf_out(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	__u8 eth[14];
+
+	if (data + sizeof(eth) > end)
+		return XDP_ABORTED;
+	__builtin_memcpy(eth, data, sizeof(eth));
+	bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, eth, sizeof(eth));
+	return XDP_DROP;
+}
+
 /* ---- TC programs of the exception path (tests/integration/test_dataplane.c) ---- */
 
 /* The source MAC's last byte becomes 0xab. */
