@@ -794,15 +794,20 @@ struct attach_cfg {
 	const char *socket;
 	const char *priority;
 	const char *actions;
+	const char *hook;
 };
 
 static const char *const engines[] = { "jit", "interp", NULL };
+static const char *const hooks[] = { "xdp", "tc_ingress", "tc_egress", NULL };
 
 #define ATTACH_PORT_OPTS                                                                    \
 	{ "port", 'p', XDPDK_OPT_STRING, offsetof(struct attach_cfg, port), "PORT",         \
 	  "the port, by its configured name or ifindex", .required = true },              \
 	{ "socket", 's', XDPDK_OPT_STRING, offsetof(struct attach_cfg, socket), "PATH",     \
-	  "the dataplane's control socket (default $XDPDK_SOCKET or " CLI_DEFAULT_SOCKET ")" }
+	  "the dataplane's control socket (default $XDPDK_SOCKET or " CLI_DEFAULT_SOCKET ")" }, \
+	{ "hook", 0, XDPDK_OPT_CHOICE, offsetof(struct attach_cfg, hook), NULL,             \
+	  "xdp (default: the port's chain), tc_ingress or tc_egress (one program each)",    \
+	  hooks }
 
 static const struct xdpdk_opt attach_opts[] = {
 	{ .name = "OBJ", .type = XDPDK_OPT_STRING, .offset = offsetof(struct attach_cfg, obj),
@@ -832,7 +837,7 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 {
 	struct attach_cfg cfg = { 0 };
 	char abs[PATH_MAX];
-	char *fwd[14];
+	char *fwd[16];
 	int n = 0;
 	bool done;
 	int rc = cli_parse(path, summary, strcmp(verb, "detach") ? attach_opts : detach_opts,
@@ -859,6 +864,10 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 	if (cfg.engine != NULL) {
 		fwd[n++] = "--engine";
 		fwd[n++] = (char *)cfg.engine;
+	}
+	if (cfg.hook != NULL) {
+		fwd[n++] = "--hook";
+		fwd[n++] = (char *)cfg.hook;
 	}
 	if (cfg.priority != NULL) {
 		fwd[n++] = "--priority";

@@ -358,7 +358,7 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 /* Load @p obj_path's program for the XDP hook; the loaded slot's index or -1. */
 static int
 prog_load(struct cli_daemon *d, const char *obj_path, const char *name, const char *engine,
-	  FILE *err)
+	  enum xdpdk_prog_type type, FILE *err)
 {
 	char log[8192] = "";
 	struct xdpdk_obj_opts oo = { .log_buf = log, .log_size = sizeof(log) };
@@ -392,12 +392,14 @@ prog_load(struct cli_daemon *d, const char *obj_path, const char *name, const ch
 	for (uint32_t i = 0; prog == NULL && i < xdpdk_loaded_prog_count(loaded); i++) {
 		struct xdpdk_prog *p = xdpdk_loaded_prog_at(loaded, i);
 
-		if (p != NULL && (name == NULL || strcmp(xdpdk_prog_name(p), name) == 0))
+		if (p != NULL && (name != NULL ? strcmp(xdpdk_prog_name(p), name) == 0 :
+						 xdpdk_prog_type(p) == type))
 			prog = p;
 	}
-	if (prog == NULL || xdpdk_prog_type(prog) != XDPDK_PROG_TYPE_XDP) {
-		fprintf(err, "Error: %s has no XDP program%s%s\n", obj_path,
-			name != NULL ? " named " : "", name != NULL ? name : "");
+	if (prog == NULL || xdpdk_prog_type(prog) != type) {
+		fprintf(err, "Error: %s has no %s program%s%s\n", obj_path,
+			type == XDPDK_PROG_TYPE_TC ? "TC" : "XDP", name != NULL ? " named " : "",
+			name != NULL ? name : "");
 		xdpdk_loaded_free(loaded);
 		return -1;
 	}
@@ -424,6 +426,73 @@ hook_remove(struct cli_hook *h, uint32_t k)
 {
 	memmove(&h->p[k], &h->p[k + 1], (h->n - k - 1) * sizeof(h->p[0]));
 	h->n--;
+}
+
+/* --hook: -1 xdp (the default), else enum xdpdk_tc_hook; -2 with a message when unknown. */
+static int
+hook_arg(int argc, char **argv, FILE *err)
+{
+	const char *h = opt_val(argc, argv, "--hook");
+
+	if (h == NULL || strcmp(h, "xdp") == 0)
+		return -1;
+	if (strcmp(h, "tc_ingress") == 0)
+		return XDPDK_TC_INGRESS;
+	if (strcmp(h, "tc_egress") == 0)
+		return XDPDK_TC_EGRESS;
+	fprintf(err, "Error: --hook '%s': expected xdp, tc_ingress or tc_egress\n", h);
+	return -2;
+}
+
+/* attach/replace/detach on a TC hook: one program, replaced at once. */
+static int
+tc_attach(struct cli_daemon *d, int argc, char **argv, int hook, FILE *out, FILE *err)
+{
+	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
+	const char *hn = hook == XDPDK_TC_INGRESS ? "tc_ingress" : "tc_egress";
+	const bool detach = strcmp(argv[0], "detach") == 0, replace = strcmp(argv[0], "replace") == 0;
+	int slot = -1, ret;
+
+	if (ifindex == 0)
+		return CLI_FAIL;
+	if ((detach || replace) && d->tc[ifindex][hook] == 0) {
+		fprintf(err, "Error: port %s runs no %s program%s\n", cli_daemon_port_name(d, ifindex),
+			hn, replace ? "; use 'prog attach'" : "");
+		return CLI_FAIL;
+	}
+	if (!detach && !replace && d->tc[ifindex][hook] != 0) {
+		fprintf(err, "Error: port %s already runs %s at %s (one program a TC hook); use "
+			"'prog replace'\n", cli_daemon_port_name(d, ifindex),
+			xdpdk_prog_name(d->loaded[d->tc[ifindex][hook] - 1].prog), hn);
+		return CLI_FAIL;
+	}
+	if (!detach) {
+		if (argc < 2 || argv[1][0] == '-') {
+			fprintf(err, "Error: which object? (prog %s OBJ --port P --hook %s)\n", argv[0],
+				hn);
+			return CLI_USAGE;
+		}
+		slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
+				 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_TC, err);
+		if (slot < 0)
+			return CLI_FAIL;
+	}
+	ret = cli_daemon_set_tc(d, ifindex, hook, slot);
+	if (ret != 0) {
+		fprintf(err, "Error: port %s, %s: %s\n", cli_daemon_port_name(d, ifindex), hn,
+			strerror(-ret));
+		if (slot >= 0) {
+			xdpdk_loaded_free(d->loaded[slot].lo);
+			memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+		}
+		return CLI_FAIL;
+	}
+	if (detach)
+		fprintf(out, "port %s: no %s program\n", cli_daemon_port_name(d, ifindex), hn);
+	else
+		fprintf(out, "port %s: %s %s at %s\n", cli_daemon_port_name(d, ifindex),
+			replace ? "replaced by" : "runs", xdpdk_prog_name(d->loaded[slot].prog), hn);
+	return CLI_OK;
 }
 
 /*
@@ -470,7 +539,7 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 		return CLI_FAIL;
 	}
 	slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
-			 opt_val(argc, argv, "--engine"), err);
+			 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
 	if (slot < 0)
 		return CLI_FAIL;
 	np.loaded = (uint8_t)slot;
@@ -560,6 +629,15 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (strcmp(argv[0], "show") == 0)
 		return prog_show(d, opt_flag(argc, argv, "--json"), out);
+	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0 ||
+	    strcmp(argv[0], "detach") == 0) {
+		const int hook = hook_arg(argc, argv, err);
+
+		if (hook == -2)
+			return CLI_USAGE;
+		if (hook >= 0)
+			return tc_attach(d, argc, argv, hook, out, err);
+	}
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0)
 		return prog_attach(d, argc, argv, strcmp(argv[0], "replace") == 0, out, err);
 	if (strcmp(argv[0], "detach") == 0)

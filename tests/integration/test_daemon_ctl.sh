@@ -130,6 +130,22 @@ for v in drop pass; do
 		bad "... and the port's packets get XDP_${v^^}" "$before -> $after"; fi
 done
 
+# A TC ingress program over the control socket, on what XDP passes (cfg[0] = XDP_PASS now)
+run "attach a TC ingress program" 0 x prog attach "$OBJ" --port p0 --hook tc_ingress --prog tc_shot_udp
+expect_grep "... says where" out "port p0: runs tc_shot_udp at tc_ingress"
+sleep 0.3
+shot=$(verdicts tc_shot)
+if [ "${shot:-0}" -gt 0 ]; then ok "... and it drops the UDP packets XDP passed ($shot)"; else
+	bad "... and it drops the UDP packets XDP passed" "tc_shot ${shot:-none}"; fi
+run "prog show lists it" 0 x prog show
+expect_grep "... at its hook" out "^1: port p0  tc_ingress  name tc_shot_udp  insns [0-9]+  engine jit  run_cnt [1-9]"
+run "a second TC ingress program is refused" 1 x prog attach "$OBJ" --port p0 --hook tc_ingress --prog tc_mark
+expect_grep "... one a hook" out "already runs tc_shot_udp at tc_ingress \\(one program a TC hook\\)"
+run "replace it" 0 x prog replace "$OBJ" --port p0 --hook tc_ingress --prog tc_mark
+run "an XDP program is no TC program" 1 x prog replace "$OBJ" --port p0 --hook tc_egress --prog xdp_pass
+run "detach it" 0 x prog detach --port p0 --hook tc_ingress
+expect_grep "... says so" out "port p0: no tc_ingress program"
+
 # Ring buffer and perf event array records, through `xdpdk trace --map`
 for m in ringbuf:events perf:perf_events; do
 	kind=${m%%:*} name=${m#*:}
@@ -197,13 +213,15 @@ expect_grep "every mbuf is back in its pool" run.out "^port p0: ([0-9]+) mbufs i
 line=$(grep '^port p0: rx' "$TMP/run.out")
 # port p0: rx N tx N aborted N drop N pass N tx N redirect N invalid N no_prog N runt N
 #   oversize N redirect_err N exception N exception_drop N tx_drop N
-read -r rx tx ab dr pa xt re inv np ru ov rerr exc exd txd <<<"$(echo "$line" |
+#   [tc_runs N tc_shot N tc_stolen N tc_redirect N tc_redirect_err N]
+read -r rx tx ab dr pa xt re inv np ru ov rerr exc exd txd tcr tcs tcst tcrd tcre <<<"$(echo "$line" |
 	awk '{ for (i = 4; i <= NF; i += 2) printf "%s ", $i }')"
 sum=$((ab + dr + pa + xt + re + inv + np + ru + ov))
 if [ "$rx" -gt 0 ] && [ "$rx" -eq "$sum" ]; then ok "every packet accounted for: rx $rx = verdicts + no program + runts ($sum)"; else
 	bad "every packet accounted for" "$line"; fi
-if [ "$((pa + np))" -eq "$exd" ] && [ "$pa" -gt 0 ] && [ "$np" -gt 0 ]; then
-	ok "XDP_PASS and program-less packets ($pa + $np) took the exception path (dropped: no exception port)"; else
+if [ "$((pa + np))" -eq "$((exd + ${tcs:-0} + ${tcst:-0} + ${tcrd:-0} + ${tcre:-0}))" ] &&
+   [ "$pa" -gt 0 ] && [ "$np" -gt 0 ] && [ "${tcs:-0}" -gt 0 ]; then
+	ok "XDP_PASS and program-less packets ($pa + $np) took the exception path: TC shot ${tcs}, the rest dropped there (no exception port)"; else
 	bad "XDP_PASS and program-less packets took the exception path" "$line"; fi
 if [ "$xt" -gt 0 ] && [ "$((tx + txd))" -eq "$xt" ]; then ok "XDP_TX packets ($xt) were sent or counted as TX drops"; else
 	bad "XDP_TX packets were sent or counted" "$line"; fi
