@@ -11,6 +11,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,4 +297,305 @@ xdpdk_btf_json(FILE *out, const struct xdpdk_btf *b, uint32_t type_id, const voi
 		fwrite(buf, 1, len, out);
 	free(buf);
 	return rc;
+}
+
+/* ---- typed JSON in: the other way, for typed map entries --------------- */
+
+struct jin {
+	const struct btf *btf;
+	const char *s;
+	char *err;
+	size_t err_size;
+	char path[128];
+};
+
+static int
+jerr(struct jin *j, const char *what)
+{
+	if (j->err != NULL && j->err_size > 0 && j->err[0] == '\0')
+		snprintf(j->err, j->err_size, "%s%s%s", j->path[0] ? j->path : "",
+			 j->path[0] ? ": " : "", what);
+	return -EINVAL;
+}
+
+static void
+skip_ws(struct jin *j)
+{
+	while (*j->s == ' ' || *j->s == '\t' || *j->s == '\n' || *j->s == '\r')
+		j->s++;
+}
+
+/* A JSON string into @p buf (NUL-terminated); escapes \" \\ \/ \n \t \uXXXX (< 0x100). */
+static int
+parse_string(struct jin *j, char *buf, size_t size, size_t *len)
+{
+	size_t n = 0;
+
+	skip_ws(j);
+	if (*j->s != '"')
+		return jerr(j, "expected a string");
+	for (j->s++; *j->s != '"'; j->s++) {
+		char c = *j->s;
+
+		if (c == '\0')
+			return jerr(j, "unterminated string");
+		if (c == '\\') {
+			c = *++j->s;
+			if (c == 'n')
+				c = '\n';
+			else if (c == 't')
+				c = '\t';
+			else if (c == 'u') {
+				unsigned int u;
+
+				if (sscanf(j->s + 1, "%4x", &u) != 1 || u > 0xff)
+					return jerr(j, "bad \\u escape");
+				c = (char)u;
+				j->s += 4;
+			} else if (c != '"' && c != '\\' && c != '/')
+				return jerr(j, "bad escape");
+		}
+		if (n + 1 >= size)
+			return jerr(j, "string too long for the field");
+		buf[n++] = c;
+	}
+	j->s++;
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static void
+write_bits(uint8_t *data, uint32_t bit_off, uint32_t bits, uint64_t v)
+{
+	for (uint32_t i = 0; i < bits; i++) {
+		const uint32_t b = bit_off + i;
+
+		if ((v >> i) & 1)
+			data[b / 8] |= (uint8_t)(1u << (b % 8));
+		else
+			data[b / 8] &= (uint8_t)~(1u << (b % 8));
+	}
+}
+
+/* An integer value (number, true/false) of @p bits, signed or not. */
+static int
+parse_int(struct jin *j, bool is_signed, uint32_t bits, uint64_t *out)
+{
+	char *end;
+
+	skip_ws(j);
+	if (strncmp(j->s, "true", 4) == 0 || strncmp(j->s, "false", 5) == 0) {
+		*out = j->s[0] == 't';
+		j->s += *out ? 4 : 5;
+		return 0;
+	}
+	errno = 0;
+	if (*j->s == '-') {
+		const long long v = strtoll(j->s, &end, 0);
+
+		if (end == j->s || errno != 0 || !is_signed ||
+		    (bits < 64 && v < -(1ll << (bits - 1))))
+			return jerr(j, "number out of range");
+		*out = (uint64_t)v;
+	} else {
+		const unsigned long long v = strtoull(j->s, &end, 0);
+
+		if (end == j->s)
+			return jerr(j, "expected a number");
+		if (errno != 0 || (bits < 64 && v >> (is_signed ? bits - 1 : bits) != 0))
+			return jerr(j, "number out of range");
+		*out = v;
+	}
+	j->s = end;
+	return 0;
+}
+
+static int enc(struct jin *j, uint32_t id, uint8_t *data, size_t size, uint32_t bit_off,
+	       uint32_t bit_sz, int depth);
+
+static int
+enc_members(struct jin *j, const struct btf_type *t, uint8_t *data, size_t size, int depth)
+{
+	const size_t plen = strlen(j->path);
+	bool first = true;
+
+	skip_ws(j);
+	if (*j->s != '{')
+		return jerr(j, "expected an object");
+	j->s++;
+	for (;;) {
+		const struct btf_member *m = btf_members(t);
+		char name[128];
+		size_t len;
+		uint32_t i;
+		int rc;
+
+		skip_ws(j);
+		if (*j->s == '}' && first) {
+			j->s++;
+			return 0;
+		}
+		if ((rc = parse_string(j, name, sizeof(name), &len)) != 0)
+			return rc;
+		skip_ws(j);
+		if (*j->s++ != ':')
+			return jerr(j, "expected ':'");
+		for (i = 0; i < btf_vlen(t); i++, m++) {
+			const char *mn = btf__name_by_offset(j->btf, m->name_off);
+
+			if (mn != NULL && strcmp(mn, name) == 0)
+				break;
+		}
+		snprintf(j->path + plen, sizeof(j->path) - plen, "%s%s", plen ? "." : "", name);
+		if (i == btf_vlen(t))
+			return jerr(j, "no such member");
+		{
+			const uint32_t off = btf_member_bit_offset(t, i);
+			const uint32_t bsz = btf_member_bitfield_size(t, i);
+
+			rc = bsz != 0 ? enc(j, m->type, data, size, off, bsz, depth + 1) :
+					enc(j, m->type, data + off / 8, size - off / 8, 0, 0, depth + 1);
+		}
+		if (rc != 0)
+			return rc;
+		j->path[plen] = '\0';
+		skip_ws(j);
+		first = false;
+		if (*j->s == ',') {
+			j->s++;
+			continue;
+		}
+		if (*j->s++ != '}')
+			return jerr(j, "expected ',' or '}'");
+		return 0;
+	}
+}
+
+static int
+enc(struct jin *j, uint32_t id, uint8_t *data, size_t size, uint32_t bit_off, uint32_t bit_sz,
+    int depth)
+{
+	const struct btf_type *t = btf__type_by_id(j->btf, id);
+	uint64_t v;
+	int rc;
+
+	if (t == NULL || depth > MAX_DEPTH)
+		return jerr(j, "bad type");
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return enc(j, t->type, data, size, bit_off, bit_sz, depth + 1);
+	case BTF_KIND_INT: {
+		const uint32_t info = *(const uint32_t *)(t + 1);
+		const uint32_t bits = bit_sz ? bit_sz : BTF_INT_BITS(info);
+
+		if (bits > 64)
+			return jerr(j, "128-bit integers take hex");
+		rc = parse_int(j, (BTF_INT_ENCODING(info) & BTF_INT_SIGNED) != 0, bits, &v);
+		if (rc == 0)
+			write_bits(data, bit_off + BTF_INT_OFFSET(info), bits,
+				   bits < 64 ? v & ((1ull << bits) - 1) : v);
+		return rc;
+	}
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64: {
+		const uint32_t bits = bit_sz ? bit_sz : t->size * 8;
+
+		skip_ws(j);
+		if (*j->s == '"') {
+			char name[128];
+			size_t len;
+			uint32_t i;
+
+			if ((rc = parse_string(j, name, sizeof(name), &len)) != 0)
+				return rc;
+			for (i = 0; i < btf_vlen(t); i++) {
+				const uint32_t no = btf_is_enum(t) ? btf_enum(t)[i].name_off :
+								     btf_enum64(t)[i].name_off;
+
+				if (strcmp(btf__name_by_offset(j->btf, no), name) == 0)
+					break;
+			}
+			if (i == btf_vlen(t))
+				return jerr(j, "no such enum value");
+			v = btf_is_enum(t) ? (uint64_t)(uint32_t)btf_enum(t)[i].val :
+					     btf_enum64_value(&btf_enum64(t)[i]);
+		} else if ((rc = parse_int(j, true, 64, &v)) != 0) {
+			return rc;
+		}
+		write_bits(data, bit_off, bits, bits < 64 ? v & ((1ull << bits) - 1) : v);
+		return 0;
+	}
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array(t);
+		const int64_t esz = btf__resolve_size(j->btf, a->type);
+		const size_t plen = strlen(j->path);
+
+		if (esz <= 0 || (uint64_t)esz * a->nelems > size)
+			return jerr(j, "bad array");
+		skip_ws(j);
+		if (*j->s == '"') {
+			size_t len;
+
+			return parse_string(j, (char *)data, a->nelems, &len);
+		}
+		if (*j->s++ != '[')
+			return jerr(j, "expected an array");
+		for (uint32_t i = 0;; i++) {
+			skip_ws(j);
+			if (*j->s == ']' && i == 0)
+				break;
+			if (i == a->nelems)
+				return jerr(j, "too many elements");
+			snprintf(j->path + plen, sizeof(j->path) - plen, "[%u]", i);
+			rc = enc(j, a->type, data + i * esz, size - i * esz, 0, 0, depth + 1);
+			if (rc != 0)
+				return rc;
+			j->path[plen] = '\0';
+			skip_ws(j);
+			if (*j->s == ',') {
+				j->s++;
+				continue;
+			}
+			if (*j->s != ']')
+				return jerr(j, "expected ',' or ']'");
+			break;
+		}
+		j->s++;
+		return 0;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		if (t->size > size)
+			return jerr(j, "bad struct");
+		return enc_members(j, t, data, size, depth);
+	default:
+		return jerr(j, "this kind of type (pointer, function...) takes hex");
+	}
+}
+
+int
+xdpdk_btf_from_json(const struct xdpdk_btf *b, uint32_t type_id, const char *json, void *out,
+		    size_t size, char *err, size_t err_size)
+{
+	const int64_t need = b != NULL && type_id != 0 ? btf__resolve_size(b->btf, type_id) : -1;
+	struct jin j = { .err = err, .err_size = err_size };
+	int rc;
+
+	if (err != NULL && err_size > 0)
+		err[0] = '\0';
+	if (need < 0 || (uint64_t)need != size)
+		return jerr(&j, "the map has no BTF type of that size");
+	j.btf = b->btf;
+	j.s = json;
+	memset(out, 0, size);
+	rc = enc(&j, type_id, out, size, 0, 0, 0);
+	if (rc != 0)
+		return rc;
+	skip_ws(&j);
+	return *j.s == '\0' ? 0 : jerr(&j, "trailing text after the value");
 }

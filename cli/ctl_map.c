@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xdpdk/elf.h>
 #include <xdpdk/map.h>
 
 #include "cli.h"
@@ -85,15 +86,41 @@ find_map(int argc, char **argv, FILE *err)
 
 /* Parse "kw HEX..." into a buffer of exactly @p size bytes. */
 static uint8_t *
-bytes_arg(int argc, char **argv, const char *kw, uint32_t size, FILE *err)
+bytes_arg(struct xdpdk_map *m, int argc, char **argv, const char *kw, uint32_t size, FILE *err)
 {
-	char *hex = hex_arg(argc, argv, kw);
+	char *hex = hex_arg(argc, argv, kw), *t = hex;
 	uint8_t *b = NULL;
 	size_t len = 0;
 
 	if (hex == NULL) {
 		fprintf(err, "Error: '%s' and its bytes are needed\n", kw);
 		return NULL;
+	}
+	while (*t == ' ')
+		t++;
+	if (*t == '{' || *t == '[' || *t == '"') {
+		/* typed, through the map's BTF; a per-CPU value goes to every slot */
+		const bool key = strcmp(kw, "key") == 0;
+		const uint32_t one = key ? xdpdk_map_def(m)->key_size : xdpdk_map_def(m)->value_size;
+		const uint32_t stride = (one + 7) & ~7u;
+		uint32_t kt, vt;
+		const struct xdpdk_btf *btf = xdpdk_map_btf(m, &kt, &vt);
+		char why[192];
+
+		b = calloc(1, size ? size : 1);
+		if (b == NULL || btf == NULL || (key ? kt : vt) == 0 ||
+		    xdpdk_btf_from_json(btf, key ? kt : vt, t, b, one, why, sizeof(why)) != 0) {
+			fprintf(err, "Error: %s: %s\n", kw, b == NULL ? "out of memory" :
+				btf == NULL || (key ? kt : vt) == 0 ?
+				"the map has no BTF type for it: give hex bytes" : why);
+			free(b);
+			free(hex);
+			return NULL;
+		}
+		for (uint32_t off = stride; !key && off + one <= size; off += stride)
+			memcpy(b + off, b, one);
+		free(hex);
+		return b;
 	}
 	if (cli_parse_hex(hex, &b, &len) != 0) {
 		fprintf(err, "Error: %s: expected hex bytes, got '%s'\n", kw, hex);
@@ -173,7 +200,7 @@ map_lookup(int argc, char **argv, FILE *out, FILE *err)
 	if (m == NULL)
 		return CLI_FAIL;
 	vsz = xdpdk_map_value_buf_size(m);
-	key = bytes_arg(argc, argv, "key", xdpdk_map_def(m)->key_size, err);
+	key = bytes_arg(m, argc, argv, "key", xdpdk_map_def(m)->key_size, err);
 	val = malloc(vsz + 1);
 	if (key != NULL && val != NULL) {
 		ret = xdpdk_map_lookup(m, key, val, 0);
@@ -221,9 +248,9 @@ map_update(int argc, char **argv, FILE *out, FILE *err)
 			flags = f;
 			argc--;
 		}
-	key = bytes_arg(argc, argv, "key", xdpdk_map_def(m)->key_size, err);
+	key = bytes_arg(m, argc, argv, "key", xdpdk_map_def(m)->key_size, err);
 	if (key != NULL)
-		val = bytes_arg(argc, argv, "value", xdpdk_map_value_buf_size(m), err);
+		val = bytes_arg(m, argc, argv, "value", xdpdk_map_value_buf_size(m), err);
 	if (key != NULL && val != NULL) {
 		ret = xdpdk_map_update(m, key, val, flags);
 		if (ret != 0)
@@ -247,7 +274,7 @@ map_delete(int argc, char **argv, FILE *out, FILE *err)
 	(void)out;
 	if (m == NULL)
 		return CLI_FAIL;
-	key = bytes_arg(argc, argv, "key", xdpdk_map_def(m)->key_size, err);
+	key = bytes_arg(m, argc, argv, "key", xdpdk_map_def(m)->key_size, err);
 	if (key != NULL) {
 		ret = xdpdk_map_delete(m, key);
 		if (ret != 0)

@@ -123,6 +123,55 @@ check_program(const struct xdpdk_config *cfg, unsigned int i, struct checked *c,
 }
 
 /* The map to prefill, in its program's object (or the one object that has it). */
+/* The key or value of @p en given as JSON, into bytes through the map's BTF. */
+static int
+type_one(const struct xdpdk_config *cfg, const struct checked *c, const struct xdpdk_obj_map *om,
+	 bool key, const char *json, uint8_t **bytes, unsigned int *len, const char *base,
+	 char *err, size_t size)
+{
+	const struct xdpdk_map_def *def = xdpdk_obj_map_def(om);
+	const uint32_t n = key ? def->key_size : def->value_size;
+	struct xdpdk_btf *btf = NULL;
+	uint32_t kt, vt;
+	char field[128], why[192];
+
+	snprintf(field, sizeof(field), "%s.%s", base, key ? "key" : "value");
+	for (unsigned int p = 0; btf == NULL && p < cfg->programs_count; p++)
+		for (uint32_t k = 0; k < xdpdk_obj_map_count(c->objs[p]); k++)
+			if (xdpdk_obj_map_at(c->objs[p], k) == om)
+				btf = xdpdk_obj_btf(c->objs[p]);
+	xdpdk_obj_map_btf_ids(om, &kt, &vt);
+	if (btf == NULL || (key ? kt : vt) == 0)
+		return xdpdk_config_error(cfg, field, err, size, "map '%s' has no BTF type for its "
+					  "%s (__type(%s, T) in the object): give hex bytes",
+					  xdpdk_obj_map_name(om), key ? "keys" : "values",
+					  key ? "key" : "value");
+	free(*bytes);
+	*bytes = calloc(1, n ? n : 1);
+	if (*bytes == NULL)
+		return -ENOMEM;
+	*len = n;
+	if (xdpdk_btf_from_json(btf, key ? kt : vt, json, *bytes, n, why, sizeof(why)) != 0)
+		return xdpdk_config_error(cfg, field, err, size, "%s", why);
+	return 0;
+}
+
+static int
+type_entry(const struct xdpdk_config *cfg, const struct checked *c,
+	   const struct xdpdk_obj_map *om, struct xdpdk_cfg_entry *en, const char *base,
+	   char *err, size_t size)
+{
+	int ret = 0;
+
+	if (en->key_typed)
+		ret = type_one(cfg, c, om, true, en->key, &en->key_bytes, &en->key_len, base, err,
+			       size);
+	if (ret == 0 && en->value_typed)
+		ret = type_one(cfg, c, om, false, en->value, &en->value_bytes, &en->value_len,
+			       base, err, size);
+	return ret;
+}
+
 static int
 check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, char *err,
 	  size_t size)
@@ -153,9 +202,14 @@ check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, cha
 					  "the programs' objects");
 	def = xdpdk_obj_map_def(found);
 	for (unsigned int e = 0; e < m->entries_count; e++) {
-		const struct xdpdk_cfg_entry *en = &m->entries[e];
+		/* typed entries get their bytes here, where the object's BTF is */
+		struct xdpdk_cfg_entry *en = (struct xdpdk_cfg_entry *)&m->entries[e];
+		int ret;
 
 		snprintf(field, sizeof(field), "maps[%u].entries[%u]", i, e);
+		ret = type_entry(cfg, c, found, en, field, err, size);
+		if (ret != 0)
+			return ret;
 		if (en->key_len != def->key_size || en->value_len != def->value_size)
 			return xdpdk_config_error(cfg, field, err, size,
 						  "map '%s' has %u-byte keys and %u-byte values; "

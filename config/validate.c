@@ -442,19 +442,31 @@ bad:
 	return -EINVAL;
 }
 
+/* JSON text, for the map's BTF to type (run_config.c resolves it). */
+static bool
+is_typed(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '{' || *s == '[' || *s == '"';
+}
+
 static int
 resolve_entry(struct cfg_ctx *ctx, const char *base, struct xdpdk_cfg_entry *e)
 {
 	char path[PATH_MAX_LEN];
-	int ret;
+	int ret = 0;
 
+	e->key_typed = e->key != NULL && is_typed(e->key);
+	e->value_typed = e->value != NULL && is_typed(e->value);
 	snprintf(path, sizeof(path), "%s.key", base);
-	ret = parse_hex(e->key, &e->key_bytes, &e->key_len);
+	if (!e->key_typed)
+		ret = parse_hex(e->key, &e->key_bytes, &e->key_len);
 	if (ret == -EINVAL)
 		return cfg_error(ctx, path, "expected hex bytes ('0a000001', '0a 00 00 01'), got "
 				 "'%s'", e->key);
 	snprintf(path, sizeof(path), "%s.value", base);
-	if (ret == 0)
+	if (ret == 0 && !e->value_typed)
 		ret = parse_hex(e->value, &e->value_bytes, &e->value_len);
 	if (ret == -EINVAL)
 		return cfg_error(ctx, path, "expected hex bytes ('0a000001', '0a 00 00 01'), got "

@@ -147,13 +147,20 @@ struct xdpdk_cfg_program {
 };
 
 struct xdpdk_cfg_entry {
-	char *key;			/**< hex bytes: "0a000001", "0a 00 00 01", "0x0a000001" */
+	/**
+	 * hex bytes: "0a000001", "0a 00 00 01", "0x0a000001"; or typed, as JSON
+	 * through the map's BTF: '{"addr": 167772161, "port": 80}', '[1, 2]',
+	 * '"eth0"' (the text starts with '{', '[' or '"')
+	 */
+	char *key;
 	char *value;
-	/* resolved */
+	/* resolved (typed ones when the program's object is opened: xdpdk run) */
 	uint8_t *key_bytes;
 	uint8_t *value_bytes;
 	unsigned int key_len;
 	unsigned int value_len;
+	bool key_typed;
+	bool value_typed;
 };
 
 struct xdpdk_cfg_map {

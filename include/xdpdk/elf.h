@@ -118,6 +118,15 @@ const struct btf *xdpdk_btf_raw(const struct xdpdk_btf *b);
 int xdpdk_btf_json(FILE *out, const struct xdpdk_btf *b, uint32_t type_id, const void *data,
 		   size_t size);
 
+/**
+ * The other way: JSON text (objects by member name, arrays, numbers, true/
+ * false, enum names, strings for char arrays; missing members are zero)
+ * into @p size bytes of BTF type @p type_id.
+ * @return 0; -EINVAL with where and why in @p err ("pos[1].x: number out of range").
+ */
+int xdpdk_btf_from_json(const struct xdpdk_btf *b, uint32_t type_id, const char *json, void *out,
+			size_t size, char *err, size_t err_size);
+
 /** The "version" section (a u32, legacy kprobe objects); 0 when absent. */
 uint32_t xdpdk_obj_kern_version(const struct xdpdk_obj *obj);
 

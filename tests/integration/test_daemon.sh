@@ -63,6 +63,49 @@ if [ $? -eq 1 ]; then ok "a program at the wrong hook fails the start"; else
 	bad "a program at the wrong hook fails the start"; fi
 expect_grep "... naming the field" err "programs\[0\].attach\[0\].hook: program 'xdp_count' \(section 'xdp'\) cannot run at a tc_ingress hook"
 
+# Typed map entries: JSON through the map's BTF. xdp_btf_types counts the packets
+# of flow {addr: ingress ifindex, port 80, proto 6} in the entry's value.
+cat >"$TMP/typed.yaml" <<YAML
+eal:
+  args: ["--no-pci", "--vdev=net_pcap0,rx_pcap=$PCAPS/mixed.pcap,tx_pcap=$TMP/a.pcap"]
+ports:
+  - {name: p0, device: net_pcap0}
+programs:
+  - {name: flows, object: $PROGS/btf_types.bpf.o, program: xdp_btf_types, attach: [{port: p0}]}
+maps:
+  - name: flows
+    entries:
+      - key: '{"addr": 1, "port": 80, "proto": 6}'
+        value: '{"name": "web", "color": "BLUE", "pos": [{"x": -5}]}'
+control:
+  socket: $TMP/typed.sock
+YAML
+"$XDPDK" run -c "$TMP/typed.yaml" --check >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 0 ]; then ok "typed entries pass --check"; else bad "typed entries pass --check" "$(cat "$TMP/err")"; fi
+"$XDPDK" run -c "$TMP/typed.yaml" >"$TMP/run2.out" 2>"$TMP/run2.err" &
+pid=$!
+for _ in $(seq 100); do [ -S "$TMP/typed.sock" ] && break; sleep 0.1; done
+sleep 0.5
+"$XDPDK" map dump name flows --json -s "$TMP/typed.sock" >"$TMP/out" 2>&1
+expect_grep "the typed entry is in the map, and the program counted the flow's packets" out '"formatted":\{"key":\{"addr":1,"port":80,"proto":6,"pad":0\},"value":\{"packets":59,"name":"web","color":"BLUE",.*"pos":\[\{"x":-5,"y":0\},\{"x":0,"y":0\}\]\}\}'
+"$XDPDK" map update name flows key '{"addr": 2, "port": 80, "proto": 6}' \
+	value '{"name": "typed", "delta": -7}' -s "$TMP/typed.sock" >"$TMP/out" 2>&1
+if [ $? -eq 0 ]; then ok "map update takes typed JSON too"; else bad "map update takes typed JSON too" "$(cat "$TMP/out")"; fi
+"$XDPDK" map lookup name flows key '{"addr": 2, "port": 80, "proto": 6}' --json \
+	-s "$TMP/typed.sock" >"$TMP/out" 2>&1
+expect_grep "... and lookup finds it" out '"formatted":\{"key":\{"addr":2,.*"value":\{"packets":0,"name":"typed",.*"delta":-7,'
+"$XDPDK" map update name flows key '{"addr": 2}' value '{"nope": 1}' -s "$TMP/typed.sock" \
+	>"$TMP/out" 2>&1
+expect_grep "... and says what is wrong with it" out "Error: value: nope: no such member"
+kill -TERM "$pid"
+wait "$pid"
+pid=
+sed "s/\"color\": \"BLUE\"/\"colour\": \"BLUE\"/" "$TMP/typed.yaml" >"$TMP/typed2.yaml"
+"$XDPDK" run -c "$TMP/typed2.yaml" --check >"$TMP/out" 2>"$TMP/err"
+if [ $? -eq 1 ]; then ok "a typed entry with a member the type lacks is refused"; else
+	bad "a typed entry with a member the type lacks is refused"; fi
+expect_grep "... naming the field and the member" err "maps\\[0\\]\\.entries\\[0\\]\\.value: colour: no such member"
+
 # TC ingress on the exception path, from the file: IPv4 UDP is dropped on the way
 # to the exception port p1, the rest reaches it.
 cat >"$TMP/tc.yaml" <<YAML

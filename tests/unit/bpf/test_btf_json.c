@@ -128,11 +128,85 @@ test_btf_json_types(void **state)
 	xdpdk_obj_close(obj);
 }
 
+/* JSON in: the bytes the compiler lays out for the same values; the errors name where. */
+static void
+test_btf_from_json(void **state)
+{
+	char path[512], err[256];
+	const char *dir = getenv("XDPDK_PROGS_DIR");
+	struct xdpdk_obj *obj;
+	const struct xdpdk_obj_map *m = NULL;
+	struct xdpdk_btf *b;
+	uint32_t kt, vt;
+	struct flow k, kw = { .addr = 0x0a000001, .port = 443, .proto = 17 };
+	struct stats v, vw;
+	char *s;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/btf_types.bpf.o", dir != NULL ? dir : "tests/progs");
+	obj = xdpdk_obj_open(path, NULL);
+	assert_non_null(obj);
+	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++)
+		if (strcmp(xdpdk_obj_map_name(xdpdk_obj_map_at(obj, i)), "flows") == 0)
+			m = xdpdk_obj_map_at(obj, i);
+	b = xdpdk_obj_btf(obj);
+	xdpdk_obj_map_btf_ids(m, &kt, &vt);
+
+	assert_int_equal(xdpdk_btf_from_json(b, kt, " {\"proto\": 17, \"addr\": 167772161, "
+					     "\"port\": 443} ", &k, sizeof(k), err, sizeof(err)), 0);
+	assert_memory_equal(&k, &kw, sizeof(k));
+	memset(&vw, 0, sizeof(vw));
+	vw.packets = 12345678901ull;
+	strcpy(vw.name, "eth0");
+	vw.color = GREEN;
+	vw.flags = 5;
+	vw.level = 31;
+	vw.rest = 0xabcdef;
+	vw.delta = -300;
+	vw.on = 1;
+	vw.arr[0] = 1, vw.arr[1] = 2, vw.arr[2] = 255;
+	vw.u.word = 0x04030201;
+	vw.pos[0].x = -1, vw.pos[0].y = 2, vw.pos[1].x = 3, vw.pos[1].y = -4;
+	/* what the dumper printed goes back in, byte for byte */
+	s = render(b, vt, &vw, sizeof(vw), &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(xdpdk_btf_from_json(b, vt, s, &v, sizeof(v), err, sizeof(err)), 0);
+	assert_memory_equal(&v, &vw, sizeof(v));
+	free(s);
+	/* members left out are zero; enums by number too */
+	assert_int_equal(xdpdk_btf_from_json(b, vt, "{\"color\": 4, \"pos\": [{\"y\": 7}]}", &v,
+					     sizeof(v), err, sizeof(err)), 0);
+	assert_int_equal(v.color, BLUE);
+	assert_int_equal(v.pos[0].y, 7);
+	assert_int_equal(v.packets, 0);
+
+	assert_int_equal(xdpdk_btf_from_json(b, vt, "{\"pos\": [{}, {\"x\": 3000000000}]}", &v,
+					     sizeof(v), err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "pos[1].x: number out of range");
+	assert_int_equal(xdpdk_btf_from_json(b, vt, "{\"nope\": 1}", &v, sizeof(v), err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err, "nope: no such member");
+	assert_int_equal(xdpdk_btf_from_json(b, vt, "{\"flags\": 8}", &v, sizeof(v), err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err, "flags: number out of range");
+	assert_int_equal(xdpdk_btf_from_json(b, vt, "{\"color\": \"PINK\"}", &v, sizeof(v), err,
+					     sizeof(err)), -EINVAL);
+	assert_string_equal(err, "color: no such enum value");
+	assert_int_equal(xdpdk_btf_from_json(b, kt, "{} x", &k, sizeof(k), err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "trailing text after the value");
+	assert_int_equal(xdpdk_btf_from_json(b, kt, "{}", &k, sizeof(k) - 1, err, sizeof(err)),
+			 -EINVAL);
+	xdpdk_obj_close(obj);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_btf_json_types),
+		cmocka_unit_test(test_btf_from_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
