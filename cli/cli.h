@@ -137,6 +137,9 @@ int cli_daemon_adopt(struct cli_daemon *d, struct xdpdk_loaded *lo, struct xdpdk
  * loaded objects nothing holds any more are freed.
  */
 int cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h);
+/* The same for @p n ports in one step (xdpdk_dp_set_chains: one grace period, all or nothing). */
+int cli_daemon_set_hooks(struct cli_daemon *d, const uint32_t *ifindex, const struct cli_hook *h,
+			 uint32_t n);
 /* Run loaded[@p loaded]'s program (-1: none) on a port's TC hook (enum xdpdk_tc_hook). */
 int cli_daemon_set_tc(struct cli_daemon *d, uint32_t ifindex, int hook, int loaded);
 /* Insert @p p in @p h's run order (by priority, after those of equal priority). */

@@ -795,6 +795,7 @@ struct attach_cfg {
 	const char *priority;
 	const char *actions;
 	const char *hook;
+	bool all_ports;
 };
 
 static const char *const engines[] = { "jit", "interp", NULL };
@@ -802,7 +803,7 @@ static const char *const hooks[] = { "xdp", "tc_ingress", "tc_egress", NULL };
 
 #define ATTACH_PORT_OPTS                                                                    \
 	{ "port", 'p', XDPDK_OPT_STRING, offsetof(struct attach_cfg, port), "PORT",         \
-	  "the port, by its configured name or ifindex", .required = true },              \
+	  "the port, by its configured name or ifindex (required)" },                     \
 	{ "socket", 's', XDPDK_OPT_STRING, offsetof(struct attach_cfg, socket), "PATH",     \
 	  "the dataplane's control socket (default $XDPDK_SOCKET or " CLI_DEFAULT_SOCKET ")" }, \
 	{ "hook", 0, XDPDK_OPT_CHOICE, offsetof(struct attach_cfg, hook), NULL,             \
@@ -822,6 +823,9 @@ static const struct xdpdk_opt attach_opts[] = {
 	{ "chain-call-actions", 0, XDPDK_OPT_STRING, offsetof(struct attach_cfg, actions), "LIST",
 	  "verdicts after which the next program of the chain runs, e.g. pass,drop "
 	  "(default pass; replace: the old one's)" },
+	{ "all-ports", 0, XDPDK_OPT_FLAG, offsetof(struct attach_cfg, all_ports), NULL,
+	  "replace: on every port that runs a program of that name, in one step, instead "
+	  "of --port" },
 	XDPDK_OPT_END,
 };
 
@@ -845,6 +849,19 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 
 	if (done)
 		return rc;
+	if (cfg.all_ports && strcmp(verb, "replace") != 0) {
+		cli_err(path, "--all-ports is for replace");
+		return CLI_USAGE;
+	}
+	if (cfg.port != NULL && cfg.all_ports) {
+		cli_err(path, "--port and --all-ports exclude each other");
+		return CLI_USAGE;
+	}
+	if (cfg.port == NULL && !cfg.all_ports) {
+		cli_err(path, "which port? (--port PORT%s)",
+			strcmp(verb, "replace") == 0 ? ", or --all-ports" : "");
+		return CLI_USAGE;
+	}
 	fwd[n++] = "prog";
 	fwd[n++] = (char *)verb;
 	if (cfg.obj != NULL) {
@@ -855,8 +872,12 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 		}
 		fwd[n++] = abs;
 	}
-	fwd[n++] = "--port";
-	fwd[n++] = (char *)cfg.port;
+	if (cfg.all_ports) {
+		fwd[n++] = "--all-ports";
+	} else {
+		fwd[n++] = "--port";
+		fwd[n++] = (char *)cfg.port;
+	}
 	if (cfg.prog != NULL) {
 		fwd[n++] = "--prog";
 		fwd[n++] = (char *)cfg.prog;

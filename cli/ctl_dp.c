@@ -110,30 +110,48 @@ loaded_unref(struct cli_daemon *d, uint32_t slot)
 }
 
 int
-cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h)
+cli_daemon_set_hooks(struct cli_daemon *d, const uint32_t *ifindex, const struct cli_hook *h,
+		     uint32_t n)
 {
-	struct xdpdk_dp_chain_prog chain[XDPDK_DP_MAX_CHAIN];
-	struct cli_hook old;
+	static struct xdpdk_dp_chain_prog progs[1024][XDPDK_DP_MAX_CHAIN];
+	static struct xdpdk_dp_port_chain sets[1024];
+	static struct cli_hook old[1024];
 	int ret;
 
-	if (ifindex == 0 || ifindex > d->n_ports)
-		return -ENODEV;
-	if (h->n > XDPDK_DP_MAX_CHAIN)
+	if (n > 1024)
 		return -E2BIG;
-	for (uint32_t i = 0; i < h->n; i++)
-		chain[i] = (struct xdpdk_dp_chain_prog){ .prog = d->loaded[h->p[i].loaded].prog,
-							 .chain_call_actions = h->p[i].actions };
-	ret = xdpdk_dp_port_set_chain(ifindex, chain, h->n);
+	for (uint32_t k = 0; k < n; k++) {
+		if (ifindex[k] == 0 || ifindex[k] > d->n_ports)
+			return -ENODEV;
+		if (h[k].n > XDPDK_DP_MAX_CHAIN)
+			return -E2BIG;
+		for (uint32_t i = 0; i < h[k].n; i++)
+			progs[k][i] = (struct xdpdk_dp_chain_prog){
+				.prog = d->loaded[h[k].p[i].loaded].prog,
+				.chain_call_actions = h[k].p[i].actions };
+		sets[k] = (struct xdpdk_dp_port_chain){ .ifindex = ifindex[k], .progs = progs[k],
+							.n = h[k].n };
+	}
+	ret = xdpdk_dp_set_chains(sets, n);
 	if (ret != 0)
 		return ret;
-	/* set_chain returned after a grace period: no worker runs the old chain now */
-	old = d->hook[ifindex];
-	d->hook[ifindex] = *h;
-	for (uint32_t i = 0; i < h->n; i++)
-		d->loaded[h->p[i].loaded].refs++;
-	for (uint32_t i = 0; i < old.n; i++)
-		loaded_unref(d, old.p[i].loaded);
+	/* it returned after a grace period: no worker runs the old chains now */
+	for (uint32_t k = 0; k < n; k++) {
+		old[k] = d->hook[ifindex[k]];
+		d->hook[ifindex[k]] = h[k];
+		for (uint32_t i = 0; i < h[k].n; i++)
+			d->loaded[h[k].p[i].loaded].refs++;
+	}
+	for (uint32_t k = 0; k < n; k++)
+		for (uint32_t i = 0; i < old[k].n; i++)
+			loaded_unref(d, old[k].p[i].loaded);
 	return 0;
+}
+
+int
+cli_daemon_set_hook(struct cli_daemon *d, uint32_t ifindex, const struct cli_hook *h)
+{
+	return cli_daemon_set_hooks(d, &ifindex, h, 1);
 }
 
 int
@@ -583,6 +601,57 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 	return CLI_OK;
 }
 
+/*
+ * replace --all-ports: the program of the same name (or the only one) on
+ * every port that runs it, from one load of the object, in one step.
+ */
+static int
+prog_replace_all(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
+{
+	static struct cli_hook hooks[1024];
+	static uint32_t ifx[1024];
+	const char *name;
+	uint32_t n = 0;
+	int slot, ret;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(err, "Error: which object? (prog replace OBJ --all-ports)\n");
+		return CLI_USAGE;
+	}
+	slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
+			 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
+	if (slot < 0)
+		return CLI_FAIL;
+	name = xdpdk_prog_name(d->loaded[slot].prog);
+	for (uint32_t i = 1; i <= d->n_ports && n < 1024; i++) {
+		struct cli_hook h = d->hook[i];
+		struct cli_hook_prog np;
+		const int at = hook_find(d, &h, name);
+
+		if (at < 0)
+			continue;
+		np = h.p[at];
+		np.loaded = (uint8_t)slot;
+		hook_remove(&h, (uint32_t)at);
+		cli_hook_insert(&h, &np);
+		hooks[n] = h;
+		ifx[n++] = i;
+	}
+	ret = n == 0 ? -ENOENT : cli_daemon_set_hooks(d, ifx, hooks, n);
+	if (ret != 0) {
+		fprintf(err, "Error: %s\n", ret == -ENOENT ? "no port runs a program of that name" :
+			strerror(-ret));
+		xdpdk_loaded_free(d->loaded[slot].lo);
+		memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+		return CLI_FAIL;
+	}
+	fprintf(out, "replaced by %s on %u port(s):", name, n);
+	for (uint32_t k = 0; k < n; k++)
+		fprintf(out, " %s", cli_daemon_port_name(d, ifx[k]));
+	fputc('\n', out);
+	return CLI_OK;
+}
+
 static int
 prog_detach(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
@@ -638,6 +707,8 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		if (hook >= 0)
 			return tc_attach(d, argc, argv, hook, out, err);
 	}
+	if (strcmp(argv[0], "replace") == 0 && opt_flag(argc, argv, "--all-ports"))
+		return prog_replace_all(d, argc, argv, out, err);
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0)
 		return prog_attach(d, argc, argv, strcmp(argv[0], "replace") == 0, out, err);
 	if (strcmp(argv[0], "detach") == 0)

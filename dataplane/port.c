@@ -279,38 +279,78 @@ xdpdk_dp_port_exception(uint32_t ifindex)
 
 rte_spinlock_t dp_chain_lock = RTE_SPINLOCK_INITIALIZER;
 
-int
-xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs, uint32_t n)
+/* A chain object for @p progs (NULL for none); -errno in *rc. */
+static struct dp_chain *
+make_chain(const struct xdpdk_dp_chain_prog *progs, uint32_t n, int *rc)
 {
-	struct dp_port *p = dp_port_by_ifindex(ifindex);
-	struct dp_chain *c = NULL, *old;
+	struct dp_chain *c;
 
-	if (p == NULL)
-		return -ENODEV;
-	if (n > XDPDK_DP_MAX_CHAIN || (n != 0 && progs == NULL))
-		return -EINVAL;
+	*rc = 0;
+	if (n > XDPDK_DP_MAX_CHAIN || (n != 0 && progs == NULL)) {
+		*rc = -EINVAL;
+		return NULL;
+	}
 	for (uint32_t i = 0; i < n; i++)
-		if (progs[i].prog == NULL || xdpdk_prog_type(progs[i].prog) != XDPDK_PROG_TYPE_XDP)
-			return -EINVAL;
-	if (n != 0) {
-		c = rte_zmalloc("xdpdk_chain", sizeof(*c), RTE_CACHE_LINE_SIZE);
-		if (c == NULL)
-			return -ENOMEM;
-		c->n = n;
-		for (uint32_t i = 0; i < n; i++) {
-			c->prog[i] = progs[i].prog;
-			c->actions[i] = progs[i].chain_call_actions;
-			c->redirects[i] = prog_may_redirect(progs[i].prog);
-			c->any_redirects |= c->redirects[i];
+		if (progs[i].prog == NULL || xdpdk_prog_type(progs[i].prog) != XDPDK_PROG_TYPE_XDP) {
+			*rc = -EINVAL;
+			return NULL;
+		}
+	if (n == 0)
+		return NULL;
+	c = rte_zmalloc("xdpdk_chain", sizeof(*c), RTE_CACHE_LINE_SIZE);
+	if (c == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	c->n = n;
+	for (uint32_t i = 0; i < n; i++) {
+		c->prog[i] = progs[i].prog;
+		c->actions[i] = progs[i].chain_call_actions;
+		c->redirects[i] = prog_may_redirect(progs[i].prog);
+		c->any_redirects |= c->redirects[i];
+	}
+	return c;
+}
+
+int
+xdpdk_dp_set_chains(const struct xdpdk_dp_port_chain *sets, uint32_t n)
+{
+	struct dp_chain *made[XDPDK_DP_MAX_IFINDEX], *old[XDPDK_DP_MAX_IFINDEX];
+	struct dp_port *ports[XDPDK_DP_MAX_IFINDEX];
+	int rc = 0;
+
+	if (n > XDPDK_DP_MAX_IFINDEX || (n != 0 && sets == NULL))
+		return -EINVAL;
+	/* all or nothing: every chain is built before any is published */
+	for (uint32_t i = 0; i < n; i++) {
+		ports[i] = dp_port_by_ifindex(sets[i].ifindex);
+		made[i] = ports[i] == NULL ? NULL : make_chain(sets[i].progs, sets[i].n, &rc);
+		if (ports[i] == NULL)
+			rc = -ENODEV;
+		if (rc != 0) {
+			while (i-- > 0)
+				rte_free(made[i]);
+			return rc;
 		}
 	}
 	rte_spinlock_lock(&dp_chain_lock);
-	old = __atomic_exchange_n(&p->chain, c, __ATOMIC_ACQ_REL);
+	for (uint32_t i = 0; i < n; i++)
+		old[i] = __atomic_exchange_n(&ports[i]->chain, made[i], __ATOMIC_ACQ_REL);
+	/* one grace period for all: after it no worker runs any old chain */
 	if (xdpdk_dp.running && xdpdk_dp.rcu != NULL)
 		rte_rcu_qsbr_synchronize(xdpdk_dp.rcu, RTE_QSBR_THRID_INVALID);
-	rte_free(old);
+	for (uint32_t i = 0; i < n; i++)
+		rte_free(old[i]);
 	rte_spinlock_unlock(&dp_chain_lock);
 	return 0;
+}
+
+int
+xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs, uint32_t n)
+{
+	const struct xdpdk_dp_port_chain one = { .ifindex = ifindex, .progs = progs, .n = n };
+
+	return xdpdk_dp_set_chains(&one, 1);
 }
 
 int

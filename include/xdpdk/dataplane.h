@@ -190,6 +190,22 @@ struct xdpdk_dp_chain_prog {
  */
 int xdpdk_dp_port_set_chain(uint32_t ifindex, const struct xdpdk_dp_chain_prog *progs,
 			    uint32_t n);
+
+/** One port's new chain, for xdpdk_dp_set_chains(). */
+struct xdpdk_dp_port_chain {
+	uint32_t ifindex;
+	const struct xdpdk_dp_chain_prog *progs;
+	uint32_t n;
+};
+
+/**
+ * Replace the chains of several ports in one step: every chain is checked
+ * and built first (nothing changes if one is refused), then all are
+ * published and one grace period covers them all. Each port's workers take
+ * its new chain at their next burst of it.
+ * @return 0; -ENODEV, -EINVAL, -ENOMEM as xdpdk_dp_port_set_chain().
+ */
+int xdpdk_dp_set_chains(const struct xdpdk_dp_port_chain *sets, uint32_t n);
 /**
  * Administrative state: a down port is not polled, and TX/redirect to it is
  * dropped and counted (as ndo_xdp_xmit's -ENETDOWN). Ports start up.
