@@ -179,6 +179,8 @@ const char *cli_remote_socket(void);
 /* Send @p argv to @p sock; on failure says so (prefixed by @p path) and returns -errno. */
 int cli_remote_call(const char *path, const char *sock, int argc, char **argv,
 		    struct xdpdk_ctl_reply *r);
+/* Send @p argv to @p sock (NULL: the default) and print the reply; its exit code. */
+int cli_remote_run(const char *path, const char *sock, int argc, char **argv);
 /*
  * Forward "FAMILY argv..." (-s/--socket taken out, -j made --json) to the
  * dataplane and print its reply; --help prints @p help. Returns the reply's

@@ -456,21 +456,6 @@ static const struct xdpdk_opt show_opts[] = {
 	XDPDK_OPT_END,
 };
 
-/* Send "prog ARGS..." to the running dataplane and print its reply. */
-static int
-prog_remote(const char *path, const char *sock, int argc, char **argv)
-{
-	struct xdpdk_ctl_reply r;
-	int ret;
-
-	if (cli_remote_call(path, sock != NULL ? sock : cli_remote_socket(), argc, argv, &r) != 0)
-		return CLI_FAIL;
-	fwrite(r.out, 1, r.out_len, stdout);
-	fwrite(r.err, 1, r.err_len, stderr);
-	ret = r.rc;
-	xdpdk_ctl_reply_free(&r);
-	return ret;
-}
 
 static const char *
 type_name(enum xdpdk_prog_type t)
@@ -530,7 +515,7 @@ cmd_show(const char *path, int argc, char **argv)
 	if (cfg.obj == NULL) {
 		char *fwd[] = { "prog", "show", cfg.json ? "--json" : NULL };
 
-		return prog_remote(path, cfg.socket, cfg.json ? 3 : 2, fwd);
+		return cli_remote_run(path, cfg.socket, cfg.json ? 3 : 2, fwd);
 	}
 	obj = xdpdk_obj_open(cfg.obj, &oo);
 	if (obj == NULL) {
@@ -898,7 +883,7 @@ attach_like(const char *path, int argc, char **argv, const char *verb, const cha
 		fwd[n++] = "--chain-call-actions";
 		fwd[n++] = (char *)cfg.actions;
 	}
-	return prog_remote(path, cfg.socket, n, fwd);
+	return cli_remote_run(path, cfg.socket, n, fwd);
 }
 
 static int

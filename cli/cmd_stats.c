@@ -120,7 +120,6 @@ cli_cmd_stats(const char *path, int argc, char **argv)
 	bool done;
 	int rc = cli_parse(path, "Show the per-port counters of a running dataplane: once, or live "
 			   "with rates (--watch).", stats_opts, argc, argv, &cfg, &done);
-	struct xdpdk_ctl_reply r;
 	char *fwd[] = { "stats", "--json" };
 
 	if (done)
@@ -132,13 +131,7 @@ cli_cmd_stats(const char *path, int argc, char **argv)
 	}
 	if (cfg.watch > 0)
 		return watch(path, sock, &cfg);
-	if (cli_remote_call(path, sock, cfg.json ? 2 : 1, fwd, &r) != 0)
-		return CLI_FAIL;
-	fwrite(r.out, 1, r.out_len, stdout);
-	fwrite(r.err, 1, r.err_len, stderr);
-	rc = r.rc;
-	xdpdk_ctl_reply_free(&r);
-	return rc;
+	return cli_remote_run(path, sock, cfg.json ? 2 : 1, fwd);
 }
 
 /* ---- port, route ---------------------------------------------------------- */

@@ -52,7 +52,6 @@ cli_remote(const char *path, const char *family, int argc, char **argv,
 {
 	const char *sock = cli_remote_socket();
 	char **fwd = calloc((size_t)argc + 2, sizeof(*fwd));
-	struct xdpdk_ctl_reply r;
 	int n = 0, ret;
 
 	if (fwd == NULL)
@@ -77,9 +76,18 @@ cli_remote(const char *path, const char *family, int argc, char **argv,
 		}
 		fwd[n++] = strcmp(argv[i], "-j") == 0 ? "--json" : argv[i];
 	}
-	ret = cli_remote_call(path, sock, n, fwd, &r);
+	ret = cli_remote_run(path, sock, n, fwd);
 	free(fwd);
-	if (ret != 0)
+	return ret;
+}
+
+int
+cli_remote_run(const char *path, const char *sock, int argc, char **argv)
+{
+	struct xdpdk_ctl_reply r;
+	int ret;
+
+	if (cli_remote_call(path, sock != NULL ? sock : cli_remote_socket(), argc, argv, &r) != 0)
 		return CLI_FAIL;
 	fwrite(r.out, 1, r.out_len, stdout);
 	fwrite(r.err, 1, r.err_len, stderr);

@@ -284,6 +284,19 @@ get_stats(uint32_t ifindex, struct xdpdk_dp_stats *st)
 
 static const struct pcap_pkts none = { 0, NULL };
 
+/* What xdp_macswap_tx makes of the packets: source and destination MACs swapped. */
+static void
+swap_macs(struct pcap_pkts *p)
+{
+	for (uint32_t k = 0; k < p->n; k++) {
+		uint8_t mac[6];
+
+		memcpy(mac, p->p[k].data, 6);
+		memcpy(p->p[k].data, p->p[k].data + 6, 6);
+		memcpy(p->p[k].data + 6, mac, 6);
+	}
+}
+
 /* Ask DPDK's telemetry socket (as dpdk-telemetry.py does) and return the reply. */
 static void
 telemetry(const char *cmd, char *out, size_t size)
@@ -370,13 +383,7 @@ test_tx_macswap(void **state)
 	assert_int_equal(st.action_packets[XDP_TX], in.n);
 	assert_int_equal(st.tx_packets, in.n);
 	tdown(&t);
-	for (uint32_t k = 0; k < in.n; k++) {
-		uint8_t mac[6];
-
-		memcpy(mac, in.p[k].data, 6);
-		memcpy(in.p[k].data, in.p[k].data + 6, 6);
-		memcpy(in.p[k].data + 6, mac, 6);
-	}
+	swap_macs(&in);
 	assert_out(&t, 0, &in);
 	cleanup_dir(&t);
 	free(in.p);
@@ -604,13 +611,7 @@ test_chain(void **state)
 		if (final_drop) {
 			assert_out(&t, 0, &none);
 		} else {
-			for (uint32_t k = 0; k < in.n; k++) {
-				uint8_t mac[6];
-
-				memcpy(mac, in.p[k].data, 6);
-				memcpy(in.p[k].data, in.p[k].data + 6, 6);
-				memcpy(in.p[k].data + 6, mac, 6);
-			}
+			swap_macs(&in);
 			assert_out(&t, 0, &in);
 		}
 		cleanup_dir(&t);

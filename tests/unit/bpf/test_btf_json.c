@@ -56,13 +56,33 @@ render(const struct xdpdk_btf *b, uint32_t id, const void *data, size_t size, in
 	return buf;
 }
 
-static void
-test_btf_json_types(void **state)
+/* btf_types.bpf.o, its BTF and its map "flows"'s key and value type ids. */
+static struct xdpdk_obj *
+open_flows(struct xdpdk_btf **b, uint32_t *kt, uint32_t *vt)
 {
 	char path[512];
 	const char *dir = getenv("XDPDK_PROGS_DIR");
-	struct xdpdk_obj *obj;
 	const struct xdpdk_obj_map *m = NULL;
+	struct xdpdk_obj *obj;
+
+	snprintf(path, sizeof(path), "%s/btf_types.bpf.o", dir != NULL ? dir : "tests/progs");
+	obj = xdpdk_obj_open(path, NULL);
+	assert_non_null(obj);
+	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++)
+		if (strcmp(xdpdk_obj_map_name(xdpdk_obj_map_at(obj, i)), "flows") == 0)
+			m = xdpdk_obj_map_at(obj, i);
+	assert_non_null(m);
+	*b = xdpdk_obj_btf(obj);
+	assert_non_null(*b);
+	xdpdk_obj_map_btf_ids(m, kt, vt);
+	assert_true(*kt != 0 && *vt != 0);
+	return obj;
+}
+
+static void
+test_btf_json_types(void **state)
+{
+	struct xdpdk_obj *obj;
 	struct xdpdk_btf *b;
 	uint32_t kt, vt;
 	struct flow k = { .addr = 0x0a000001, .port = 443, .proto = 17 };
@@ -71,17 +91,7 @@ test_btf_json_types(void **state)
 	int rc;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/btf_types.bpf.o", dir != NULL ? dir : "tests/progs");
-	obj = xdpdk_obj_open(path, NULL);
-	assert_non_null(obj);
-	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++)
-		if (strcmp(xdpdk_obj_map_name(xdpdk_obj_map_at(obj, i)), "flows") == 0)
-			m = xdpdk_obj_map_at(obj, i);
-	assert_non_null(m);
-	b = xdpdk_obj_btf(obj);
-	assert_non_null(b);
-	xdpdk_obj_map_btf_ids(m, &kt, &vt);
-	assert_true(kt != 0 && vt != 0);
+	obj = open_flows(&b, &kt, &vt);
 
 	s = render(b, kt, &k, sizeof(k), &rc);
 	assert_int_equal(rc, 0);
@@ -132,10 +142,8 @@ test_btf_json_types(void **state)
 static void
 test_btf_from_json(void **state)
 {
-	char path[512], err[256];
-	const char *dir = getenv("XDPDK_PROGS_DIR");
+	char err[256];
 	struct xdpdk_obj *obj;
-	const struct xdpdk_obj_map *m = NULL;
 	struct xdpdk_btf *b;
 	uint32_t kt, vt;
 	struct flow k, kw = { .addr = 0x0a000001, .port = 443, .proto = 17 };
@@ -144,14 +152,7 @@ test_btf_from_json(void **state)
 	int rc;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/btf_types.bpf.o", dir != NULL ? dir : "tests/progs");
-	obj = xdpdk_obj_open(path, NULL);
-	assert_non_null(obj);
-	for (uint32_t i = 0; i < xdpdk_obj_map_count(obj); i++)
-		if (strcmp(xdpdk_obj_map_name(xdpdk_obj_map_at(obj, i)), "flows") == 0)
-			m = xdpdk_obj_map_at(obj, i);
-	b = xdpdk_obj_btf(obj);
-	xdpdk_obj_map_btf_ids(m, &kt, &vt);
+	obj = open_flows(&b, &kt, &vt);
 
 	assert_int_equal(xdpdk_btf_from_json(b, kt, " {\"proto\": 17, \"addr\": 167772161, "
 					     "\"port\": 443} ", &k, sizeof(k), err, sizeof(err)), 0);
