@@ -370,6 +370,17 @@ replay_main(const char *path, const struct replay_cfg *cfg, struct xdpdk_replay_
 	return ret == 0 ? CLI_OK : CLI_FAIL;
 }
 
+/* "0000:03:00.0" or "03:00.0": a PCI device, not a vdev's devargs. */
+static bool
+is_pci_addr(const char *s)
+{
+	unsigned int d, b, dev, f;
+	char end;
+
+	return s != NULL && (sscanf(s, "%x:%x:%x.%x%c", &d, &b, &dev, &f, &end) == 4 ||
+			     sscanf(s, "%x:%x.%x%c", &b, &dev, &f, &end) == 3);
+}
+
 int
 cli_cmd_replay(const char *path, int argc, char **argv)
 {
@@ -394,8 +405,23 @@ cli_cmd_replay(const char *path, int argc, char **argv)
 	for (unsigned int i = 0; i < cfg.cores; i++)
 		o.tx_lcores[i] = lcores[i];
 	o.rx_lcore = lcores[cfg.cores];
-	if (cli_eal_lcores(path, lcores, n_lcores, cfg.no_huge, 1, no_telemetry) != 0)
-		return CLI_FAIL;
+	{
+		/* a NIC (PCI address) is probed only when named: EAL's -a for each */
+		char *extra[5] = { no_telemetry[0] };
+		int n_extra = 1;
+
+		if (is_pci_addr(cfg.port)) {
+			extra[n_extra++] = "-a";
+			extra[n_extra++] = (char *)cfg.port;
+		}
+		if (cfg.rx_port != NULL && is_pci_addr(cfg.rx_port) &&
+		    !same_device(cfg.port, cfg.rx_port)) {
+			extra[n_extra++] = "-a";
+			extra[n_extra++] = (char *)cfg.rx_port;
+		}
+		if (cli_eal_lcores(path, lcores, n_lcores, cfg.no_huge, n_extra, extra) != 0)
+			return CLI_FAIL;
+	}
 	rc = replay_main(path, &cfg, &o);
 	xdpdk_eal_cleanup_tool();
 	return rc;

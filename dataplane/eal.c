@@ -50,6 +50,18 @@ free_hugepages(void)
 	return n;
 }
 
+static bool
+names_pci(int n, char **args)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(args[i], "-a") == 0 || strcmp(args[i], "-b") == 0 ||
+		    strncmp(args[i], "--allow", 7) == 0 || strncmp(args[i], "--block", 7) == 0 ||
+		    (args[i][0] == '-' && (args[i][1] == 'a' || args[i][1] == 'b') &&
+		     args[i][2] != '\0' && args[i][2] != '-'))
+			return true;
+	return false;
+}
+
 /*
  * Start EAL once: @p lcores NULL means one lcore and no vdevs (tools);
  * --no-huge when no hugepage is free or when asked.
@@ -66,7 +78,9 @@ eal_init(const char *who, const char *lcores, bool no_huge, int n_extra, char **
 		return -E2BIG;
 	snprintf(prefix, sizeof(prefix), "xdpdk-%d", (int)getpid());
 	argv[argc++] = (char *)who;
-	argv[argc++] = "--no-pci";
+	/* PCI devices only when the caller names them (-a/--allow, -b/--block) */
+	if (!names_pci(n_extra, extra))
+		argv[argc++] = "--no-pci";
 	if (lcores == NULL) {
 		argv[argc++] = "--no-telemetry";
 		argv[argc++] = "-l";
