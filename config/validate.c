@@ -474,7 +474,89 @@ resolve_entry(struct cfg_ctx *ctx, const char *base, struct xdpdk_cfg_entry *e)
 	return ret;
 }
 
-/* Entries from a file: one "KEY VALUE" per line in hex, '#' comments. */
+/* The end of the JSON value at @p s (past strings and nested brackets), or NULL. */
+static const char *
+json_value_end(const char *s)
+{
+	int depth = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '"') {
+			for (s++; *s != '"'; s++)
+				if (*s == '\0' || (*s == '\\' && *++s == '\0'))
+					return NULL;
+		} else if (*s == '{' || *s == '[') {
+			depth++;
+		} else if (*s == '}' || *s == ']') {
+			if (depth-- == 0)
+				return s;
+		} else if (*s == ',' && depth == 0) {
+			return s;
+		}
+	}
+	return depth == 0 ? s : NULL;
+}
+
+/*
+ * A typed line of an entries file, {"key": K, "value": V}: K's and V's text
+ * (for the map's BTF, later). -EINVAL when it is not that.
+ */
+static int
+typed_line(const char *line, char **key, char **value)
+{
+	const char *s = line;
+
+	*key = *value = NULL;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s++ != '{')
+		return -EINVAL;
+	for (;;) {
+		const char *name, *v, *end;
+		size_t nlen;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s++ != '"')
+			return -EINVAL;
+		name = s;
+		s = strchr(s, '"');
+		if (s == NULL)
+			return -EINVAL;
+		nlen = (size_t)(s - name);
+		for (s++; *s == ' ' || *s == '\t'; s++)
+			;
+		if (*s++ != ':')
+			return -EINVAL;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		v = s;
+		end = json_value_end(v);
+		if (end == NULL || end == v)
+			return -EINVAL;
+		if (nlen == 3 && strncmp(name, "key", 3) == 0 && *key == NULL)
+			*key = strndup(v, (size_t)(end - v));
+		else if (nlen == 5 && strncmp(name, "value", 5) == 0 && *value == NULL)
+			*value = strndup(v, (size_t)(end - v));
+		else
+			return -EINVAL;
+		s = end;
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s != '}')
+			return -EINVAL;
+		for (s++; *s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'; s++)
+			;
+		return *key != NULL && *value != NULL && *s == '\0' ? 0 : -EINVAL;
+	}
+}
+
+/*
+ * Entries from a file: one "KEY VALUE" per line in hex, '#' comments; or a
+ * typed line, {"key": K, "value": V} in JSON, for the map's BTF.
+ */
 static int
 read_entries(struct cfg_ctx *ctx, unsigned int mi)
 {
@@ -502,6 +584,30 @@ read_entries(struct cfg_ctx *ctx, unsigned int mi)
 		struct xdpdk_cfg_entry *grown, *e;
 
 		lineno++;
+		if (line[strspn(line, " \t")] == '{') {
+			char *tk, *tv;
+
+			if (typed_line(line, &tk, &tv) != 0) {
+				free(tk);
+				free(tv);
+				ret = cfg_error(ctx, path, "%s:%u: expected {\"key\": K, \"value\": V} "
+						"in JSON", file, lineno);
+				break;
+			}
+			grown = realloc(m->entries, (m->entries_count + 1) * sizeof(*grown));
+			if (grown == NULL) {
+				free(tk);
+				free(tv);
+				ret = -ENOMEM;
+				break;
+			}
+			m->entries = grown;
+			e = memset(&m->entries[m->entries_count++], 0, sizeof(*e));
+			e->key = tk;
+			e->value = tv;
+			e->key_typed = e->value_typed = true;
+			continue;
+		}
 		line[strcspn(line, "#\r\n")] = '\0';
 		k = strtok_r(line, " \t", &save);
 		if (k == NULL)

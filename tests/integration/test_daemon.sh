@@ -77,9 +77,14 @@ maps:
     entries:
       - key: '{"addr": 1, "port": 80, "proto": 6}'
         value: '{"name": "web", "color": "BLUE", "pos": [{"x": -5}]}'
+    file: flows.txt
 control:
   socket: $TMP/typed.sock
 YAML
+cat >"$TMP/flows.txt" <<'TXT'
+# typed lines: {"key": K, "value": V}, through the map's BTF
+{"key": {"addr": 3, "port": 80, "proto": 6}, "value": {"name": "file#1", "arr": [7, 8, 9]}}
+TXT
 "$XDPDK" run -c "$TMP/typed.yaml" --check >"$TMP/out" 2>"$TMP/err"
 if [ $? -eq 0 ]; then ok "typed entries pass --check"; else bad "typed entries pass --check" "$(cat "$TMP/err")"; fi
 "$XDPDK" run -c "$TMP/typed.yaml" >"$TMP/run2.out" 2>"$TMP/run2.err" &
@@ -88,6 +93,9 @@ for _ in $(seq 100); do [ -S "$TMP/typed.sock" ] && break; sleep 0.1; done
 sleep 0.5
 "$XDPDK" map dump name flows --json -s "$TMP/typed.sock" >"$TMP/out" 2>&1
 expect_grep "the typed entry is in the map, and the program counted the flow's packets" out '"formatted":\{"key":\{"addr":1,"port":80,"proto":6,"pad":0\},"value":\{"packets":59,"name":"web","color":"BLUE",.*"pos":\[\{"x":-5,"y":0\},\{"x":0,"y":0\}\]\}\}'
+"$XDPDK" map lookup name flows key '{"addr": 3, "port": 80, "proto": 6}' --json \
+	-s "$TMP/typed.sock" >"$TMP/out" 2>&1
+expect_grep "a typed line of an entries file is in the map too" out '"value":\{"packets":0,"name":"file#1",.*"arr":\[7,8,9\]'
 "$XDPDK" map update name flows key '{"addr": 2, "port": 80, "proto": 6}' \
 	value '{"name": "typed", "delta": -7}' -s "$TMP/typed.sock" >"$TMP/out" 2>&1
 if [ $? -eq 0 ]; then ok "map update takes typed JSON too"; else bad "map update takes typed JSON too" "$(cat "$TMP/out")"; fi
