@@ -114,6 +114,7 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 	snprintf(prog->name, sizeof(prog->name), "%s", opts->name ? opts->name : "prog");
 	prog->type = opts->type;
 	prog->xdp_entry = opts->type == XDPDK_PROG_TYPE_XDP && opts->xdp_entry;
+	prog->xdp_frags = opts->type == XDPDK_PROG_TYPE_XDP && opts->xdp_frags;
 	prog->bounds_check = opts->bounds_check;
 	prog->map_inline = opts->map_inline;
 	prog->insns = malloc(sizeof(*insns) * n_insns);
@@ -233,6 +234,12 @@ enum xdpdk_prog_type
 xdpdk_prog_type(const struct xdpdk_prog *prog)
 {
 	return prog->type;
+}
+
+bool
+xdpdk_prog_xdp_frags(const struct xdpdk_prog *prog)
+{
+	return prog->xdp_frags;
 }
 
 enum xdpdk_engine

@@ -32,6 +32,7 @@ struct xdpdk_prog {
 	char name[64];
 	enum xdpdk_prog_type type;
 	bool xdp_entry;		/* a devmap/cpumap entry program: no test runs */
+	bool xdp_frags;		/* takes multi-buffer packets */
 	enum xdpdk_engine engine;	/* effective: INTERP or JIT */
 
 	struct bpf_insn *insns;		/* as run: after ctx rewrite */

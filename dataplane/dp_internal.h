@@ -79,6 +79,7 @@ struct dp_port {
 struct dp_chain {
 	uint32_t n;
 	bool any_redirects;
+	bool all_frags;		/* every program takes multi-buffer packets (xdp.frags) */
 	/* the program may call bpf_redirect*: it runs one packet at a time */
 	bool redirects[XDPDK_DP_MAX_CHAIN];
 	uint32_t actions[XDPDK_DP_MAX_CHAIN];
@@ -174,6 +175,8 @@ struct dp_worker {
 	struct xdpdk_xdp_ctx ctx[XDPDK_DP_MAX_BURST];
 	void *ctxp[XDPDK_DP_MAX_BURST];
 	uint32_t ret[XDPDK_DP_MAX_BURST];
+	/* multi-buffer packets' fragments (ctx[i].frags points here, else NULL) */
+	struct xdpdk_xdp_frags frags[XDPDK_DP_MAX_BURST];
 	struct rte_mbuf *pkts[XDPDK_DP_MAX_BURST];
 	struct rte_mbuf *drop[XDPDK_DP_MAX_BURST];
 } __rte_cache_aligned;
@@ -242,6 +245,58 @@ dp_ctx_from_mbuf(struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
 	c->data_hard_start = buf - DP_PRIV_HEADROOM;
 	c->data_hard_end = buf + m->buf_len - XDPDK_XDP_TAIL_RESERVE;
 	c->mbuf = m;
+	c->frags = NULL;
+}
+
+/*
+ * A multi-buffer packet for an xdp.frags program: the first segment is the
+ * linear part, each next one a fragment that may grow into its tailroom.
+ * @return false when it has more segments than the kernel's MAX_SKB_FRAGS.
+ */
+static inline bool
+dp_frags_from_mbuf(struct xdpdk_xdp_ctx *c, struct xdpdk_xdp_frags *f, struct rte_mbuf *m)
+{
+	uint32_t i = 0;
+
+	if (m->nb_segs - 1u > XDPDK_XDP_MAX_FRAGS)
+		return false;
+	f->frags_size = 0;
+	for (struct rte_mbuf *s = m->next; s != NULL; s = s->next, i++) {
+		f->frag[i] = (struct xdpdk_xdp_frag){
+			.addr = rte_pktmbuf_mtod(s, uint8_t *), .len = s->data_len,
+			.cap = s->data_len + rte_pktmbuf_tailroom(s) };
+		f->frags_size += s->data_len;
+	}
+	f->nr_frags = i;
+	c->frags = f;
+	return true;
+}
+
+/*
+ * What bpf_xdp_adjust_tail did to the fragments: their lengths, and the
+ * segments it emptied freed (cold: only multi-buffer packets).
+ */
+static inline void
+dp_frags_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
+{
+	const struct xdpdk_xdp_frags *f = c->frags;
+	struct rte_mbuf *s = m, *next;
+	uint32_t i = 0;
+
+	m->pkt_len = m->data_len;
+	for (; s->next != NULL && i < f->nr_frags; s = s->next, i++) {
+		s->next->data_len = (uint16_t)f->frag[i].len;
+		m->pkt_len += f->frag[i].len;
+	}
+	next = s->next;
+	s->next = NULL;
+	m->nb_segs = (uint16_t)(i + 1);
+	while (next != NULL) {
+		struct rte_mbuf *after = next->next;
+
+		rte_pktmbuf_free_seg(next);
+		next = after;
+	}
 }
 
 /*
@@ -256,7 +311,7 @@ dp_ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
 	uint8_t *buf = m->buf_addr;
 	const uint32_t len = (uint32_t)(c->data_end - c->data);
 
-	if (likely(c->data == buf + m->data_off && len == m->data_len))
+	if (likely(c->frags == NULL && c->data == buf + m->data_off && len == m->data_len))
 		return;
 	if (unlikely(c->data < buf)) {
 		memmove(buf, c->data, len);
@@ -266,6 +321,8 @@ dp_ctx_to_mbuf(const struct xdpdk_xdp_ctx *c, struct rte_mbuf *m)
 	}
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
+	if (unlikely(c->frags != NULL))
+		dp_frags_to_mbuf(c, m);	/* pkt_len: the linear part and the fragments */
 }
 
 /* Queue @p n packets for TX on @p out at once (counted when flushed). */

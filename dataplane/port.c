@@ -303,7 +303,9 @@ make_chain(const struct xdpdk_dp_chain_prog *progs, uint32_t n, int *rc)
 		return NULL;
 	}
 	c->n = n;
+	c->all_frags = true;
 	for (uint32_t i = 0; i < n; i++) {
+		c->all_frags &= xdpdk_prog_xdp_frags(progs[i].prog);
 		c->prog[i] = progs[i].prog;
 		c->actions[i] = progs[i].chain_call_actions;
 		c->redirects[i] = prog_may_redirect(progs[i].prog);

@@ -54,7 +54,7 @@ drop_bad(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_mbu
  * build their contexts, in one pass over the mbufs the PMD just wrote.
  */
 static inline uint16_t
-rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
+rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n, bool frags_ok)
 {
 	struct rte_mbuf **pkts = w->pkts;
 	uint64_t bytes = 0;
@@ -73,6 +73,14 @@ rx_to_ctx(struct dp_worker *w, struct dp_poll *pl, uint16_t n)
 		struct rte_mbuf *m = pkts[i];
 		bytes += m->pkt_len;
 		if (unlikely(m->nb_segs != 1 || m->data_len < RTE_ETHER_HDR_LEN)) {
+			/* xdp.frags programs take several segments, others never see them */
+			if (m->data_len >= RTE_ETHER_HDR_LEN && frags_ok) {
+				dp_ctx_from_mbuf(&w->ctx[k], m);
+				if (dp_frags_from_mbuf(&w->ctx[k], &w->frags[k], m)) {
+					pkts[k++] = m;
+					continue;
+				}
+			}
 			drop_bad(w, pl->port, pl->queue, m,
 				 m->nb_segs != 1 ? DP_TR_OVERSIZE : DP_TR_RUNT, XDP_DROP);
 			continue;
@@ -356,11 +364,11 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			dp_tx_bulk(w, pl->fwd, w->pkts, k);
 		return n;
 	}
-	k = rx_to_ctx(w, pl, n);
+	chain = __atomic_load_n(&p->chain, __ATOMIC_ACQUIRE);
+	k = rx_to_ctx(w, pl, n, chain != NULL && chain->all_frags);
 	cap = __atomic_load_n(&p->capture, __ATOMIC_ACQUIRE);
 	if (unlikely(cap != NULL))
 		dp_capture_burst(w, cap, pl, k, XDPDK_CAPTURE_ENTRY);
-	chain = __atomic_load_n(&p->chain, __ATOMIC_ACQUIRE);
 	if (unlikely(chain == NULL)) {
 		w->st[p->port_id].no_prog += k;
 		if (k != 0)

@@ -249,6 +249,8 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 	/* libbpf's expected_attach_type BPF_XDP_DEVMAP: xdp/devmap, xdp.frags/devmap */
 	po.verify.xdp_devmap = strstr(xdpdk_obj_prog_section(op), "/devmap") != NULL;
 	po.xdp_entry = po.verify.xdp_devmap || strstr(xdpdk_obj_prog_section(op), "/cpumap");
+	/* libbpf's BPF_F_XDP_HAS_FRAGS: "xdp.frags" and its devmap/cpumap forms */
+	po.xdp_frags = strncmp(xdpdk_obj_prog_section(op), "xdp.frags", 9) == 0;
 	snprintf(c->lo->progs[i].name, sizeof(c->lo->progs[i].name), "%s", name);
 	if (c->opts->only_prog && strcmp(c->opts->only_prog, name) != 0 &&
 	    !named_by_prog_array(c->obj, name))

@@ -8,6 +8,7 @@
 #define XDPDK_BPF_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <linux/bpf.h>
 
@@ -101,6 +102,12 @@ struct xdpdk_prog_opts {
 	 * refuses it, as the kernel refuses test runs of BPF_XDP_DEVMAP/CPUMAP.
 	 */
 	int xdp_entry;
+	/**
+	 * XDP: takes multi-buffer packets (SEC("xdp.frags"), the kernel's
+	 * BPF_F_XDP_HAS_FRAGS): the dataplane hands it packets of several
+	 * segments as fragments, which others never see.
+	 */
+	int xdp_frags;
 	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
 	struct xdpdk_verify_stats *verify_stats; /**< filled after verification, or NULL */
 };
@@ -210,6 +217,8 @@ const char *xdpdk_prog_name(const struct xdpdk_prog *prog);
 enum xdpdk_prog_type xdpdk_prog_type(const struct xdpdk_prog *prog);
 /** The engine that runs the program: INTERP or JIT, never AUTO. */
 enum xdpdk_engine xdpdk_prog_engine(const struct xdpdk_prog *prog);
+/** Whether the program takes multi-buffer packets (xdpdk_prog_opts.xdp_frags). */
+bool xdpdk_prog_xdp_frags(const struct xdpdk_prog *prog);
 /** The instructions as run (after context rewriting). */
 const struct bpf_insn *xdpdk_prog_insns(const struct xdpdk_prog *prog, uint32_t *n_insns);
 /** The JIT image and, per BPF instruction, its offset in the image; NULL if interpreted. */

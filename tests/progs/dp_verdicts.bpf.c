@@ -152,6 +152,24 @@ int xdp_to_xsk(struct xdp_md *ctx)
 	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
+/*
+ * Multi-buffer packets (xdp.frags): the whole length, fragments included,
+ * added to hits; the last 4 bytes cut (from the last fragment when there
+ * are some); sent back.
+ */
+SEC("xdp.frags")
+int xdp_frags_trim(struct xdp_md *ctx)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&hits, &k);
+
+	if (v)
+		*v += bpf_xdp_get_buff_len(ctx);
+	if (bpf_xdp_adjust_tail(ctx, -4))
+		return XDP_ABORTED;
+	return XDP_TX;
+}
+
 /* ---- records for `xdpdk trace --map` ------------------------------------- */
 
 struct {
