@@ -1296,6 +1296,49 @@ test_jit_large_program_converges(void **state)
 	free(insns);
 }
 
+/*
+ * W^X: a JIT image is written while read-write and only then made
+ * read-execute, so no mapping of the process is ever writable and
+ * executable at once; the image itself lies in a read-execute mapping.
+ */
+static void
+test_jit_images_are_never_writable_and_executable(void **state)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 7 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	struct xdpdk_prog *progs[8];
+	char line[512];
+	FILE *maps;
+	bool in_rx = false;
+	size_t size;
+	const uint8_t *image;
+
+	(void)state;
+	for (int i = 0; i < 8; i++)
+		progs[i] = load(insns, 2, XDPDK_ENGINE_JIT);
+	image = xdpdk_prog_jit_image(progs[3], &size, NULL);
+	assert_non_null(image);
+	maps = fopen("/proc/self/maps", "r");
+	assert_non_null(maps);
+	while (fgets(line, sizeof(line), maps) != NULL) {
+		unsigned long lo, hi;
+		char perms[5];
+
+		if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3)
+			continue;
+		if (perms[1] == 'w' && perms[2] == 'x')
+			fail_msg("a writable and executable mapping: %s", line);
+		if ((uintptr_t)image >= lo && (uintptr_t)image + size <= hi)
+			in_rx = perms[0] == 'r' && perms[1] == '-' && perms[2] == 'x';
+	}
+	fclose(maps);
+	assert_true(in_rx);
+	for (int i = 0; i < 8; i++)
+		xdpdk_prog_free(progs[i]);
+}
+
 int
 main(void)
 {
@@ -1328,6 +1371,7 @@ main(void)
 		cmocka_unit_test(test_jit_insn_offsets),
 		cmocka_unit_test(test_jit_unsupported_reports_insn),
 		cmocka_unit_test(test_jit_large_program_converges),
+		cmocka_unit_test(test_jit_images_are_never_writable_and_executable),
 	};
 
 	return cmocka_run_group_tests_name("jit", tests, NULL, NULL);
