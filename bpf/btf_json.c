@@ -62,8 +62,8 @@ xdpdk_btf_raw(const struct xdpdk_btf *b)
 	return b != NULL ? b->btf : NULL;
 }
 
-static void
-json_str(FILE *out, const char *s, size_t max)
+void
+xdpdk_json_str(FILE *out, const char *s, size_t max)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < max && s[i] != '\0'; i++) {
@@ -91,6 +91,25 @@ read_bits(const uint8_t *data, uint32_t bit_off, uint32_t bits)
 		v |= (uint64_t)((data[b / 8] >> (b % 8)) & 1) << i;
 	}
 	return v;
+}
+
+/* The low @p bits of @p v. */
+static uint64_t
+low_bits(uint64_t v, uint32_t bits)
+{
+	return bits < 64 ? v & ((1ull << bits) - 1) : v;
+}
+
+/* Entry @p i of an enum or enum64: its value, and its name in *name_off. */
+static uint64_t
+enum_entry(const struct btf_type *t, uint32_t i, uint32_t *name_off)
+{
+	if (btf_is_enum(t)) {
+		*name_off = btf_enum(t)[i].name_off;
+		return (uint64_t)(uint32_t)btf_enum(t)[i].val;
+	}
+	*name_off = btf_enum64(t)[i].name_off;
+	return btf_enum64_value(&btf_enum64(t)[i]);
 }
 
 static int dump(FILE *out, const struct btf *btf, uint32_t id, const uint8_t *data, size_t size,
@@ -173,7 +192,7 @@ dump_members(FILE *out, const struct btf *btf, const struct btf_type *t, const u
 			continue;
 		}
 		fprintf(out, "%s", first ? "" : ",");
-		json_str(out, name, 256);
+		xdpdk_json_str(out, name, 256);
 		fputc(':', out);
 		if (bsz != 0)
 			rc = dump(out, btf, m->type, data, size, off, bsz, depth + 1);
@@ -214,13 +233,10 @@ dump(FILE *out, const struct btf *btf, uint32_t id, const uint8_t *data, size_t 
 			return -EINVAL;
 		v = read_bits(data, bit_off, bits);
 		for (uint32_t i = 0; i < btf_vlen(t); i++) {
-			const uint64_t ev = btf_is_enum(t) ? (uint64_t)(uint32_t)btf_enum(t)[i].val :
-							     btf_enum64_value(&btf_enum64(t)[i]);
-			const uint32_t name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off :
-								   btf_enum64(t)[i].name_off;
+			uint32_t name_off;
 
-			if ((bits < 64 ? ev & ((1ull << bits) - 1) : ev) == v) {
-				json_str(out, btf__name_by_offset(btf, name_off), 256);
+			if (low_bits(enum_entry(t, i, &name_off), bits) == v) {
+				xdpdk_json_str(out, btf__name_by_offset(btf, name_off), 256);
 				return 0;
 			}
 		}
@@ -254,7 +270,7 @@ dump(FILE *out, const struct btf *btf, uint32_t id, const uint8_t *data, size_t 
 		if (esz <= 0 || (uint64_t)esz * a->nelems > size)
 			return -EINVAL;
 		if (is_string(btf, a, data, size)) {
-			json_str(out, (const char *)data, a->nelems);
+			xdpdk_json_str(out, (const char *)data, a->nelems);
 			return 0;
 		}
 		fputc('[', out);
@@ -497,8 +513,7 @@ enc(struct jin *j, uint32_t id, uint8_t *data, size_t size, uint32_t bit_off, ui
 			return jerr(j, "128-bit integers take hex");
 		rc = parse_int(j, (BTF_INT_ENCODING(info) & BTF_INT_SIGNED) != 0, bits, &v);
 		if (rc == 0)
-			write_bits(data, bit_off + BTF_INT_OFFSET(info), bits,
-				   bits < 64 ? v & ((1ull << bits) - 1) : v);
+			write_bits(data, bit_off + BTF_INT_OFFSET(info), bits, low_bits(v, bits));
 		return rc;
 	}
 	case BTF_KIND_ENUM:
@@ -514,20 +529,18 @@ enc(struct jin *j, uint32_t id, uint8_t *data, size_t size, uint32_t bit_off, ui
 			if ((rc = parse_string(j, name, sizeof(name), &len)) != 0)
 				return rc;
 			for (i = 0; i < btf_vlen(t); i++) {
-				const uint32_t no = btf_is_enum(t) ? btf_enum(t)[i].name_off :
-								     btf_enum64(t)[i].name_off;
+				uint32_t no;
 
+				v = enum_entry(t, i, &no);
 				if (strcmp(btf__name_by_offset(j->btf, no), name) == 0)
 					break;
 			}
 			if (i == btf_vlen(t))
 				return jerr(j, "no such enum value");
-			v = btf_is_enum(t) ? (uint64_t)(uint32_t)btf_enum(t)[i].val :
-					     btf_enum64_value(&btf_enum64(t)[i]);
 		} else if ((rc = parse_int(j, true, 64, &v)) != 0) {
 			return rc;
 		}
-		write_bits(data, bit_off, bits, bits < 64 ? v & ((1ull << bits) - 1) : v);
+		write_bits(data, bit_off, bits, low_bits(v, bits));
 		return 0;
 	}
 	case BTF_KIND_ARRAY: {

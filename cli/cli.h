@@ -48,6 +48,10 @@ uint8_t *cli_read_file(const char *file, size_t *size);
 /* Parse hex text (whitespace ignored, optional 0x) into bytes; -EINVAL on bad input. */
 int cli_parse_hex(const char *text, uint8_t **out, size_t *len);
 
+/* Words of a control request: the one after @p opt (NULL: none), whether @p opt is there. */
+const char *cli_opt_val(int argc, char **argv, const char *opt);
+bool cli_opt_flag(int argc, char **argv, const char *opt);
+
 /* JSON output helpers (stdout). */
 void cli_json_str(FILE *out, const char *s);
 void cli_json_hex(FILE *out, const uint8_t *buf, size_t len);

@@ -240,15 +240,6 @@ make_filter(const char *expr, uint32_t snaplen, FILE *err)
 	return prog;
 }
 
-static const char *
-arg_after(int argc, char **argv, const char *opt)
-{
-	for (int i = 0; i < argc - 1; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return argv[i + 1];
-	return NULL;
-}
-
 static bool
 parse_num(const char *s, double max, double *out)
 {
@@ -263,9 +254,9 @@ parse_num(const char *s, double max, double *out)
 int
 cli_ctl_capture(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
-	const char *port = arg_after(argc, argv, "--port"), *point = arg_after(argc, argv, "--point");
-	const char *format = arg_after(argc, argv, "--format");
-	const char *expr = arg_after(argc, argv, "--filter");
+	const char *port = cli_opt_val(argc, argv, "--port"), *point = cli_opt_val(argc, argv, "--point");
+	const char *format = cli_opt_val(argc, argv, "--format");
+	const char *expr = cli_opt_val(argc, argv, "--filter");
 	struct xdpdk_capture_opts o = { .points = XDPDK_CAPTURE_ENTRY };
 	double count = 0, duration = DEFAULT_DURATION, snaplen = 0;
 	struct xdpdk_prog *filter = NULL;
@@ -293,9 +284,9 @@ cli_ctl_capture(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *er
 		fprintf(err, "Error: --format '%s': expected pcapng or text\n", format);
 		return CLI_USAGE;
 	}
-	if (!parse_num(arg_after(argc, argv, "--count"), 1e9, &count) ||
-	    !parse_num(arg_after(argc, argv, "--duration"), MAX_DURATION, &duration) ||
-	    !parse_num(arg_after(argc, argv, "--snaplen"), 65000, &snaplen)) {
+	if (!parse_num(cli_opt_val(argc, argv, "--count"), 1e9, &count) ||
+	    !parse_num(cli_opt_val(argc, argv, "--duration"), MAX_DURATION, &duration) ||
+	    !parse_num(cli_opt_val(argc, argv, "--snaplen"), 65000, &snaplen)) {
 		fprintf(err, "Error: --count (0..1e9), --duration (0..%.0f s) and --snaplen "
 			"(1..65000) take numbers\n", MAX_DURATION);
 		return CLI_USAGE;

@@ -213,25 +213,6 @@ cli_daemon_fini(struct cli_daemon *d)
 
 /* ---- arguments ------------------------------------------------------------ */
 
-/* The value after option @p opt (or NULL), and whether --json was given. */
-static const char *
-opt_val(int argc, char **argv, const char *opt)
-{
-	for (int i = 0; i < argc - 1; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return argv[i + 1];
-	return NULL;
-}
-
-static bool
-opt_flag(int argc, char **argv, const char *opt)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], opt) == 0)
-			return true;
-	return false;
-}
-
 uint32_t
 cli_daemon_port(const struct cli_daemon *d, const char *s, FILE *err)
 {
@@ -450,7 +431,7 @@ hook_remove(struct cli_hook *h, uint32_t k)
 static int
 hook_arg(int argc, char **argv, FILE *err)
 {
-	const char *h = opt_val(argc, argv, "--hook");
+	const char *h = cli_opt_val(argc, argv, "--hook");
 
 	if (h == NULL || strcmp(h, "xdp") == 0)
 		return -1;
@@ -466,7 +447,7 @@ hook_arg(int argc, char **argv, FILE *err)
 static int
 tc_attach(struct cli_daemon *d, int argc, char **argv, int hook, FILE *out, FILE *err)
 {
-	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
+	const uint32_t ifindex = cli_daemon_port(d, cli_opt_val(argc, argv, "--port"), err);
 	const char *hn = hook == XDPDK_TC_INGRESS ? "tc_ingress" : "tc_egress";
 	const bool detach = strcmp(argv[0], "detach") == 0, replace = strcmp(argv[0], "replace") == 0;
 	int slot = -1, ret;
@@ -490,8 +471,8 @@ tc_attach(struct cli_daemon *d, int argc, char **argv, int hook, FILE *out, FILE
 				hn);
 			return CLI_USAGE;
 		}
-		slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
-				 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_TC, err);
+		slot = prog_load(d, argv[1], cli_opt_val(argc, argv, "--prog"),
+				 cli_opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_TC, err);
 		if (slot < 0)
 			return CLI_FAIL;
 	}
@@ -521,9 +502,9 @@ tc_attach(struct cli_daemon *d, int argc, char **argv, int hook, FILE *out, FILE
 static int
 prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out, FILE *err)
 {
-	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
-	const char *prio = opt_val(argc, argv, "--priority");
-	const char *acts = opt_val(argc, argv, "--chain-call-actions");
+	const uint32_t ifindex = cli_daemon_port(d, cli_opt_val(argc, argv, "--port"), err);
+	const char *prio = cli_opt_val(argc, argv, "--priority");
+	const char *acts = cli_opt_val(argc, argv, "--chain-call-actions");
 	struct cli_hook h;
 	struct cli_hook_prog np = { .priority = 50, .actions = 1u << XDP_PASS };
 	int slot, ret, at = -1;
@@ -556,8 +537,8 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 			cli_daemon_port_name(d, ifindex));
 		return CLI_FAIL;
 	}
-	slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
-			 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
+	slot = prog_load(d, argv[1], cli_opt_val(argc, argv, "--prog"),
+			 cli_opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
 	if (slot < 0)
 		return CLI_FAIL;
 	np.loaded = (uint8_t)slot;
@@ -618,8 +599,8 @@ prog_replace_all(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *e
 		fprintf(err, "Error: which object? (prog replace OBJ --all-ports)\n");
 		return CLI_USAGE;
 	}
-	slot = prog_load(d, argv[1], opt_val(argc, argv, "--prog"),
-			 opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
+	slot = prog_load(d, argv[1], cli_opt_val(argc, argv, "--prog"),
+			 cli_opt_val(argc, argv, "--engine"), XDPDK_PROG_TYPE_XDP, err);
 	if (slot < 0)
 		return CLI_FAIL;
 	name = xdpdk_prog_name(d->loaded[slot].prog);
@@ -655,8 +636,8 @@ prog_replace_all(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *e
 static int
 prog_detach(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
-	const uint32_t ifindex = cli_daemon_port(d, opt_val(argc, argv, "--port"), err);
-	const char *name = opt_val(argc, argv, "--prog");
+	const uint32_t ifindex = cli_daemon_port(d, cli_opt_val(argc, argv, "--port"), err);
+	const char *name = cli_opt_val(argc, argv, "--prog");
 	struct cli_hook h = { 0 };
 	int ret, at;
 
@@ -697,7 +678,7 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		return CLI_USAGE;
 	}
 	if (strcmp(argv[0], "show") == 0)
-		return prog_show(d, opt_flag(argc, argv, "--json"), out);
+		return prog_show(d, cli_opt_flag(argc, argv, "--json"), out);
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0 ||
 	    strcmp(argv[0], "detach") == 0) {
 		const int hook = hook_arg(argc, argv, err);
@@ -707,7 +688,7 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 		if (hook >= 0)
 			return tc_attach(d, argc, argv, hook, out, err);
 	}
-	if (strcmp(argv[0], "replace") == 0 && opt_flag(argc, argv, "--all-ports"))
+	if (strcmp(argv[0], "replace") == 0 && cli_opt_flag(argc, argv, "--all-ports"))
 		return prog_replace_all(d, argc, argv, out, err);
 	if (strcmp(argv[0], "attach") == 0 || strcmp(argv[0], "replace") == 0)
 		return prog_attach(d, argc, argv, strcmp(argv[0], "replace") == 0, out, err);
@@ -722,7 +703,7 @@ ctl_prog(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 static int
 ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
-	bool json = opt_flag(argc, argv, "--json");
+	bool json = cli_opt_flag(argc, argv, "--json");
 
 	if (argc < 1 || strcmp(argv[0], "show") != 0) {
 		fprintf(err, "Error: port: expected show\n");
@@ -787,7 +768,7 @@ static int
 ctl_stats(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
 	(void)err;
-	cli_print_stats(out, d, opt_flag(argc, argv, "--json"), opt_flag(argc, argv, "--raw"));
+	cli_print_stats(out, d, cli_opt_flag(argc, argv, "--json"), cli_opt_flag(argc, argv, "--raw"));
 	return CLI_OK;
 }
 
@@ -1011,7 +992,7 @@ ctl_route(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
 	if (argc >= 1 && strcmp(argv[0], "show") == 0) {
 		struct route_show s = { .d = d, .out = out,
-					.json = opt_flag(argc, argv, "--json") };
+					.json = cli_opt_flag(argc, argv, "--json") };
 
 		if (s.json)
 			fputc('[', out);
@@ -1024,7 +1005,7 @@ ctl_route(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 	if (argc >= 1 && strcmp(argv[0], "add") == 0)
 		return route_add(d, argc, argv, out, err);
 	if (argc >= 2 && strcmp(argv[0], "del") == 0) {
-		const char *t = opt_val(argc, argv, "table");
+		const char *t = cli_opt_val(argc, argv, "table");
 		uint8_t dst[16], depth;
 		int family, ret;
 

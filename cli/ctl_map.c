@@ -37,15 +37,6 @@ hex_arg(int argc, char **argv, const char *kw)
 	return s;
 }
 
-static bool
-has_flag(int argc, char **argv, const char *flag)
-{
-	for (int i = 0; i < argc; i++)
-		if (strcmp(argv[i], flag) == 0)
-			return true;
-	return false;
-}
-
 /* The map named by "id N" or "name NAME" at argv[1..2], with a reference. */
 static struct xdpdk_map *
 find_map(int argc, char **argv, FILE *err)
@@ -88,7 +79,7 @@ find_map(int argc, char **argv, FILE *err)
 static uint8_t *
 bytes_arg(struct xdpdk_map *m, int argc, char **argv, const char *kw, uint32_t size, FILE *err)
 {
-	char *hex = hex_arg(argc, argv, kw), *t = hex;
+	char *hex = hex_arg(argc, argv, kw);
 	uint8_t *b = NULL;
 	size_t len = 0;
 
@@ -96,9 +87,7 @@ bytes_arg(struct xdpdk_map *m, int argc, char **argv, const char *kw, uint32_t s
 		fprintf(err, "Error: '%s' and its bytes are needed\n", kw);
 		return NULL;
 	}
-	while (*t == ' ')
-		t++;
-	if (*t == '{' || *t == '[' || *t == '"') {
+	if (xdpdk_config_is_typed(hex)) {
 		/* typed, through the map's BTF; a per-CPU value goes to every slot */
 		const bool key = strcmp(kw, "key") == 0;
 		const uint32_t one = key ? xdpdk_map_def(m)->key_size : xdpdk_map_def(m)->value_size;
@@ -109,7 +98,7 @@ bytes_arg(struct xdpdk_map *m, int argc, char **argv, const char *kw, uint32_t s
 
 		b = calloc(1, size ? size : 1);
 		if (b == NULL || btf == NULL || (key ? kt : vt) == 0 ||
-		    xdpdk_btf_from_json(btf, key ? kt : vt, t, b, one, why, sizeof(why)) != 0) {
+		    xdpdk_btf_from_json(btf, key ? kt : vt, hex, b, one, why, sizeof(why)) != 0) {
 			fprintf(err, "Error: %s: %s\n", kw, b == NULL ? "out of memory" :
 				btf == NULL || (key ? kt : vt) == 0 ?
 				"the map has no BTF type for it: give hex bytes" : why);
@@ -143,7 +132,7 @@ print_bytes(FILE *out, const uint8_t *b, size_t n)
 static int
 map_show(int argc, char **argv, FILE *out, FILE *err)
 {
-	const bool json = has_flag(argc, argv, "--json");
+	const bool json = cli_opt_flag(argc, argv, "--json");
 	struct xdpdk_map *m;
 	unsigned int n = 0;
 
@@ -178,7 +167,7 @@ static int
 map_dump(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct xdpdk_map *m = find_map(argc, argv, err);
-	const bool json = has_flag(argc, argv, "--json");
+	const bool json = cli_opt_flag(argc, argv, "--json");
 
 	if (m == NULL)
 		return CLI_FAIL;
@@ -206,7 +195,7 @@ map_lookup(int argc, char **argv, FILE *out, FILE *err)
 		ret = xdpdk_map_lookup(m, key, val, 0);
 		if (ret != 0) {
 			fprintf(err, "Error: lookup failed: %s\n", strerror(-ret));
-		} else if (has_flag(argc, argv, "--json")) {
+		} else if (cli_opt_flag(argc, argv, "--json")) {
 			fprintf(out, "{\"key\":");
 			cli_json_hex(out, key, xdpdk_map_def(m)->key_size);
 			fprintf(out, ",\"value\":");

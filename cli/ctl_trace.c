@@ -13,7 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <xdpdk/control.h>
 #include <xdpdk/helpers.h>
 #include <xdpdk/map.h>
 
@@ -195,19 +194,8 @@ cli_cmd_trace(const char *path, int argc, char **argv)
 		signal(SIGTERM, on_signal);
 	}
 	do {
-		struct xdpdk_ctl_reply r;
-
-		ret = xdpdk_ctl_call(sock, n, fwd, &r);
-		if (ret != 0) {
-			cli_err(path, "no dataplane answers at %s (%s); start one with "
-				"'xdpdk run -c FILE'", sock, strerror(-ret));
-			return CLI_FAIL;
-		}
-		fwrite(r.out, 1, r.out_len, stdout);
-		fwrite(r.err, 1, r.err_len, stderr);
+		ret = cli_remote_run(path, sock, n, fwd);
 		fflush(stdout);
-		ret = r.rc;
-		xdpdk_ctl_reply_free(&r);
 		if (follow && !stop)
 			nanosleep(&(struct timespec){ 0, FOLLOW_NS }, NULL);
 	} while (follow && !stop && ret == CLI_OK);

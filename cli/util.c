@@ -176,21 +176,28 @@ cli_parse_hex(const char *text, uint8_t **out, size_t *len)
 	return 0;
 }
 
+const char *
+cli_opt_val(int argc, char **argv, const char *opt)
+{
+	for (int i = 0; i < argc - 1; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+bool
+cli_opt_flag(int argc, char **argv, const char *opt)
+{
+	for (int i = 0; i < argc; i++)
+		if (strcmp(argv[i], opt) == 0)
+			return true;
+	return false;
+}
+
 void
 cli_json_str(FILE *out, const char *s)
 {
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
+	xdpdk_json_str(out, s, SIZE_MAX);
 }
 
 void

@@ -442,9 +442,8 @@ bad:
 	return -EINVAL;
 }
 
-/* JSON text, for the map's BTF to type (run_config.c resolves it). */
-static bool
-is_typed(const char *s)
+bool
+xdpdk_config_is_typed(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
@@ -457,8 +456,8 @@ resolve_entry(struct cfg_ctx *ctx, const char *base, struct xdpdk_cfg_entry *e)
 	char path[PATH_MAX_LEN];
 	int ret = 0;
 
-	e->key_typed = e->key != NULL && is_typed(e->key);
-	e->value_typed = e->value != NULL && is_typed(e->value);
+	e->key_typed = e->key != NULL && xdpdk_config_is_typed(e->key);
+	e->value_typed = e->value != NULL && xdpdk_config_is_typed(e->value);
 	snprintf(path, sizeof(path), "%s.key", base);
 	if (!e->key_typed)
 		ret = parse_hex(e->key, &e->key_bytes, &e->key_len);

@@ -941,15 +941,6 @@ apply(struct core *c, const struct core_relo *r)
 
 /* ---- .BTF.ext ---------------------------------------------------------- */
 
-static uint32_t
-rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* One info section: a code section's name and its records. */
 static int
 apply_section(struct core *c, const uint8_t *p, uint32_t rec_size, uint32_t n_recs)
@@ -974,7 +965,7 @@ walk_relos(struct core *c, const uint8_t *p, uint32_t len)
 	uint32_t rec_size;
 	int rc;
 
-	if (len < 4 || (rec_size = rd32(p)) < CORE_RELO_MIN || rec_size % 4 != 0) {
+	if (len < 4 || (rec_size = xdpdk_elf_rd32(p)) < CORE_RELO_MIN || rec_size % 4 != 0) {
 		xdpdk_elf_log(ld, "section '.BTF.ext': bad CO-RE relocation record size");
 		return -EINVAL;
 	}
@@ -988,8 +979,8 @@ walk_relos(struct core *c, const uint8_t *p, uint32_t len)
 			xdpdk_elf_log(ld, "section '.BTF.ext': truncated CO-RE relocations");
 			return -EINVAL;
 		}
-		name_off = rd32(p);
-		n = rd32(p + 4);
+		name_off = xdpdk_elf_rd32(p);
+		n = xdpdk_elf_rd32(p + 4);
 		p += 8;
 		len -= 8;
 		name = btf__name_by_offset(c->local, name_off);
@@ -1031,15 +1022,15 @@ xdpdk_elf_core_relocate(struct elf_load *ld)
 		xdpdk_elf_log(ld, "section '.BTF.ext': bad header");
 		return -EINVAL;
 	}
-	hdr_len = rd32(s->bytes + 4);
+	hdr_len = xdpdk_elf_rd32(s->bytes + 4);
 	if (hdr_len < BTF_EXT_HDR_MIN || hdr_len > s->shdr.sh_size) {
 		xdpdk_elf_log(ld, "section '.BTF.ext': bad header length %u", hdr_len);
 		return -EINVAL;
 	}
 	if (hdr_len < BTF_EXT_HDR_CORE)
 		return 0;
-	off = rd32(s->bytes + 24);
-	len = rd32(s->bytes + 28);
+	off = xdpdk_elf_rd32(s->bytes + 24);
+	len = xdpdk_elf_rd32(s->bytes + 28);
 	if (len == 0)
 		return 0;
 	if ((uint64_t)off + len > s->shdr.sh_size - hdr_len) {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <gelf.h>
 
 #include <xdpdk/elf.h>
@@ -150,6 +151,16 @@ struct elf_load {
 	uint32_t n_poison;
 	struct xdpdk_obj *obj;
 };
+
+/* A u32 in the object's (host) byte order at any alignment: .BTF.ext records. */
+static inline uint32_t
+xdpdk_elf_rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
 
 /* Append one line to the caller's log buffer (never printed). */
 void xdpdk_elf_log(struct elf_load *ld, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

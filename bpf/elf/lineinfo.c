@@ -20,15 +20,6 @@ struct rec {
 	uint32_t shndx, idx, file_off, line_off, line_col;
 };
 
-static uint32_t
-rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 static int
 cmp_rec(const void *a, const void *b)
 {
@@ -51,20 +42,20 @@ read_records(struct elf_load *ld, const struct btf *btf, uint32_t *n_out)
 	*n_out = 0;
 	if (s->bytes == NULL || s->shdr.sh_size < EXT_LINE_OFF + 8)
 		return NULL;
-	hdr_len = rd32(s->bytes + 4);
-	off = rd32(s->bytes + EXT_LINE_OFF);
-	len = rd32(s->bytes + EXT_LINE_OFF + 4);
+	hdr_len = xdpdk_elf_rd32(s->bytes + 4);
+	off = xdpdk_elf_rd32(s->bytes + EXT_LINE_OFF);
+	len = xdpdk_elf_rd32(s->bytes + EXT_LINE_OFF + 4);
 	if (hdr_len < EXT_LINE_OFF + 8 || len < 4 ||
 	    (uint64_t)hdr_len + off + len > s->shdr.sh_size)
 		return NULL;
 	p = s->bytes + hdr_len + off;
 	end = p + len;
-	rec_size = rd32(p);
+	rec_size = xdpdk_elf_rd32(p);
 	if (rec_size < LINE_REC_MIN)
 		return NULL;
 	for (p += 4; end - p >= 8;) {
-		const char *name = btf__name_by_offset(btf, rd32(p));
-		const uint32_t count = rd32(p + 4);
+		const char *name = btf__name_by_offset(btf, xdpdk_elf_rd32(p));
+		const uint32_t count = xdpdk_elf_rd32(p + 4);
 		const size_t shndx = name != NULL ? xdpdk_elf_find_sec(ld, name) : 0;
 
 		p += 8;
@@ -80,8 +71,8 @@ read_records(struct elf_load *ld, const struct btf *btf, uint32_t *n_out)
 				}
 				recs = r;
 			}
-			recs[n++] = (struct rec){ (uint32_t)shndx, rd32(p) / sizeof(struct bpf_insn),
-						  rd32(p + 4), rd32(p + 8), rd32(p + 12) };
+			recs[n++] = (struct rec){ (uint32_t)shndx, xdpdk_elf_rd32(p) / sizeof(struct bpf_insn),
+						  xdpdk_elf_rd32(p + 4), xdpdk_elf_rd32(p + 8), xdpdk_elf_rd32(p + 12) };
 		}
 		if (shndx == 0)
 			p += (size_t)count * rec_size;

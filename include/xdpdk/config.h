@@ -163,6 +163,13 @@ struct xdpdk_cfg_entry {
 	bool value_typed;
 };
 
+/**
+ * Whether a key or value text is typed JSON (starts with '{', '[' or '"',
+ * after blanks) for the map's BTF, rather than hex bytes: the rule of the
+ * configuration's entries and of the control socket's map verbs.
+ */
+bool xdpdk_config_is_typed(const char *text);
+
 struct xdpdk_cfg_map {
 	char *name;			/**< a map of a configured program's object */
 	char *program;			/**< which program's object (optional when unique) */

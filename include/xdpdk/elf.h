@@ -118,6 +118,8 @@ const struct btf *xdpdk_btf_raw(const struct xdpdk_btf *b);
 int xdpdk_btf_json(FILE *out, const struct xdpdk_btf *b, uint32_t type_id, const void *data,
 		   size_t size);
 
+/** A JSON string: @p s (at most @p max bytes, up to a NUL) quoted and escaped. */
+void xdpdk_json_str(FILE *out, const char *s, size_t max);
 /**
  * The other way: JSON text (objects by member name, arrays, numbers, true/
  * false, enum names, strings for char arrays; missing members are zero)
