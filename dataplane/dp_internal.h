@@ -94,13 +94,14 @@ struct dp_poll;
 struct xdpdk_capture;
 
 /*
- * tc.c: the port's TC program on @p m[0..n) (ingress: what goes to the
- * exception path; egress: what the exception port sends out of @p p).
- * Packets it keeps for the caller are compacted to the front of @p m; the
- * others were dropped, consumed or redirected. @return how many it kept.
+ * tc.c: @p prog, the port's program at @p hook (which the caller read from
+ * p->tc[hook]), on @p m[0..n) (ingress: what goes to the exception path;
+ * egress: what the exception port sends out of @p p). Packets it keeps for
+ * the caller are compacted to the front of @p m; the others were dropped,
+ * consumed or redirected. @return how many it kept.
  */
-uint16_t dp_tc_run(struct dp_worker *w, struct dp_port *p, int hook, struct rte_mbuf **m,
-		   uint16_t n, uint16_t queue);
+uint16_t dp_tc_run(struct dp_worker *w, struct dp_port *p, int hook,
+		   const struct xdpdk_prog *prog, struct rte_mbuf **m, uint16_t n, uint16_t queue);
 void dp_tc_init(void);
 void dp_tc_fini(void);
 

@@ -31,8 +31,10 @@ void
 xdpdk_dp_exception_bulk(struct dp_worker *w, struct dp_port *in, struct rte_mbuf **m, uint16_t n,
 			uint16_t queue)
 {
-	if (unlikely(__atomic_load_n(&in->tc[XDPDK_TC_INGRESS], __ATOMIC_RELAXED) != NULL))
-		n = dp_tc_run(w, in, XDPDK_TC_INGRESS, m, n, (uint16_t)(queue + 1));
+	const struct xdpdk_prog *tc = __atomic_load_n(&in->tc[XDPDK_TC_INGRESS], __ATOMIC_ACQUIRE);
+
+	if (unlikely(tc != NULL))
+		n = dp_tc_run(w, in, XDPDK_TC_INGRESS, tc, m, n, (uint16_t)(queue + 1));
 	if (n != 0)
 		dp_exception_deliver(w, in, m, n);
 }

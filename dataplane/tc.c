@@ -162,15 +162,12 @@ do_redirect(struct dp_worker *w, const struct xdpdk_skb_ctx *c, struct rte_mbuf 
 }
 
 uint16_t
-dp_tc_run(struct dp_worker *w, struct dp_port *p, int hook, struct rte_mbuf **m, uint16_t n,
-	  uint16_t queue)
+dp_tc_run(struct dp_worker *w, struct dp_port *p, int hook, const struct xdpdk_prog *prog,
+	  struct rte_mbuf **m, uint16_t n, uint16_t queue)
 {
-	const struct xdpdk_prog *prog = __atomic_load_n(&p->tc[hook], __ATOMIC_ACQUIRE);
 	struct xdpdk_dp_stats *st = &w->st[p->port_id];
 	uint16_t kept = 0;
 
-	if (prog == NULL)
-		return n;
 	tc_worker = w;
 	for (uint16_t i = 0; i < n; i++) {
 		struct xdpdk_skb_ctx c;

@@ -340,6 +340,7 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 {
 	struct dp_port *p = pl->port;
 	const struct dp_chain *chain;
+	const struct xdpdk_prog *tc;
 	struct xdpdk_capture *cap;
 	uint16_t n, k;
 
@@ -356,10 +357,9 @@ poll_one(struct dp_worker *w, struct dp_poll *pl)
 			rte_pktmbuf_free_bulk(w->pkts, n);
 			return n;
 		}
-		k = n;
 		/* the host's packets leave through the port: its TC egress program first */
-		if (unlikely(__atomic_load_n(&pl->fwd->tc[XDPDK_TC_EGRESS], __ATOMIC_RELAXED) != NULL))
-			k = dp_tc_run(w, pl->fwd, XDPDK_TC_EGRESS, w->pkts, n, 0);
+		tc = __atomic_load_n(&pl->fwd->tc[XDPDK_TC_EGRESS], __ATOMIC_ACQUIRE);
+		k = unlikely(tc != NULL) ? dp_tc_run(w, pl->fwd, XDPDK_TC_EGRESS, tc, w->pkts, n, 0) : n;
 		if (k != 0)
 			dp_tx_bulk(w, pl->fwd, w->pkts, k);
 		return n;
