@@ -256,6 +256,18 @@ engine_name(const struct xdpdk_prog *p)
 	return xdpdk_prog_engine(p) == XDPDK_ENGINE_JIT ? "jit" : "interp";
 }
 
+/* ,"name":..,"object":..,"insns":N,"engine":..,"from_config":B of one loaded program */
+static void
+json_prog(FILE *out, const struct cli_loaded *l, uint32_t n_insns)
+{
+	fprintf(out, ",\"name\":");
+	cli_json_str(out, xdpdk_prog_name(l->prog));
+	fprintf(out, ",\"object\":");
+	cli_json_str(out, l->obj);
+	fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s", n_insns,
+		engine_name(l->prog), l->config ? "true" : "false");
+}
+
 static int
 prog_show(struct cli_daemon *d, bool json, FILE *out)
 {
@@ -286,12 +298,8 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 					print_actions(out, h->p[k].actions, "\",\"");
 					fputc('"', out);
 				}
-				fprintf(out, "],\"name\":");
-				cli_json_str(out, xdpdk_prog_name(l->prog));
-				fprintf(out, ",\"object\":");
-				cli_json_str(out, l->obj);
-				fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s", n_insns,
-					engine_name(l->prog), l->config ? "true" : "false");
+				fputc(']', out);
+				json_prog(out, l, n_insns);
 				/* the hook's counters: what entered the chain */
 				if (k == 0)
 					fprintf(out, ",\"run_cnt\":%" PRIu64 ",\"cycles_per_pkt\":%.1f",
@@ -332,13 +340,9 @@ prog_show(struct cli_daemon *d, bool json, FILE *out)
 			if (json) {
 				fprintf(out, "%s{\"port\":", first ? "" : ",");
 				cli_json_str(out, cli_daemon_port_name(d, i));
-				fprintf(out, ",\"ifindex\":%u,\"hook\":\"%s\",\"name\":", i, hn);
-				cli_json_str(out, xdpdk_prog_name(l->prog));
-				fprintf(out, ",\"object\":");
-				cli_json_str(out, l->obj);
-				fprintf(out, ",\"insns\":%u,\"engine\":\"%s\",\"from_config\":%s,"
-					"\"run_cnt\":%" PRIu64 "}", n_insns, engine_name(l->prog),
-					l->config ? "true" : "false", st.tc_runs);
+				fprintf(out, ",\"ifindex\":%u,\"hook\":\"%s\"", i, hn);
+				json_prog(out, l, n_insns);
+				fprintf(out, ",\"run_cnt\":%" PRIu64 "}", st.tc_runs);
 			} else {
 				fprintf(out, "%u: port %s  %s  name %s  insns %u  engine %s  "
 					"run_cnt %" PRIu64 "\n\tobject %s%s\n", i,
