@@ -125,21 +125,16 @@ check_program(const struct xdpdk_config *cfg, unsigned int i, struct checked *c,
 /* The map to prefill, in its program's object (or the one object that has it). */
 /* The key or value of @p en given as JSON, into bytes through the map's BTF. */
 static int
-type_one(const struct xdpdk_config *cfg, const struct checked *c, const struct xdpdk_obj_map *om,
-	 bool key, const char *json, uint8_t **bytes, unsigned int *len, const char *base,
-	 char *err, size_t size)
+type_one(const struct xdpdk_config *cfg, const struct xdpdk_btf *btf,
+	 const struct xdpdk_obj_map *om, bool key, const char *json, uint8_t **bytes,
+	 unsigned int *len, const char *base, char *err, size_t size)
 {
 	const struct xdpdk_map_def *def = xdpdk_obj_map_def(om);
 	const uint32_t n = key ? def->key_size : def->value_size;
-	struct xdpdk_btf *btf = NULL;
 	uint32_t kt, vt;
 	char field[128], why[192];
 
 	snprintf(field, sizeof(field), "%s.%s", base, key ? "key" : "value");
-	for (unsigned int p = 0; btf == NULL && p < cfg->programs_count; p++)
-		for (uint32_t k = 0; k < xdpdk_obj_map_count(c->objs[p]); k++)
-			if (xdpdk_obj_map_at(c->objs[p], k) == om)
-				btf = xdpdk_obj_btf(c->objs[p]);
 	xdpdk_obj_map_btf_ids(om, &kt, &vt);
 	if (btf == NULL || (key ? kt : vt) == 0)
 		return xdpdk_config_error(cfg, field, err, size, "map '%s' has no BTF type for its "
@@ -156,18 +151,19 @@ type_one(const struct xdpdk_config *cfg, const struct checked *c, const struct x
 	return 0;
 }
 
+/* @p btf: that of the object which defines @p om. */
 static int
-type_entry(const struct xdpdk_config *cfg, const struct checked *c,
+type_entry(const struct xdpdk_config *cfg, const struct xdpdk_btf *btf,
 	   const struct xdpdk_obj_map *om, struct xdpdk_cfg_entry *en, const char *base,
 	   char *err, size_t size)
 {
 	int ret = 0;
 
 	if (en->key_typed)
-		ret = type_one(cfg, c, om, true, en->key, &en->key_bytes, &en->key_len, base, err,
-			       size);
+		ret = type_one(cfg, btf, om, true, en->key, &en->key_bytes, &en->key_len, base,
+			       err, size);
 	if (ret == 0 && en->value_typed)
-		ret = type_one(cfg, c, om, false, en->value, &en->value_bytes, &en->value_len,
+		ret = type_one(cfg, btf, om, false, en->value, &en->value_bytes, &en->value_len,
 			       base, err, size);
 	return ret;
 }
@@ -178,6 +174,7 @@ check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, cha
 {
 	const struct xdpdk_cfg_map *m = &cfg->maps[i];
 	const struct xdpdk_obj_map *found = NULL;
+	const struct xdpdk_btf *btf = NULL;	/* of the object that defines it */
 	const struct xdpdk_map_def *def;
 	char field[96];
 
@@ -193,7 +190,10 @@ check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, cha
 						  "several programs' objects have a map '%s': say "
 						  "which ('program')", m->name);
 		}
-		found = om != NULL ? om : found;
+		if (om != NULL) {
+			found = om;
+			btf = xdpdk_obj_btf(c->objs[p]);
+		}
 	}
 	snprintf(field, sizeof(field), "maps[%u].name", i);
 	if (found == NULL)
@@ -207,7 +207,7 @@ check_map(const struct xdpdk_config *cfg, unsigned int i, struct checked *c, cha
 		int ret;
 
 		snprintf(field, sizeof(field), "maps[%u].entries[%u]", i, e);
-		ret = type_entry(cfg, c, found, en, field, err, size);
+		ret = type_entry(cfg, btf, found, en, field, err, size);
 		if (ret != 0)
 			return ret;
 		if (en->key_len != def->key_size || en->value_len != def->value_size)
