@@ -98,15 +98,19 @@ print_actions(FILE *out, uint32_t bits, const char *sep)
 		}
 }
 
+/* Free loaded[@p slot] and its object: the slot is free again. */
+static void
+loaded_drop(struct cli_daemon *d, uint32_t slot)
+{
+	xdpdk_loaded_free(d->loaded[slot].lo);
+	memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+}
+
 static void
 loaded_unref(struct cli_daemon *d, uint32_t slot)
 {
-	struct cli_loaded *l = &d->loaded[slot];
-
-	if (--l->refs == 0) {
-		xdpdk_loaded_free(l->lo);
-		memset(l, 0, sizeof(*l));
-	}
+	if (--d->loaded[slot].refs == 0)
+		loaded_drop(d, slot);
 }
 
 int
@@ -484,10 +488,8 @@ tc_attach(struct cli_daemon *d, int argc, char **argv, int hook, FILE *out, FILE
 	if (ret != 0) {
 		fprintf(err, "Error: port %s, %s: %s\n", cli_daemon_port_name(d, ifindex), hn,
 			strerror(-ret));
-		if (slot >= 0) {
-			xdpdk_loaded_free(d->loaded[slot].lo);
-			memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
-		}
+		if (slot >= 0)
+			loaded_drop(d, (uint32_t)slot);
 		return CLI_FAIL;
 	}
 	if (detach)
@@ -555,8 +557,7 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 				"'prog attach' and 'prog detach --prog NAME'\n",
 				cli_daemon_port_name(d, ifindex), h.n,
 				xdpdk_prog_name(d->loaded[slot].prog));
-			xdpdk_loaded_free(d->loaded[slot].lo);
-			memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+			loaded_drop(d, (uint32_t)slot);
 			return CLI_FAIL;
 		}
 		if (prio == NULL)
@@ -574,8 +575,7 @@ prog_attach(struct cli_daemon *d, int argc, char **argv, bool replace, FILE *out
 	if (ret != 0) {
 		fprintf(err, "Error: cannot attach to port %s: %s\n",
 			cli_daemon_port_name(d, ifindex), strerror(-ret));
-		xdpdk_loaded_free(d->loaded[slot].lo);
-		memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+		loaded_drop(d, (uint32_t)slot);
 		return CLI_FAIL;
 	}
 	fprintf(out, "port %s: %s %s", cli_daemon_port_name(d, ifindex),
@@ -626,8 +626,7 @@ prog_replace_all(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *e
 	if (ret != 0) {
 		fprintf(err, "Error: %s\n", ret == -ENOENT ? "no port runs a program of that name" :
 			strerror(-ret));
-		xdpdk_loaded_free(d->loaded[slot].lo);
-		memset(&d->loaded[slot], 0, sizeof(d->loaded[slot]));
+		loaded_drop(d, (uint32_t)slot);
 		return CLI_FAIL;
 	}
 	fprintf(out, "replaced by %s on %u port(s):", name, n);
