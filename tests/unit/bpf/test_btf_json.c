@@ -43,6 +43,24 @@ struct stats {
 	} pos[2];
 };
 
+/* The value both tests print and read back: every kind of member set. */
+static void
+fill_stats(struct stats *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->packets = 12345678901ull;
+	strcpy(v->name, "eth0");
+	v->color = GREEN;
+	v->flags = 5;
+	v->level = 31;
+	v->rest = 0xabcdef;
+	v->delta = -300;
+	v->on = 1;
+	v->arr[0] = 1, v->arr[1] = 2, v->arr[2] = 255;
+	v->u.word = 0x04030201;
+	v->pos[0].x = -1, v->pos[0].y = 2, v->pos[1].x = 3, v->pos[1].y = -4;
+}
+
 static char *
 render(const struct xdpdk_btf *b, uint32_t id, const void *data, size_t size, int *rc)
 {
@@ -98,18 +116,7 @@ test_btf_json_types(void **state)
 	assert_string_equal(s, "{\"addr\":167772161,\"port\":443,\"proto\":17,\"pad\":0}");
 	free(s);
 
-	memset(&v, 0, sizeof(v));
-	v.packets = 12345678901ull;
-	strcpy(v.name, "eth0");
-	v.color = GREEN;
-	v.flags = 5;
-	v.level = 31;
-	v.rest = 0xabcdef;
-	v.delta = -300;
-	v.on = 1;
-	v.arr[0] = 1, v.arr[1] = 2, v.arr[2] = 255;
-	v.u.word = 0x04030201;
-	v.pos[0].x = -1, v.pos[0].y = 2, v.pos[1].x = 3, v.pos[1].y = -4;
+	fill_stats(&v);
 	s = render(b, vt, &v, sizeof(v), &rc);
 	assert_int_equal(rc, 0);
 	assert_string_equal(s, "{\"packets\":12345678901,\"name\":\"eth0\",\"color\":\"GREEN\","
@@ -157,18 +164,7 @@ test_btf_from_json(void **state)
 	assert_int_equal(xdpdk_btf_from_json(b, kt, " {\"proto\": 17, \"addr\": 167772161, "
 					     "\"port\": 443} ", &k, sizeof(k), err, sizeof(err)), 0);
 	assert_memory_equal(&k, &kw, sizeof(k));
-	memset(&vw, 0, sizeof(vw));
-	vw.packets = 12345678901ull;
-	strcpy(vw.name, "eth0");
-	vw.color = GREEN;
-	vw.flags = 5;
-	vw.level = 31;
-	vw.rest = 0xabcdef;
-	vw.delta = -300;
-	vw.on = 1;
-	vw.arr[0] = 1, vw.arr[1] = 2, vw.arr[2] = 255;
-	vw.u.word = 0x04030201;
-	vw.pos[0].x = -1, vw.pos[0].y = 2, vw.pos[1].x = 3, vw.pos[1].y = -4;
+	fill_stats(&vw);
 	/* what the dumper printed goes back in, byte for byte */
 	s = render(b, vt, &vw, sizeof(vw), &rc);
 	assert_int_equal(rc, 0);
