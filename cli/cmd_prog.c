@@ -14,6 +14,7 @@
 
 #include "pcap_compat.h" /* before cli.h: see there */
 #include "cli.h"
+#include "golden.h"
 
 #include <xdpdk/control.h>
 #include <xdpdk/dataplane.h>
@@ -35,6 +36,7 @@ struct run_cfg {
 	const char *ctx_out;
 	unsigned long long repeat;
 	const char *engine;
+	const char *maps_init;
 	bool json;
 	bool dump_maps;
 };
@@ -62,6 +64,8 @@ static const struct xdpdk_opt run_opts[] = {
 	  "runs to average the duration over; each starts from the original input" },
 	{ "engine", 'e', XDPDK_OPT_CHOICE, offsetof(struct run_cfg, engine), "ENGINE",
 	  "engine (default: jit, falling back to interp with a message)", engine_choices },
+	{ "maps-init", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, maps_init), "FILE",
+	  "map entries before the run, as `prog test --maps-init` takes them" },
 	{ "dump-maps", 'm', XDPDK_OPT_FLAG, offsetof(struct run_cfg, dump_maps), NULL,
 	  "print every map's entries after the run" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
@@ -303,6 +307,33 @@ out:
 	return ret;
 }
 
+/* The run, after seeding the maps (and bpf_fib_lookup's table) from --maps-init. */
+static int
+run_seeded(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
+{
+	struct cli_golden_seeds seeds = { 0 };
+	struct xdpdk_fib *fib = NULL;
+	int rc;
+
+	if (cfg->maps_init != NULL) {
+		if (cli_golden_seeds_read(cfg->maps_init, &seeds) != 0) {
+			cli_err(path, "cannot use '%s' (see above)", cfg->maps_init);
+			return CLI_FAIL;
+		}
+		if (cli_golden_seed_xdpdk(cp->loaded, &seeds) != 0 ||
+		    cli_golden_fib_setup(&seeds, &fib) != 0) {
+			cli_err(path, "'%s' does not fit the program's maps (see above)",
+				cfg->maps_init);
+			cli_golden_seeds_free(&seeds);
+			return CLI_FAIL;
+		}
+	}
+	rc = cfg->pcap_in ? run_pcap(path, cfg, cp) : run_one(path, cfg, cp);
+	cli_golden_fib_teardown(fib);
+	cli_golden_seeds_free(&seeds);
+	return rc;
+}
+
 static int
 cmd_run(const char *path, int argc, char **argv)
 {
@@ -331,7 +362,7 @@ cmd_run(const char *path, int argc, char **argv)
 		cli_unload_prog(&cp);
 		return CLI_FAIL;
 	}
-	rc = cfg.pcap_in ? run_pcap(path, &cfg, &cp) : run_one(path, &cfg, &cp);
+	rc = run_seeded(path, &cfg, &cp);
 	cli_unload_prog(&cp);
 	return rc;
 }

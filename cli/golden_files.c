@@ -85,6 +85,59 @@ grow(void **v, size_t n, size_t *cap, size_t size)
 	return 0;
 }
 
+/*
+ * "MAP @FILE": FILE (relative to @p path's directory) holds "KEY VALUE" hex
+ * lines, the format of a configuration's `maps: - file:`, so that one set of
+ * entry files seeds both `xdpdk run -c` and `prog run/test --maps-init`.
+ */
+static int
+read_entries_file(const char *path, int lineno, const char *map, const char *file,
+		  struct cli_golden_seeds *sd, size_t *cap)
+{
+	const char *slash = strrchr(path, '/');
+	char full[4096], line[4096];
+	int n, fline = 0, ret = 0;
+	FILE *f;
+
+	if (file[0] == '/' || slash == NULL)
+		n = snprintf(full, sizeof(full), "%s", file);
+	else
+		n = snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - path), path, file);
+	if (n >= (int)sizeof(full) || (f = fopen(full, "r")) == NULL) {
+		fprintf(stderr, "%s:%d: %s: %s\n", path, lineno, full,
+			n >= (int)sizeof(full) ? strerror(ENAMETOOLONG) : strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && fgets(line, sizeof(line), f)) {
+		char *tok[MAX_TOK] = { 0 };
+		struct cli_golden_seed *s;
+
+		fline++;
+		n = split(line, tok);
+		if (n == 0)
+			continue;
+		if (grow((void **)&sd->v, sd->n, cap, sizeof(*sd->v)) != 0) {
+			fprintf(stderr, "%s: %s\n", full, strerror(ENOMEM));
+			ret = -1;
+			break;
+		}
+		s = &sd->v[sd->n];
+		memset(s, 0, sizeof(*s));
+		s->lineno = lineno;
+		snprintf(s->map, sizeof(s->map), "%s", map);
+		if (n != 2 || cli_golden_parse_hex(tok[0], s->key, &s->klen) != 0 ||
+		    cli_golden_parse_hex(tok[1], s->val, &s->vlen) != 0) {
+			fprintf(stderr, "%s:%d: expected 'KEYHEX VALUEHEX' (from %s:%d)\n", full,
+				fline, path, lineno);
+			ret = -1;
+			break;
+		}
+		sd->n++;
+	}
+	fclose(f);
+	return ret;
+}
+
 int
 cli_golden_seeds_read(const char *path, struct cli_golden_seeds *sd)
 {
@@ -119,6 +172,11 @@ cli_golden_seeds_read(const char *path, struct cli_golden_seeds *sd)
 		n = split(line, tok);
 		if (n == 0)
 			continue;
+		if (n == 2 && tok[1][0] == '@' && strlen(tok[0]) < sizeof(s->map)) {
+			if (read_entries_file(path, lineno, tok[0], tok[1] + 1, sd, &cap) != 0)
+				goto err;
+			continue;
+		}
 		if (grow((void **)&sd->v, sd->n, &cap, sizeof(*sd->v)) != 0)
 			goto err_mem;
 		s = &sd->v[sd->n];
@@ -129,8 +187,8 @@ cli_golden_seeds_read(const char *path, struct cli_golden_seeds *sd)
 				      (int)sizeof(s->map) ||
 		    cli_golden_parse_hex(tok[s->check ? 2 : 1], s->key, &s->klen) != 0 ||
 		    (!s->check && cli_golden_parse_hex(tok[2], s->val, &s->vlen) != 0)) {
-			fprintf(stderr, "%s:%d: expected 'MAP KEYHEX VALUEHEX', 'check MAP KEYHEX' "
-				"or a fib-* line\n", path, lineno);
+			fprintf(stderr, "%s:%d: expected 'MAP KEYHEX VALUEHEX', 'MAP @FILE', "
+				"'check MAP KEYHEX' or a fib-* line\n", path, lineno);
 			goto err;
 		}
 		sd->n++;

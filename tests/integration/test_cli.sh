@@ -7,6 +7,8 @@ set -u
 XDPDK=${1:?usage: test_cli.sh path/to/xdpdk}
 PROGS=${XDPDK_PROGS_DIR:?}
 PCAPS=${XDPDK_PCAPS_DIR:?}
+SRC_EXAMPLES="$(dirname "$0")/../../config/examples"
+SRC_GOLDEN="$(dirname "$0")/../golden"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 pass=0 fail=0
@@ -135,8 +137,22 @@ expect_grep "... and the message says why" err "section 'xdp/cpumap'\) runs behi
 expect_rc "demo runs" 0 "$XDPDK" demo --out "$TMP/demo.pcap"
 expect_grep "demo prints verdict counts" out "^  XDP_(TX|PASS|DROP) +[0-9]+"
 expect_grep "demo prints the rate" out "^rate: [0-9.]+ Mpps"
-expect_grep "demo runs the program on the dataplane" out "^port demo: rx 64 tx 28 aborted 0 drop 6 pass 25 tx 28 .* runt 4 "
+# The lb with config/examples/lb.yaml's VIPs: pcaps/lb-in.pcap's 13 VIP packets
+# are encapsulated (XDP_TX), 5 pass, the ICMP error with no real is dropped.
+expect_grep "demo runs the lb on the dataplane" out "^port demo: rx 19 tx 13 aborted 0 drop 1 pass 5 tx 13 .* runt 0 "
+expect_grep "... and no mbuf is left in use" out "^port demo: 0 mbufs in use after the workers stopped"
+expect_grep "demo's engine part gives the lb's verdicts" out "^  XDP_TX +13$"
 expect_grep "demo says where the output is" out "^output: $TMP/demo.pcap"
+# The demo's entry files are the golden test's seeds: the same bytes out.
+expect_rc "demo's output is the lb golden test's" 0 "$XDPDK" prog test \
+	"${XDPDK_BPF_PROGS_DIR:?}/lb.bpf.o" --prog xdp_lb --engine jit \
+	--pcap-in "$PCAPS/lb-in.pcap" --maps-init "$SRC_EXAMPLES/lb.maps" \
+	--expect "$TMP/demo.pcap" --expect-verdicts "$SRC_GOLDEN/lb.expect"
+printf 'vip_map @no-such-file.txt\n' >"$TMP/bad.maps"
+expect_rc "--maps-init with a missing entries file fails" 1 "$XDPDK" prog run \
+	"${XDPDK_BPF_PROGS_DIR:?}/lb.bpf.o" --prog xdp_lb --pcap-in "$PCAPS/lb-in.pcap" \
+	--maps-init "$TMP/bad.maps"
+expect_grep "... naming the file and the line" err "bad.maps:1: .*no-such-file.txt: No such file"
 
 echo
 # --- run --check: a configuration and the objects it names ------------------
