@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <rte_cycles.h>
+#include <rte_memcpy.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -25,18 +26,26 @@
 #include <xdpdk/map.h>
 
 #include "xdpdk_config.h"
+#include "pcap_compat.h" /* before cli.h: see there */
 #include "cli.h"
+#include "golden.h"
 
 #define BENCH_OBJ XDPDK_BUILD_ROOT "/bpf/progs/xdp_bench.bpf.o"
+#define LB_OBJ XDPDK_BUILD_ROOT "/bpf/progs/lb.bpf.o"
+#define LB_PCAP XDPDK_SOURCE_ROOT "/pcaps/lb-in.pcap"
+#define LB_MAPS XDPDK_SOURCE_ROOT "/config/examples/lb.maps"
+#define LB_MAX_TMPL 1024
+#define LB_TMPL_SIZE 2048
 #define MAX_W 16
 #define ROUNDS 2
 #define CPUMAP_QSIZE 2048
 
-enum scenario { SC_DROP, SC_TX, SC_PASS, SC_DEVMAP, SC_CPUMAP };
+enum scenario { SC_DROP, SC_TX, SC_PASS, SC_DEVMAP, SC_CPUMAP, SC_LB };
 
-static const char *const scenario_names[] = { "drop", "tx", "pass", "devmap", "cpumap", NULL };
+static const char *const scenario_names[] = { "drop", "tx", "pass", "devmap", "cpumap", "lb",
+					       NULL };
 static const char *const scenario_progs[] = {
-	"bench_drop", "bench_macswap", "bench_pass", "bench_devmap", "bench_cpumap",
+	"bench_drop", "bench_macswap", "bench_pass", "bench_devmap", "bench_cpumap", "xdp_lb",
 };
 
 struct bench_cfg {
@@ -48,12 +57,14 @@ struct bench_cfg {
 	bool no_huge;
 	bool no_prog_cycles;
 	const char *obj;
+	const char *pcap;
+	const char *maps_init;
 };
 
 static const struct xdpdk_opt pipeline_opts[] = {
 	{ "scenario", 's', XDPDK_OPT_CHOICE, offsetof(struct bench_cfg, scenario), "NAME",
-	  "drop, tx (MAC swap), pass (exception port), devmap, cpumap (default drop)",
-	  scenario_names },
+	  "drop, tx (MAC swap), pass (exception port), devmap, cpumap, lb (the bundled load "
+	  "balancer on real packets) (default drop)", scenario_names },
 	{ "workers", 'w', XDPDK_OPT_UINT, offsetof(struct bench_cfg, workers), "N",
 	  "worker lcores (default 1)" },
 	{ "burst", 'b', XDPDK_OPT_UINT, offsetof(struct bench_cfg, burst), "N",
@@ -66,9 +77,79 @@ static const struct xdpdk_opt pipeline_opts[] = {
 	{ "no-prog-cycles", 0, XDPDK_OPT_FLAG, offsetof(struct bench_cfg, no_prog_cycles), NULL,
 	  "do not time the programs (two TSC reads a burst less)" },
 	{ "obj", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, obj), "OBJ",
-	  "the scenarios' programs (default: the bundled xdp_bench.bpf.o)" },
+	  "the scenarios' programs (default: the bundled xdp_bench.bpf.o; lb: lb.bpf.o)" },
+	{ "pcap", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, pcap), "FILE",
+	  "lb: the packets the ports receive, in turn (default pcaps/lb-in.pcap)" },
+	{ "maps-init", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, maps_init), "FILE",
+	  "lb: map entries, as `prog test --maps-init` (default config/examples/lb.maps)" },
 	XDPDK_OPT_END,
 };
+
+/* ---- lb: real packets on net_null --------------------------------------- */
+
+/*
+ * net_null hands out mbufs as they come from the pool. For the lb, which
+ * must see VIP traffic, an RX callback writes the pcap's packets into them
+ * in turn: on the same ports for both loops, so the copy is part of the I/O
+ * that the bare loop's figure holds too.
+ */
+struct lb_tmpl {
+	uint32_t n;
+	uint16_t len[LB_MAX_TMPL];
+	uint8_t (*data)[LB_TMPL_SIZE];
+	uint32_t next[MAX_W];
+};
+
+static struct lb_tmpl lb_tmpl;
+
+static uint16_t
+lb_fill(uint16_t port, uint16_t queue, struct rte_mbuf **m, uint16_t n, uint16_t max,
+	void *arg)
+{
+	uint32_t *next = arg, k = *next;
+
+	RTE_SET_USED(port);
+	RTE_SET_USED(queue);
+	RTE_SET_USED(max);
+	for (uint16_t i = 0; i < n; i++) {
+		const uint16_t len = lb_tmpl.len[k];
+
+		rte_memcpy(rte_pktmbuf_mtod(m[i], void *), lb_tmpl.data[k], len);
+		m[i]->data_len = len;
+		m[i]->pkt_len = len;
+		if (++k == lb_tmpl.n)
+			k = 0;
+	}
+	*next = k;
+	return n;
+}
+
+static int
+lb_read_pcap(const char *path, const char *file)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	pcap_t *pc = pcap_open_offline(file, errbuf);
+
+	if (pc == NULL) {
+		cli_err(path, "cannot read '%s': %s", file, errbuf);
+		return -1;
+	}
+	lb_tmpl.data = malloc(sizeof(*lb_tmpl.data) * LB_MAX_TMPL);
+	while (lb_tmpl.data != NULL && lb_tmpl.n < LB_MAX_TMPL && pcap_next_ex(pc, &h, &d) == 1) {
+		if (h->caplen < 14 || h->caplen > LB_TMPL_SIZE)
+			continue; /* runts and jumbos: not for net_null's mbufs */
+		memcpy(lb_tmpl.data[lb_tmpl.n], d, h->caplen);
+		lb_tmpl.len[lb_tmpl.n++] = (uint16_t)h->caplen;
+	}
+	pcap_close(pc);
+	if (lb_tmpl.n == 0) {
+		cli_err(path, "'%s': no packet of 14 to %d bytes", file, LB_TMPL_SIZE);
+		return -1;
+	}
+	return 0;
+}
 
 /* ---- the bare loop ------------------------------------------------------ */
 
@@ -128,6 +209,8 @@ bare_main(void *arg)
 		case SC_TX:
 			for (uint16_t k = 0; k < n; k++)
 				macswap(m[k]);
+			/* fall through */
+		case SC_LB: /* the packets were written by lb_fill(): send them back */
 			if (n != 0)
 				tx_or_free(in, (uint16_t)i, m, n);
 			break;
@@ -201,7 +284,8 @@ bare_round(double seconds, uint64_t *pkts, uint64_t *cycles)
 		if (ret != 0)
 			return ret;
 	}
-	if (bare.sc != SC_DROP && bare.sc != SC_TX && (ret = rte_eth_dev_start(bare.out)) != 0)
+	if (bare.sc != SC_DROP && bare.sc != SC_TX && bare.sc != SC_LB &&
+	    (ret = rte_eth_dev_start(bare.out)) != 0)
 		return ret;
 	bare.stop = false;
 	memset(bare.pkts, 0, sizeof(bare.pkts));
@@ -217,7 +301,7 @@ bare_round(double seconds, uint64_t *pkts, uint64_t *cycles)
 		while (bare.ring[i] != NULL && rte_ring_dequeue(bare.ring[i], (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 	}
-	if (bare.sc != SC_DROP && bare.sc != SC_TX)
+	if (bare.sc != SC_DROP && bare.sc != SC_TX && bare.sc != SC_LB)
 		rte_eth_dev_stop(bare.out);
 	return 0;
 }
@@ -258,6 +342,9 @@ setup_ports(const struct bench_cfg *cfg, enum scenario sc, struct bench *b)
 		ret = xdpdk_dp_poll_add(i, b->in_ifx[i], 0);
 		if (ret != 0)
 			return ret;
+		if (sc == SC_LB && rte_eth_add_rx_callback(bare.in[i], 0, lb_fill,
+							   &lb_tmpl.next[i]) == NULL)
+			return -rte_errno;
 		if (sc == SC_CPUMAP) {
 			snprintf(devargs, sizeof(devargs), "bench_ring%u", i);
 			bare.ring[i] = rte_ring_create(devargs, CPUMAP_QSIZE, SOCKET_ID_ANY,
@@ -289,6 +376,14 @@ setup_progs(const struct bench_cfg *cfg, enum scenario sc, struct bench *b)
 	prog = xdpdk_loaded_prog_find(b->lo, scenario_progs[sc]);
 	if (prog == NULL)
 		return -ENOENT;
+	if (sc == SC_LB) {
+		struct cli_golden_seeds seeds;
+
+		if (cli_golden_seeds_read(cfg->maps_init, &seeds) != 0)
+			return -EINVAL;
+		ret = cli_golden_seed_xdpdk(b->lo, &seeds) != 0 ? -EINVAL : 0;
+		cli_golden_seeds_free(&seeds);
+	}
 	for (uint32_t i = 0; i < cfg->workers && ret == 0; i++)
 		ret = xdpdk_dp_port_set_prog(b->in_ifx[i], prog);
 	if (ret == 0 && sc == SC_DEVMAP) {
@@ -323,12 +418,23 @@ hugepages_used(const struct bench_cfg *cfg)
 	return !cfg->no_huge && n > 0;
 }
 
+/* The verdicts of the kept round, as shares of the packets the program ran on. */
+static double verdict_share[XDPDK_DP_N_ACTIONS];
+static const char *const verdict_names[XDPDK_DP_N_ACTIONS] = {
+	"aborted", "drop", "pass", "tx", "redirect", "invalid",
+};
+
 static void
 report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, double x_mpps,
        double b_mpps, double prog_cpp)
 {
 	if (cfg->json) {
-		printf("{\"scenario\": \"%s\", \"workers\": %llu, \"burst\": %llu, "
+		printf("{\"verdicts\": {");
+		for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+			printf("%s\"%s\": %.4f", a ? ", " : "", verdict_names[a],
+			       verdict_share[a]);
+		printf("}, ");
+		printf("\"scenario\": \"%s\", \"workers\": %llu, \"burst\": %llu, "
 		       "\"seconds\": %.2f, \"hugepages\": %s, \"xdpdk_cycles_per_pkt\": %.2f, "
 		       "\"baseline_cycles_per_pkt\": %.2f, \"ratio\": %.3f, \"mpps\": %.3f, "
 		       "\"baseline_mpps\": %.3f, \"prog_cycles_per_pkt\": %.2f, "
@@ -344,12 +450,17 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 	       x_mpps, prog_cpp);
 	printf("  bare DPDK %8.2f cycles/pkt  %8.3f Mpps\n", b_cpp, b_mpps);
 	printf("  ratio     %8.3f\n", b_cpp > 0 ? x_cpp / b_cpp : 0);
+	printf("  verdicts ");
+	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+		if (verdict_share[a] > 0)
+			printf(" %s %.1f%%", verdict_names[a], 100 * verdict_share[a]);
+	printf("\n");
 }
 
 static int
 pipeline(const char *path, int argc, char **argv)
 {
-	struct bench_cfg cfg = { "drop", 1, 32, 4.0, false, false, false, BENCH_OBJ };
+	struct bench_cfg cfg = { "drop", 1, 32, 4.0, false, false, false, NULL, LB_PCAP, LB_MAPS };
 	struct bench b = { 0 };
 	double best_x = 0, best_b = 0, x_mpps = 0, b_mpps = 0, prog_cpp = 0;
 	struct xdpdk_dp_opts dpo = { 0 };
@@ -370,6 +481,10 @@ pipeline(const char *path, int argc, char **argv)
 	}
 	while (strcmp(scenario_names[sc], cfg.scenario) != 0)
 		sc++;
+	if (cfg.obj == NULL)
+		cfg.obj = sc == SC_LB ? LB_OBJ : BENCH_OBJ;
+	if (sc == SC_LB && lb_read_pcap(path, cfg.pcap) != 0)
+		return CLI_FAIL;
 	huge = hugepages_used(&cfg);
 	if (cli_eal_dataplane("xdpdk bench", (unsigned int)cfg.workers, cfg.no_huge) != 0)
 		return CLI_FAIL;
@@ -411,13 +526,20 @@ pipeline(const char *path, int argc, char **argv)
 		if (best_x == 0 || cpp < best_x) {
 			best_x = cpp;
 			x_mpps = (double)xp / s / 1e6;
+			double runs = 0, act[XDPDK_DP_N_ACTIONS] = { 0 };
+
 			prog_cpp = 0;
 			for (uint32_t i = 0; i < bare.n; i++) {
 				xdpdk_dp_port_stats(b.in_ifx[i], &st);
 				if (st.prog_timed != 0)
 					prog_cpp += (double)st.prog_cycles / (double)st.prog_timed /
 						    bare.n;
+				runs += (double)st.prog_runs;
+				for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+					act[a] += (double)st.action_packets[a];
 			}
+			for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
+				verdict_share[a] = runs > 0 ? act[a] / runs : 0;
 		}
 	}
 	if (rc != 0)
@@ -431,6 +553,7 @@ pipeline(const char *path, int argc, char **argv)
 	for (uint32_t i = 0; i < MAX_W; i++)
 		rte_ring_free(bare.ring[i]);
 	xdpdk_eal_cleanup_tool();
+	free(lb_tmpl.data);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
 

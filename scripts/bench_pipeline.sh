@@ -11,7 +11,7 @@ S=${2:-4}
 OUT=docs/bench/pipeline.json
 : > "$OUT"
 for huge in "" --no-huge; do
-	for sc in drop tx pass devmap cpumap; do
+	for sc in drop tx pass devmap cpumap lb; do
 		# shellcheck disable=SC2086
 		"$X" bench pipeline --scenario "$sc" --seconds "$S" --json $huge 2>/dev/null >> "$OUT"
 	done

@@ -154,6 +154,19 @@ expect_rc "--maps-init with a missing entries file fails" 1 "$XDPDK" prog run \
 	--maps-init "$TMP/bad.maps"
 expect_grep "... naming the file and the line" err "bad.maps:1: .*no-such-file.txt: No such file"
 
+# --- bench pipeline --scenario lb: the lb on real packets over net_null ------
+expect_rc "bench pipeline --scenario lb runs" 0 "$XDPDK" bench pipeline --scenario lb \
+	--seconds 0.4 --json
+# lb-in.pcap's 19 packets in turn: 13 XDP_TX, 5 XDP_PASS, 1 XDP_DROP.
+if awk 'match($0, /"tx": [0-9.]+/) { v = substr($0, RSTART + 6, RLENGTH - 6) + 0; seen = 1 }
+	END { exit !(seen && v > 0.675 && v < 0.695) }' "$TMP/out" &&
+   grep -q '"scenario": "lb"' "$TMP/out" && grep -Eq '"mpps": [0-9]*[1-9]' "$TMP/out"; then
+	ok "... the lb encapsulates 13 of lb-in.pcap's 19 packets (XDP_TX)"
+else bad "... the lb encapsulates 13 of lb-in.pcap's 19 packets (XDP_TX)" "$(cat "$TMP/out")"; fi
+expect_rc "bench pipeline --scenario lb with a missing pcap fails" 1 "$XDPDK" bench pipeline \
+	--scenario lb --pcap "$TMP/none.pcap"
+expect_grep "... naming it" err "cannot read '$TMP/none.pcap'"
+
 echo
 # --- run --check: a configuration and the objects it names ------------------
 cat >"$TMP/ok.yaml" <<EOF
