@@ -31,10 +31,10 @@ fi
 echo "== unit + integration + differential (the kernel as oracle; skips without CAP_BPF) + golden"
 run_suites build unit integration differential golden
 
-echo "== unit + integration + golden under ASan+UBSan"
+echo "== unit + integration + differential + golden under ASan+UBSan"
 if BUILD=build-asan bash scripts/build.sh -Db_sanitize=address,undefined -Db_lundef=false \
 	-Dbenchmarks=false; then
-	ASAN_OPTIONS=detect_leaks=1 run_suites build-asan unit integration golden
+	ASAN_OPTIONS=detect_leaks=1 run_suites build-asan unit integration differential golden
 else
 	echo "sanitizer build failed"; failed=$((failed + 1))
 fi
