@@ -32,6 +32,7 @@
 #include <rte_ethdev.h>
 #include <rte_mempool.h>
 
+#include <xdpdk/control.h>
 #include <xdpdk/dataplane.h>
 #include <xdpdk/fib.h>
 #include <xdpdk/helpers.h>
@@ -777,8 +778,18 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 static int
 ctl_stats(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
+	const bool json = cli_opt_flag(argc, argv, "--json"), raw = cli_opt_flag(argc, argv, "--raw");
+
 	(void)err;
-	cli_print_stats(out, d, cli_opt_flag(argc, argv, "--json"), cli_opt_flag(argc, argv, "--raw"));
+	cli_print_stats(out, d, json, raw);
+	if (!json && !raw && d->server != NULL) {
+		struct xdpdk_ctl_stats cs;
+
+		/* requests that went wrong: counted, the server went on */
+		xdpdk_ctl_server_stats(d->server, &cs);
+		fprintf(out, "control: served %" PRIu64 " malformed %" PRIu64 " refused %" PRIu64
+			" aborted %" PRIu64 "\n", cs.served, cs.malformed, cs.refused, cs.aborted);
+	}
 	return CLI_OK;
 }
 
