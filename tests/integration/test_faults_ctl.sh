@@ -17,11 +17,7 @@ TMP=$(mktemp -d)
 pass=0 fail=0 pid=
 OBJ=$PROGS/dp_verdicts.bpf.o
 . "$(dirname "$0")/assert.sh"
-x() { "$XDPDK" "$@" -s "$TMP/ctl.sock"; }
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-HUGE=auto
-[ -n "${XDPDK_TEST_NO_HUGE:-}" ] && HUGE=no
+. "$(dirname "$0")/daemon.sh"
 
 # daemon_start EXTRA_CONTROL_YAML: the daemon with its socket in $TMP
 daemon_start() {
@@ -87,7 +83,7 @@ for i in range(20):                 # half a length word
     s = conn(); s.sendall(full[:2]); s.close(); n += 1
 for i in range(20):                 # the length, half the body
     s = conn(); s.sendall(full[: len(full) // 2]); s.close(); n += 1
-for i in range(5):                  # a whole request for a large reply, never read
+for i in range(3):                  # a whole request for a large reply, never read
     s = conn(); s.sendall(full); s.shutdown(socket.SHUT_WR); time.sleep(0.05)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)); s.close()
 print("left", n)
@@ -95,19 +91,24 @@ s = conn(); s.sendall(full[:6])     # stalls past the server's 5 s timeout
 time.sleep(6.5); s.close()
 print("stalled 1")
 PY
-expect_grep "65 clients left mid-request, one stalled" out "^stalled 1$"
-x stats >"$TMP/out" 2>&1
+expect_grep "63 clients left mid-request or before the reply, one stalled" out "^stalled 1$"
+# the server takes one request at a time: the large replies (seconds each under ASan on a
+# loaded machine) may still be in progress; a client gives up after 5 s, so ask again (the
+# server then finds that client gone too: one more aborted each)
+gave_up=0
+for _ in $(seq 60); do x stats >"$TMP/out" 2>&1 && break; gave_up=$((gave_up + 1)); sleep 1; done
 expect_grep "... the daemon still answers, and counted them" out \
 	"^control: served [0-9]+ malformed 0 refused 0 aborted [0-9]+$"
 aborted=$(sed -nE 's/^control: .* aborted ([0-9]+)$/\1/p' "$TMP/out")
-# 20 + 20 + 20 mid-request, 5 that never read their reply (megabytes: the server's write
-# fails once they are gone), 1 stalled
-if [ "$aborted" = 66 ]; then ok "... aborted 66 = 60 mid-request + 5 unread replies + 1 stalled"; else
+# 20 + 20 + 20 mid-request, 3 that never read their reply (megabytes: the server's write
+# fails once they are gone), 1 stalled, and our own clients that gave up waiting
+if [ "$aborted" = $((64 + gave_up)) ]; then
+	ok "... aborted $aborted = 60 mid-request + 3 unread replies + 1 stalled + $gave_up timed out"; else
 	bad "... aborted count" "$(cat "$TMP/out")"; fi
 fds1=$(nfds)
 if [ "$fds1" -eq "$fds0" ]; then ok "no descriptor left open ($fds1 before and after)"; else
 	bad "no descriptor left open" "$fds0 before, $fds1 after: $(ls -l /proc/$pid/fd)"; fi
-x map dump name ch_rings >"$TMP/out" 2>&1
+for _ in 1 2 3 4 5; do x map dump name ch_rings >"$TMP/out" 2>&1 && break; done
 n=$(grep -c '^  key: ' "$TMP/out")
 if [ "$n" -eq 65344 ]; then ok "the large reply is whole for a client that reads it ($n entries)"; else
 	bad "the large reply" "$(head -c 300 "$TMP/out")"; fi
