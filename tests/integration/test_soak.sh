@@ -60,7 +60,8 @@ YAML
 "$XDPDK" run -c "$TMP/soak.yaml" --replay "$PCAPS/lb-in.pcap" --loop 0 --pps "$PPS" \
 	--seconds "$SECONDS_RUN" >"$TMP/run.out" 2>"$TMP/run.err" &
 pid=$!
-for _ in $(seq 100); do [ -S "$TMP/ctl.sock" ] && break; sleep 0.1; done
+# (loading lb and 6,126 entries takes seconds under ASan on a loaded machine)
+for _ in $(seq 1200); do [ -S "$TMP/ctl.sock" ] || ! kill -0 "$pid" 2>/dev/null && break; sleep 0.1; done
 [ -S "$TMP/ctl.sock" ] || { bad "the daemon starts" "$(cat "$TMP/run.err")"; echo "$pass passed, $fail failed"; exit 1; }
 
 start=$(date +%s.%N)
