@@ -778,7 +778,8 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 static int
 ctl_stats(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
-	const bool json = cli_opt_flag(argc, argv, "--json"), raw = cli_opt_flag(argc, argv, "--raw");
+	const bool json = cli_opt_flag(argc, argv, "--json");
+	const bool raw = cli_opt_flag(argc, argv, "--raw");
 
 	(void)err;
 	cli_print_stats(out, d, json, raw);
@@ -848,8 +849,8 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 					st.tc_shot, st.tc_stolen, st.tc_redirect, st.tc_redirect_err);
 			/* the device's losses: shown when there are some */
 			if (st.rx_nombuf != 0 || st.rx_missed != 0)
-				fprintf(out, " rx_nombuf %" PRIu64 " rx_missed %" PRIu64, st.rx_nombuf,
-					st.rx_missed);
+				fprintf(out, " rx_nombuf %" PRIu64 " rx_missed %" PRIu64,
+					st.rx_nombuf, st.rx_missed);
 			fputc('\n', out);
 		}
 	}

@@ -102,7 +102,8 @@ peer_allowed(const struct xdpdk_ctl_server *s, int fd, char *why, size_t size)
 			 "who the peer is: %s)\n", strerror(errno));
 		return false;
 	}
-	if (cred.uid == 0 || cred.uid == geteuid() || (s->has_group && peer_in_group(fd, &cred, s->gid)))
+	if (cred.uid == 0 || cred.uid == geteuid() ||
+	    (s->has_group && peer_in_group(fd, &cred, s->gid)))
 		return true;
 	if (s->has_group)
 		snprintf(why, size, "xdpdk: the control socket refuses other users: uid %u is not "

@@ -599,6 +599,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_faults_map_full, setup, teardown),
 	};
 
-	no_huge = (nh != NULL && strcmp(nh, "1") == 0) || (argc > 1 && strcmp(argv[1], "--no-huge") == 0);
+	no_huge = (nh != NULL && strcmp(nh, "1") == 0) ||
+		  (argc > 1 && strcmp(argv[1], "--no-huge") == 0);
 	return cmocka_run_group_tests_name("dataplane_faults", tests, group_setup, group_teardown);
 }
