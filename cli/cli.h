@@ -125,6 +125,7 @@ struct cli_daemon {
 	int32_t handles[64];		/* devmap/cpumap entry programs' handles */
 	uint32_t n_handles;
 	volatile const sig_atomic_t *stop;	/* non-zero once the daemon is told to stop */
+	struct xdpdk_ctl_server *server;	/* the control socket's, for its counters */
 };
 /* A port by its configured name or its ifindex; 0 with an "Error: ..." on @p err. */
 uint32_t cli_daemon_port(const struct cli_daemon *d, const char *s, FILE *err);

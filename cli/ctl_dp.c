@@ -30,7 +30,9 @@
 #include <sys/socket.h>
 
 #include <rte_ethdev.h>
+#include <rte_mempool.h>
 
+#include <xdpdk/control.h>
 #include <xdpdk/dataplane.h>
 #include <xdpdk/fib.h>
 #include <xdpdk/helpers.h>
@@ -739,9 +741,15 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 			fprintf(out, ",\"dpdk_port\":%d,\"driver\":", pid);
 			cli_json_str(out, info.driver_name ? info.driver_name : "");
 			fprintf(out, ",\"mac\":\"%s\",\"mtu\":%u,\"link\":%s,\"speed_mbps\":%u,"
-				"\"rx_queues\":%u,\"tx_queues\":%u,\"exception\":%u,\"xdp\":",
+				"\"rx_queues\":%u,\"tx_queues\":%u,\"exception\":%u,",
 				macs, mtu, link.link_status ? "true" : "false", link.link_speed,
 				info.nb_rx_queues, info.nb_tx_queues, xdpdk_dp_port_exception(i));
+			/* the pool's use: a long run samples it for leaks */
+			if (xdpdk_dp_port_pool(i) != NULL)
+				fprintf(out, "\"mbufs\":%u,\"mbufs_in_use\":%u,",
+					xdpdk_dp_port_pool(i)->size,
+					rte_mempool_in_use_count(xdpdk_dp_port_pool(i)));
+			fputs("\"xdp\":", out);
 			if (prog != NULL)
 				cli_json_str(out, prog);
 			else
@@ -770,8 +778,19 @@ ctl_port(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 static int
 ctl_stats(struct cli_daemon *d, int argc, char **argv, FILE *out, FILE *err)
 {
+	const bool json = cli_opt_flag(argc, argv, "--json");
+	const bool raw = cli_opt_flag(argc, argv, "--raw");
+
 	(void)err;
-	cli_print_stats(out, d, cli_opt_flag(argc, argv, "--json"), cli_opt_flag(argc, argv, "--raw"));
+	cli_print_stats(out, d, json, raw);
+	if (!json && !raw && d->server != NULL) {
+		struct xdpdk_ctl_stats cs;
+
+		/* requests that went wrong: counted, the server went on */
+		xdpdk_ctl_server_stats(d->server, &cs);
+		fprintf(out, "control: served %" PRIu64 " malformed %" PRIu64 " refused %" PRIu64
+			" aborted %" PRIu64 "\n", cs.served, cs.malformed, cs.refused, cs.aborted);
+	}
 	return CLI_OK;
 }
 
@@ -792,7 +811,8 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 			for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
 				fprintf(out, " %" PRIu64, st.action_packets[a]);
 			fprintf(out, " %" PRIu64 "\n", st.runt + st.oversize + st.redirect_err +
-				st.redirect_down + st.ring_full + st.exception_drop + st.tx_drop);
+				st.redirect_down + st.ring_full + st.exception_drop + st.tx_drop +
+				st.rx_nombuf + st.rx_missed);
 		} else if (json) {
 			fprintf(out, "%s{\"port\":", i > 1 ? "," : "");
 			cli_json_str(out, cli_daemon_port_name(d, i));
@@ -807,11 +827,12 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				",\"exception_drop\":%" PRIu64 ",\"tx_drop\":%" PRIu64
 				",\"prog_runs\":%" PRIu64 ",\"tc_runs\":%" PRIu64 ",\"tc_shot\":%" PRIu64
 				",\"tc_stolen\":%" PRIu64 ",\"tc_redirect\":%" PRIu64
-				",\"tc_redirect_err\":%" PRIu64 "}",
+				",\"tc_redirect_err\":%" PRIu64 ",\"rx_nombuf\":%" PRIu64
+				",\"rx_missed\":%" PRIu64 "}",
 				st.no_prog, st.runt, st.oversize, st.redirect_err, st.redirect_down,
 				st.ring_full, st.exception_pkts, st.exception_drop, st.tx_drop,
 				st.prog_runs, st.tc_runs, st.tc_shot, st.tc_stolen, st.tc_redirect,
-				st.tc_redirect_err);
+				st.tc_redirect_err, st.rx_nombuf, st.rx_missed);
 		} else {
 			fprintf(out, "port %s: rx %" PRIu64 " tx %" PRIu64, cli_daemon_port_name(d, i),
 				st.rx_packets, st.tx_packets);
@@ -826,6 +847,10 @@ cli_print_stats(FILE *out, const struct cli_daemon *d, bool json, bool raw)
 				fprintf(out, " tc_runs %" PRIu64 " tc_shot %" PRIu64 " tc_stolen %" PRIu64
 					" tc_redirect %" PRIu64 " tc_redirect_err %" PRIu64, st.tc_runs,
 					st.tc_shot, st.tc_stolen, st.tc_redirect, st.tc_redirect_err);
+			/* the device's losses: shown when there are some */
+			if (st.rx_nombuf != 0 || st.rx_missed != 0)
+				fprintf(out, " rx_nombuf %" PRIu64 " rx_missed %" PRIu64,
+					st.rx_nombuf, st.rx_missed);
 			fputc('\n', out);
 		}
 	}

@@ -40,7 +40,11 @@ cli_remote_call(const char *path, const char *sock, int argc, char **argv,
 {
 	int ret = xdpdk_ctl_call(sock, argc, argv, r);
 
-	if (ret != 0)
+	if (ret == -EACCES)
+		/* the socket is there, its permissions keep this user out (control.mode/group) */
+		cli_err(path, "the control socket %s refuses this user (%s): it serves its owner "
+			"and root, or a group given by control.group", sock, strerror(-ret));
+	else if (ret != 0)
 		cli_err(path, "no dataplane answers at %s (%s); start one with 'xdpdk run -c FILE'",
 			sock, strerror(-ret));
 	return ret;

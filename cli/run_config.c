@@ -590,7 +590,9 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 {
 	unsigned int lcores[XDPDK_DP_MAX_WORKERS];
 	struct xdpdk_dp_opts dpo = { .n_workers = cfg->workers_count, .lcores = lcores };
-	struct xdpdk_ctl_server_opts so = { .mode = cfg->control.mode_bits };
+	struct xdpdk_ctl_server_opts so = { .mode = cfg->control.mode_bits,
+					    .has_group = cfg->control.has_group,
+					    .gid = cfg->control.gid };
 	struct xdpdk_loaded **lo = calloc(cfg->programs_count + 1, sizeof(*lo));
 	struct cli_daemon *d = calloc(1, sizeof(*d));
 	int *slot = calloc(cfg->programs_count + 1, sizeof(*slot));
@@ -642,6 +644,7 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 		ret = fill_fib(cfg, d, err, sizeof(err));
 	if (ret == 0) {
 		ret = xdpdk_ctl_server_start(cfg->control.socket, &so, cli_ctl_handle, d, &server);
+		d->server = server;
 		if (ret != 0)
 			snprintf(err, sizeof(err), "control socket %s: %s", cfg->control.socket,
 				 strerror(-ret));
@@ -681,7 +684,16 @@ run_daemon(const char *path, const struct xdpdk_config *cfg, struct xdpdk_obj *c
 	       cli_run_replay.pcap != NULL ? "replay done" : "time is up");
 	rc = ret == 0 ? CLI_OK : CLI_FAIL;
 out_stop:
-	xdpdk_ctl_server_stop(server);
+	if (server != NULL) {
+		struct xdpdk_ctl_stats cs;
+
+		xdpdk_ctl_server_stats(server, &cs);
+		xdpdk_ctl_server_stop(server);
+		d->server = NULL;
+		printf("xdpdk: control socket: served %" PRIu64 " malformed %" PRIu64 " refused %"
+		       PRIu64 " aborted %" PRIu64 "\n", cs.served, cs.malformed, cs.refused,
+		       cs.aborted);
+	}
 	if (started)
 		xdpdk_dp_stop();
 	if (rc == CLI_OK) {

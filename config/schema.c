@@ -149,6 +149,7 @@ static const cyaml_schema_field_t eal_fields[] = {
 static const cyaml_schema_field_t control_fields[] = {
 	STR("socket", OPT_PTR, struct xdpdk_cfg_control, socket),
 	STR("mode", OPT_PTR, struct xdpdk_cfg_control, mode),
+	STR("group", OPT_PTR, struct xdpdk_cfg_control, group),
 	CYAML_FIELD_END
 };
 

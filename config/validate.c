@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -776,7 +777,18 @@ validate_misc(struct cfg_ctx *ctx)
 	    strlen(cfg->control.socket) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return cfg_error(ctx, "control.socket", "a unix socket path of 1 to %zu bytes is "
 				 "needed", sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	/* a group that may use the socket: it owns the file, which it can then reach (0660) */
 	cfg->control.mode_bits = 0600;
+	if (cfg->control.group != NULL) {
+		const struct group *g = getgrnam(cfg->control.group);
+
+		if (g == NULL)
+			return cfg_error(ctx, "control.group", "no group named '%s'",
+					 cfg->control.group);
+		cfg->control.has_group = true;
+		cfg->control.gid = (unsigned int)g->gr_gid;
+		cfg->control.mode_bits = 0660;
+	}
 	if (cfg->control.mode != NULL) {
 		unsigned long mode = strtoul(cfg->control.mode, &end, 8);
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,8 @@ struct xdpdk_ctl_server {
 	xdpdk_ctl_handler fn;
 	void *arg;
 	bool allow_other_users;
+	bool has_group;
+	gid_t gid;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct xdpdk_ctl_stats stats;	/* written by the thread; read with atomics */
 };
@@ -64,18 +67,53 @@ send_error(int fd, int rc, const char *msg)
 	return send_reply(fd, rc, "", 0, msg, strlen(msg));
 }
 
-/* A peer of another user may not drive the dataplane (root may). */
+/* Whether the peer is in group @p gid: its primary group, or one of its others. */
 static bool
-peer_allowed(const struct xdpdk_ctl_server *s, int fd)
+peer_in_group(int fd, const struct ucred *cred, gid_t gid)
+{
+	gid_t groups[256];
+	socklen_t len = sizeof(groups);
+
+	if (cred->gid == gid)
+		return true;
+	/* the groups the peer had when it connected (Linux 4.13+) */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0)
+		return false;
+	for (size_t i = 0; i < len / sizeof(groups[0]); i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/*
+ * A peer of another user may not drive the dataplane (root may, and the
+ * members of the server's group). @p why: the refusal, for the peer.
+ */
+static bool
+peer_allowed(const struct xdpdk_ctl_server *s, int fd, char *why, size_t size)
 {
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 
 	if (s->allow_other_users)
 		return true;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
+		snprintf(why, size, "xdpdk: the control socket refuses other users (cannot tell "
+			 "who the peer is: %s)\n", strerror(errno));
 		return false;
-	return cred.uid == 0 || cred.uid == geteuid();
+	}
+	if (cred.uid == 0 || cred.uid == geteuid() ||
+	    (s->has_group && peer_in_group(fd, &cred, s->gid)))
+		return true;
+	if (s->has_group)
+		snprintf(why, size, "xdpdk: the control socket refuses other users: uid %u is not "
+			 "the dataplane's (uid %u), root, or in group %u\n", (unsigned int)cred.uid,
+			 (unsigned int)geteuid(), (unsigned int)s->gid);
+	else
+		snprintf(why, size, "xdpdk: the control socket refuses other users: uid %u is not "
+			 "the dataplane's (uid %u) or root (see control.group)\n",
+			 (unsigned int)cred.uid, (unsigned int)geteuid());
+	return false;
 }
 
 static void
@@ -86,12 +124,13 @@ serve_one(struct xdpdk_ctl_server *s, int fd)
 	size_t out_len = 0, err_len = 0;
 	const char *why = NULL;
 	FILE *fo = NULL, *fe = NULL;
+	char refusal[256];
 	uint32_t len;
 	int argc, rc;
 
-	if (!peer_allowed(s, fd)) {
+	if (!peer_allowed(s, fd, refusal, sizeof(refusal))) {
 		count(&s->stats.refused);
-		send_error(fd, 1, "xdpdk: the control socket refuses other users\n");
+		send_error(fd, 1, refusal);
 		return;
 	}
 	if (xdpdk_ctl_read_full(fd, lenbuf, 4) != 0) {
@@ -206,6 +245,8 @@ xdpdk_ctl_server_start(const char *path, const struct xdpdk_ctl_server_opts *opt
 	s->fn = fn;
 	s->arg = arg;
 	s->allow_other_users = opts != NULL && opts->allow_other_users;
+	s->has_group = opts != NULL && opts->has_group;
+	s->gid = s->has_group ? (gid_t)opts->gid : (gid_t)-1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 	s->stop_pipe[0] = s->stop_pipe[1] = -1;
@@ -220,7 +261,9 @@ xdpdk_ctl_server_start(const char *path, const struct xdpdk_ctl_server_opts *opt
 		ret = bind(s->fd, (struct sockaddr *)&addr, sizeof(addr));
 		umask(old);
 	}
-	if (ret != 0 || chmod(path, mode) != 0 || listen(s->fd, 16) != 0)
+	/* the group's members reach the file through its group bits */
+	if (ret != 0 || (s->has_group && chown(path, (uid_t)-1, s->gid) != 0) ||
+	    chmod(path, mode) != 0 || listen(s->fd, 16) != 0)
 		goto err;
 	ret = pthread_create(&s->thread, NULL, server_thread, s);
 	if (ret != 0) {

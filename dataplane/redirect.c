@@ -316,6 +316,12 @@ to_ring(struct dp_worker *w, struct dp_port *in, uint16_t queue, struct rte_ring
 		redirect_fail(w, in, queue, m, false, 0);
 		return;
 	}
+	/*
+	 * The flush and the cpumap's consumer find the ingress port through
+	 * m->port (the kernel's xdp_frame keeps dev_rx); not every PMD sets it
+	 * (net_ring leaves what the mbuf had, RTE_MBUF_PORT_INVALID when new).
+	 */
+	m->port = in->port_id;
 	w->pend[i][w->pend_n[i]++] = m;
 }
 

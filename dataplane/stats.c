@@ -27,6 +27,18 @@ add(struct xdpdk_dp_stats *dst, const struct xdpdk_dp_stats *src)
 		d[i] += __atomic_load_n(&s[i], __ATOMIC_RELAXED);
 }
 
+/* What the device counted itself: packets it lost before any worker saw them. */
+static void
+device_counters(const struct dp_port *p, struct xdpdk_dp_stats *st)
+{
+	struct rte_eth_stats es;
+
+	if (rte_eth_stats_get(p->port_id, &es) != 0)
+		return;
+	st->rx_nombuf = es.rx_nombuf;
+	st->rx_missed = es.imissed;
+}
+
 int
 xdpdk_dp_port_stats(uint32_t ifindex, struct xdpdk_dp_stats *st)
 {
@@ -37,6 +49,7 @@ xdpdk_dp_port_stats(uint32_t ifindex, struct xdpdk_dp_stats *st)
 	memset(st, 0, sizeof(*st));
 	for (uint32_t i = 0; i < xdpdk_dp.n_workers; i++)
 		add(st, &xdpdk_dp.workers[i]->st[p->port_id]);
+	device_counters(p, st);
 	return 0;
 }
 
@@ -99,6 +112,9 @@ xdpdk_dp_stats_reset(void)
 		for (uint32_t j = 0; j < w->n_poll; j++)
 			memset(&w->poll[j].st, 0, sizeof(w->poll[j].st));
 	}
+	for (unsigned int p = 0; p < RTE_DIM(xdpdk_dp.ports); p++)
+		if (xdpdk_dp.ports[p].used)
+			rte_eth_stats_reset(xdpdk_dp.ports[p].port_id);
 }
 
 /* ---- telemetry ---------------------------------------------------------- */
@@ -142,6 +158,8 @@ stats_to_dict(struct rte_tel_data *d, const struct xdpdk_dp_stats *st)
 	rte_tel_data_add_dict_u64(d, "tc_stolen", st->tc_stolen);
 	rte_tel_data_add_dict_u64(d, "tc_redirect", st->tc_redirect);
 	rte_tel_data_add_dict_u64(d, "tc_redirect_err", st->tc_redirect_err);
+	rte_tel_data_add_dict_u64(d, "rx_nombuf", st->rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "rx_missed", st->rx_missed);
 }
 
 /* /xdpdk/ports: the ifindexes. */

@@ -224,9 +224,12 @@ struct xdpdk_cfg_eal {
 
 struct xdpdk_cfg_control {
 	char *socket;			/**< default /run/xdpdk.sock */
-	char *mode;			/**< octal, default "0600" */
+	char *mode;			/**< octal, default "0600" ("0660" with a group) */
+	char *group;			/**< a group whose members may use the socket too */
 	/* resolved */
 	unsigned int mode_bits;
+	bool has_group;
+	unsigned int gid;		/**< the group's id, when has_group */
 };
 
 struct xdpdk_cfg_log {

@@ -11,7 +11,8 @@
  *   request: u32 length of what follows, u32 argc, argc NUL-terminated strings
  *   reply:   u32 length of what follows, i32 exit code, u32 n, n bytes of
  *            output, u32 m, m bytes of error output
- * The server refuses peers of another user (SO_PEERCRED) unless told not to,
+ * The server refuses peers of another user (SO_PEERCRED; root, and the
+ * members of a group it is given, are allowed) unless told not to,
  * answers malformed requests with exit code 2 and a message, and gives up on
  * a peer that stalls for XDPDK_CTL_TIMEOUT_MS.
  */
@@ -47,6 +48,12 @@ struct xdpdk_ctl_server;
 struct xdpdk_ctl_server_opts {
 	unsigned int mode;		/**< socket file permissions; 0 means 0600 */
 	bool allow_other_users;		/**< else peers of another uid are refused (root is not) */
+	/**
+	 * Also allow the members of group @p gid (primary or supplementary,
+	 * SO_PEERGROUPS); the socket file is given to that group.
+	 */
+	bool has_group;
+	unsigned int gid;
 };
 
 /** Counters of a server. */

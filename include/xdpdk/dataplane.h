@@ -280,6 +280,12 @@ struct xdpdk_dp_stats {
 	uint64_t tc_stolen;		/**< TC_ACT_STOLEN, QUEUED, TRAP: consumed */
 	uint64_t tc_redirect;		/**< TC_ACT_REDIRECT: sent where the program said */
 	uint64_t tc_redirect_err;	/**< ... to no port, a port down, no neighbour: dropped */
+	/*
+	 * The device's own counters (rte_eth_stats), port totals only: read from
+	 * the PMD when asked, so the burst loop pays nothing for them.
+	 */
+	uint64_t rx_nombuf;		/**< RX mbuf allocation failures (an exhausted pool) */
+	uint64_t rx_missed;		/**< dropped by the device: its RX ring was full */
 };
 
 /** Port @p ifindex's counters (RX side by ingress, TX side by egress). */

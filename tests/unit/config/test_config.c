@@ -82,6 +82,14 @@ test_defaults(void **state)
 	assert_int_equal(cfg->log.level_num, 7);	/* RTE_LOG_INFO */
 	xdpdk_config_free(cfg);
 
+	/* control.group: its members may use the socket, which is 0660 unless told */
+	assert_int_equal(load_str("ports:\n  - name: a\n    device: net_null0\n"
+				  "control:\n  group: root\n", &cfg, err, sizeof(err)), 0);
+	assert_true(cfg->control.has_group);
+	assert_int_equal(cfg->control.gid, 0);
+	assert_int_equal(cfg->control.mode_bits, 0660);
+	xdpdk_config_free(cfg);
+
 	/* What is given wins; a zero that is written is not a default. */
 	assert_int_equal(load_str("ports:\n  - name: a\n    device: d\n    rx_queues: 2\n"
 				  "    promisc: false\n    mbufs: 4096\n"
@@ -187,6 +195,8 @@ static const struct broken broken[] = {
 	{ PORT_A "control:\n  mode: '0999'\n",
 	  "t.yaml:5:9: control.mode: expected octal permissions such as '0600', got '0999'" },
 	{ PORT_A "log:\n  level: verbose\n", "~log.level: expected one of emerg, alert" },
+	{ PORT_A "control:\n  group: no-such-group-xdpdk\n",
+	  "~control.group: no group named 'no-such-group-xdpdk'" },
 };
 
 static void
