@@ -4,7 +4,8 @@
  * of the given pcaps, through BPF_PROG_TEST_RUN in the kernel and through
  * xdpdk's test run on the interpreter and the JIT (repeat = 1: the kernel
  * reruns on the modified buffer when repeat > 1). Return value, output bytes
- * (from data_meta to data_end) and refusals must be the same.
+ * (from data_meta to data_end) and refusals (errno) must be the same; each
+ * program's line counts the packets both sides refused.
  *
  * usage: test_kernel_diff OBJ... -- PCAP...
  * Skips (exit 77, with the reason) when the kernel refuses BPF_PROG_TEST_RUN.
@@ -147,7 +148,7 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 	struct map_report mr = { .what = ename };
 	struct xdpdk_loaded *lo = NULL;
 	struct xdpdk_prog *prog;
-	uint32_t ok = 0, bad = 0, maps_bad = 0;
+	uint32_t ok = 0, bad = 0, maps_bad = 0, refused = 0;
 	char host[160];
 	bool env_maps;
 	int fd;
@@ -191,6 +192,7 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 		cli_kdiff_run_xdpdk(prog, set->p[i].data, set->p[i].len, x);
 		if (cli_kdiff_same(k, x)) {
 			ok++;
+			refused += k->err != 0;
 		} else {
 			if (bad < 5)
 				print_diff(ename, &set->p[i], k, x);
@@ -216,9 +218,10 @@ diff_program(const char *obj_path, const char *full_path, const struct xdpdk_obj
 		skipped++;
 		goto out;
 	}
-	printf("%s %s:%s (%s): %u packets same, %u different; maps %s\n",
-	       bad || maps_bad ? "FAIL" : "ok  ", obj_path, name, ename, ok, bad,
-	       maps_bad || env_maps ? "differ" : "same");
+	/* Refusals are compared too: the same errno on both sides is "same". */
+	printf("%s %s:%s (%s): %u packets same (%u of them refused by both), %u different; "
+	       "maps %s\n", bad || maps_bad ? "FAIL" : "ok  ", obj_path, name, ename, ok, refused,
+	       bad, maps_bad || env_maps ? "differ" : "same");
 	if (bad || maps_bad)
 		failed++;
 	else
