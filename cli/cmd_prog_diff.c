@@ -285,8 +285,11 @@ map_diff(void *arg, const struct cli_kdiff_map_diff *m)
 static struct bpf_object *
 kernel_side(struct pd *p, int *fd)
 {
-	struct bpf_object *kobj = cli_kdiff_load(p->cfg.obj);
+	struct bpf_object *kobj;
 	struct bpf_program *kp;
+
+	pd_libbpf_said[0] = 0;	/* only what this load says */
+	kobj = cli_kdiff_load(p->cfg.obj);
 
 	if (kobj == NULL) {
 		snprintf(p->no_kernel, sizeof(p->no_kernel), "the kernel refuses to load '%s': "
@@ -317,8 +320,10 @@ kernel_side(struct pd *p, int *fd)
 static bool
 against_first(struct pd *p, int e, size_t i, const struct cli_kdiff_outcome *x)
 {
-	struct pd_kept *k = &p->kept[i];
+	struct pd_kept *k = p->kept ? &p->kept[i] : NULL;
 
+	if (k == NULL)
+		return true;	/* the kernel dropped out after the first engine: nothing kept */
 	if (e == 0) {
 		k->err = x->err;
 		k->retval = x->retval;
