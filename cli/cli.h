@@ -43,6 +43,13 @@ void cli_err(const char *path, const char *fmt, ...) __attribute__((format(print
  */
 int cli_planned(const char *path, int argc, char **argv, const char *summary, const char *issue);
 
+/*
+ * Room for element @p n of the array @p v of @p elem-byte elements (*cap of
+ * them now), doubled as needed: the array, moved or not. Aborts when memory
+ * runs out: the test verbs' reports are all or nothing.
+ */
+void *cli_grow(void *v, size_t *cap, size_t n, size_t elem);
+
 /* Read a whole file (max 64 MiB); NULL with errno. */
 uint8_t *cli_read_file(const char *file, size_t *size);
 /* Parse hex text (whitespace ignored, optional 0x) into bytes; -EINVAL on bad input. */
@@ -225,5 +232,7 @@ int cli_cmd_trace(const char *path, int argc, char **argv);
 int cli_ctl_trace(int argc, char **argv, FILE *out, FILE *err);
 /* xdpdk prog test (cmd_prog_test.c) */
 int cli_cmd_prog_test(const char *path, int argc, char **argv);
+/* xdpdk prog diff (cmd_prog_diff.c): the kernel against xdpdk */
+int cli_cmd_prog_diff(const char *path, int argc, char **argv);
 
 #endif

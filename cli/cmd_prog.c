@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * xdpdk prog: run (BPF_PROG_TEST_RUN of xdpdk), dump xlated|jited, show,
- * verify, exec-raw (the bpf_conformance plugin interface); test is cmd_prog_test.c.
+ * verify, exec-raw (the bpf_conformance plugin interface); test is cmd_prog_test.c,
+ * diff cmd_prog_diff.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -950,6 +951,8 @@ const struct cli_cmd cli_prog_cmds[] = {
 	{ "run", "run a program on a packet or a pcap (BPF_PROG_TEST_RUN)", cmd_run, NULL },
 	{ "test", "golden test: a pcap in, expected pcap and verdicts out", cli_cmd_prog_test,
 	  NULL },
+	{ "diff", "run an object on the kernel and on xdpdk, report what differs",
+	  cli_cmd_prog_diff, NULL },
 	{ "verify", "check a program as loading does, print the log", cmd_verify, NULL },
 	{ "dump", "print instructions (xlated) or JIT code (jited)", cmd_dump, NULL },
 	{ "show", "list the programs and maps of an object, or what ports run", cmd_show, NULL },

@@ -82,8 +82,8 @@ bad_input(struct tctx *c, const char *fmt, ...)
 
 /* ---- input ----------------------------------------------------------------- */
 
-static int
-read_pcap(struct tctx *c, const char *file, struct pkts *p)
+int
+cli_pcap_read(const char *file, struct pkts *p, char *err, size_t size)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct pcap_pkthdr *h;
@@ -92,15 +92,18 @@ read_pcap(struct tctx *c, const char *file, struct pkts *p)
 	size_t cap = 0;
 	int rc;
 
-	if (pc == NULL)
-		return bad_input(c, "cannot read '%s': %s", file, errbuf);
+	if (pc == NULL) {
+		snprintf(err, size, "cannot read '%s': %s", file, errbuf);
+		return -1;
+	}
 	if (pcap_datalink(pc) != DLT_EN10MB) {
 		const int dlt = pcap_datalink(pc);
 		const char *name = pcap_datalink_val_to_name(dlt);
 
 		pcap_close(pc);
-		return bad_input(c, "'%s': link type %d (%s): only Ethernet (EN10MB) packets can "
-				 "be run", file, dlt, name ? name : "unknown");
+		snprintf(err, size, "'%s': link type %d (%s): only Ethernet (EN10MB) packets can "
+			 "be run", file, dlt, name ? name : "unknown");
+		return -1;
 	}
 	while ((rc = pcap_next_ex(pc, &h, &d)) == 1) {
 		if (p->n == cap) {
@@ -118,22 +121,28 @@ read_pcap(struct tctx *c, const char *file, struct pkts *p)
 		p->v[p->n++].len = h->caplen;
 		p->n_cut += h->caplen < h->len;
 	}
-	if (rc == 1) {
-		pcap_close(pc);
-		return bad_input(c, "'%s': out of memory after %zu packets", file, p->n);
-	}
-	if (rc == PCAP_ERROR) {
+	if (rc == 1)
+		snprintf(err, size, "'%s': out of memory after %zu packets", file, p->n);
+	else if (rc == PCAP_ERROR)
 		/* libpcap says "truncated dump file; tried to read N ... only got M". */
-		snprintf(errbuf, sizeof(errbuf), "%s", pcap_geterr(pc));
-		pcap_close(pc);
-		return bad_input(c, "'%s': %s (after %zu complete packets)", file, errbuf, p->n);
-	}
+		snprintf(err, size, "'%s': %s (after %zu complete packets)", file, pcap_geterr(pc),
+			 p->n);
 	pcap_close(pc);
+	return rc == 1 || rc == PCAP_ERROR ? -1 : 0;
+}
+
+static int
+read_pcap(struct tctx *c, const char *file, struct pkts *p)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+
+	if (cli_pcap_read(file, p, err, sizeof(err)) != 0)
+		return bad_input(c, "%s", err);
 	return CLI_OK;
 }
 
-static void
-pkts_free(struct pkts *p)
+void
+cli_pkts_free(struct pkts *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i].data);
@@ -148,14 +157,7 @@ add_diff(struct erun *r, enum dkind kind, size_t pkt)
 {
 	struct diff *d;
 
-	if (r->n_d == r->cap_d) {
-		struct diff *nd = realloc(r->d, (r->cap_d ? 2 * r->cap_d : 32) * sizeof(*nd));
-
-		if (nd == NULL)
-			abort();	/* a test tool: no partial report */
-		r->d = nd;
-		r->cap_d = r->cap_d ? 2 * r->cap_d : 32;
-	}
+	r->d = cli_grow(r->d, &r->cap_d, r->n_d, sizeof(*r->d));
 	d = &r->d[r->n_d++];
 	memset(d, 0, sizeof(*d));
 	d->kind = kind;
@@ -802,8 +804,8 @@ tctx_free(struct tctx *c)
 	free(c->after);
 	free(c->le);
 	free(c->lg);
-	pkts_free(&c->in);
-	pkts_free(&c->out);
+	cli_pkts_free(&c->in);
+	cli_pkts_free(&c->out);
 	cli_golden_seeds_free(&c->seeds);
 	cli_golden_expect_free(&c->exp);
 }

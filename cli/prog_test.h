@@ -35,6 +35,14 @@ struct pkts {
 	size_t n_cut;		/* captured shorter than on the wire */
 };
 
+/*
+ * Read every packet of a pcap or pcapng file (Ethernet only) into @p p.
+ * @return 0, or -1 with the reason in @p err (unreadable, another link type,
+ * truncated: "(after N complete packets)"). Shared with `xdpdk prog diff`.
+ */
+int cli_pcap_read(const char *file, struct pkts *p, char *err, size_t size);
+void cli_pkts_free(struct pkts *p);
+
 /* One packet's outcome on one engine. */
 struct outcome {
 	int err;		/* the test run's -errno: refused */

@@ -95,6 +95,20 @@ cli_planned(const char *path, int argc, char **argv, const char *summary, const 
 	return CLI_FAIL;
 }
 
+void *
+cli_grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+	size_t want = *cap ? 2 * *cap : 32;
+
+	if (n < *cap)
+		return v;
+	v = realloc(v, want * elem);
+	if (v == NULL)
+		abort();
+	*cap = want;
+	return v;
+}
+
 uint8_t *
 cli_read_file(const char *file, size_t *size)
 {

@@ -22,7 +22,9 @@ logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 
 from scapy.all import (ARP, ICMP, IP, TCP, UDP, Dot1AD, Dot1Q, Ether,
                        ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NS,
-                       ICMPv6PacketTooBig, IPerror, IPv6, IPv6ExtHdrFragment,
+                       ICMPv6PacketTooBig, IPerror, IPOption_NOP, IPOption_RR,
+                       IPOption_Router_Alert, IPv6, IPv6ExtHdrDestOpt,
+                       IPv6ExtHdrFragment, IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
                        Raw, TCPerror, fragment, wrpcap)
 from scapy.utils import wrpcapng
 
@@ -365,6 +367,91 @@ KINDS = [
 MIXED_COUNT = 64
 
 
+# ---- edge cases for the kernel differential (tests/differential) ----------
+# What parsers get wrong and what test runs refuse: the kernel and xdpdk must
+# agree on every one, refusals (with their errno) included.
+
+# The largest XDP test-run input: 4096 - 256 (headroom) - 320 (skb_shared_info)
+# in the linear part and 17 (MAX_SKB_FRAGS) pages of fragments.
+XDP_TEST_RUN_MAX = 4096 - 256 - 320 + 17 * 4096
+
+
+def fix_ipv4(raw):
+    """Bytes of an Ethernet/IPv4 frame scapy must not re-encode (checksums kept)."""
+    return eth_ipv4_raw(bytes(raw))
+
+
+def edge():
+    """Runts, size limits, stacked VLANs, IPv6 extension chains, fragments, IPv4
+    options and broken headers, checksums, TCP options, ARP, an unknown EtherType."""
+    udp = UDP(sport=1234, dport=5678)
+    out = [Raw(bytes(eth() / IP(src=IP4_A, dst=IP4_B))[:n]) for n in range(1, 14)]
+    out.append(Raw(bytes(eth(MAC_A, MAC_B))[:12] + b"\x08\x00"))  # 14: only Ethernet
+    # Size limits: the largest standard frame; frames either side of the XDP
+    # test-run limit (TC's is 4096 - 64 - 320: both are refused there), beyond
+    # what an IPv4 length can say: EtherType 0x88b5 (local experimental).
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=200) / udp
+               / Raw(payload(1514 - 14 - 20 - 8, 20)))
+    for size in (XDP_TEST_RUN_MAX, XDP_TEST_RUN_MAX + 1):
+        out.append(Ether(src=MAC_A, dst=MAC_B, type=0x88B5) / Raw(payload(size - 14, 23)))
+    # Stacked VLANs: 802.1ad + 802.1Q, and 802.1Q in 802.1Q.
+    inner = IP(src=IP4_A, dst=IP4_B, id=201) / udp / Raw(payload(18))
+    out.append(eth() / Dot1AD(vlan=300) / Dot1Q(vlan=30) / inner)
+    out.append(eth() / Dot1Q(vlan=10) / Dot1Q(vlan=20) / inner)
+    # IPv6 extension headers, alone and chained.
+    v6 = dict(src=IP6_A, dst=IP6_B)
+    seg = dict(addresses=["fd00::3", "fd00::4"], segleft=1)
+    for ext in (IPv6ExtHdrHopByHop(), IPv6ExtHdrRouting(**seg), IPv6ExtHdrDestOpt(),
+                IPv6ExtHdrFragment(id=7, offset=0, m=1),
+                IPv6ExtHdrHopByHop() / IPv6ExtHdrRouting(**seg) / IPv6ExtHdrDestOpt()
+                / IPv6ExtHdrFragment(id=8, offset=0, m=0),
+                IPv6ExtHdrDestOpt() / IPv6ExtHdrFragment(id=9, offset=100, m=1)):
+        out.append(eth() / IPv6(**v6) / ext / UDP(sport=1234, dport=5678) / Raw(payload(16)))
+    # IPv4 fragments: first, middle, last of one datagram.
+    whole = IP(src=IP4_A, dst=IP4_B, id=0x4343) / udp / Raw(payload(2400, 21))
+    out += [eth() / f for f in fragment(whole, fragsize=800)]
+    # IPv4 options: record route, router alert, padding.
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=202,
+                          options=[IPOption_RR(routers=["0.0.0.0"] * 2),
+                                   IPOption_Router_Alert(), IPOption_NOP()])
+               / udp / Raw(payload(18)))
+    # Checksums: IPv4 header, UDP, TCP wrong by one.
+    good = bytearray(bytes(IP(src=IP4_A, dst=IP4_B, id=203) / udp / Raw(payload(18))))
+    good[10] ^= 0x01
+    out.append(fix_ipv4(good))
+    bad_udp = bytearray(bytes(IP(src=IP4_A, dst=IP4_B, id=204) / udp / Raw(payload(18))))
+    bad_udp[20 + 6] ^= 0x01
+    out.append(fix_ipv4(bad_udp))
+    bad_tcp = bytearray(bytes(IP(src=IP4_A, dst=IP4_B, id=205)
+                              / TCP(sport=40000, dport=80, flags="S", seq=1)))
+    bad_tcp[20 + 16] ^= 0x01
+    out.append(fix_ipv4(bad_tcp))
+    # Broken IPv4 headers: ihl 0 and 4 (< 5), total length above and below the frame.
+    for ihl in (0x40, 0x44):
+        b = bytearray(bytes(IP(src=IP4_A, dst=IP4_B, id=206) / udp / Raw(payload(18))))
+        b[0] = ihl
+        out.append(fix_ipv4(b))
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=207, len=9000) / udp / Raw(payload(18)))
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=208, len=28) / udp / Raw(payload(100)))
+    # TCP with options (MSS, SACK permitted, timestamps, NOP, window scale).
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=209)
+               / TCP(sport=40000, dport=80, flags="S", seq=1,
+                     options=[("MSS", 1460), ("SAckOK", b""), ("Timestamp", (1, 0)),
+                              ("NOP", None), ("WScale", 7)]))
+    # UDP with no payload, over IPv4 and IPv6.
+    out.append(eth() / IP(src=IP4_A, dst=IP4_B, id=210) / udp)
+    out.append(eth() / IPv6(**v6) / udp)
+    # ARP request, an unknown EtherType (0x88b5, local experimental).
+    out.append(Ether(src=MAC_A, dst=MAC_BCAST) / ARP(op=1, hwsrc=MAC_A, psrc=IP4_A, pdst=IP4_B))
+    out.append(Ether(src=MAC_A, dst=MAC_B, type=0x88B5) / Raw(payload(46, 22)))
+    return out
+
+
+def write_edge(path):
+    """snaplen 262144: libpcap must keep the jumbo frames whole."""
+    wrpcap(path, stamp(edge()), linktype=1, snaplen=262144)
+
+
 # ---- bad input: what `xdpdk prog test` must refuse with a message ----------
 
 def bad_truncated(path):
@@ -431,11 +518,12 @@ def write_all(out_dir):
         wrpcap(os.path.join(out_dir, name + ".pcap"), stamp(fn()), linktype=1)
     for name, fn in BAD:
         fn(os.path.join(out_dir, name + ".pcap"))
+    write_edge(os.path.join(out_dir, "edge.pcap"))
     # The lb's input again as pcapng: the same golden test must pass on it.
     wrpcapng(os.path.join(out_dir, "lb-in.pcapng"), stamp(lb_in()))
     return ([name + ".pcap" for name, _ in KINDS] + ["mixed.pcap"]
             + [name + ".pcap" for name, _ in PROGRAM_INPUTS]
-            + [name + ".pcap" for name, _ in BAD] + ["lb-in.pcapng"])
+            + [name + ".pcap" for name, _ in BAD] + ["lb-in.pcapng", "edge.pcap"])
 
 
 def main():

@@ -21,7 +21,7 @@ HDR
 printf '\n## xdpdk\n\n```\n'
 "$X" --help
 printf '```\n'
-for sub in run test verify dump show exec-raw; do section "xdpdk prog $sub" prog "$sub"; done
+for sub in run test diff verify dump show exec-raw; do section "xdpdk prog $sub" prog "$sub"; done
 printf '\n## xdpdk map\n\n```\n'
 "$X" map --help
 printf '```\n'

@@ -38,6 +38,8 @@
 #include <xdpdk/helpers.h>
 #include <xdpdk/load.h>
 
+#include "kdiff.h"
+
 #define MESON_SKIP 77
 #define PKT_LEN 200
 
@@ -320,35 +322,28 @@ pkt_of(uint8_t *pkt, const void *r, size_t size, uint16_t ethertype)
 	memcpy(pkt + 14, r, size);
 }
 
+/*
+ * Test-run @p in (behind an Ethernet header of @p ethertype) on xdpdk's @p prog,
+ * or on the kernel's @p fd when @p prog is NULL (cli/kdiff.c's runner), and
+ * copy the request back into @p out. @return 0 or -errno.
+ */
 static int
-kernel_run(int fd, const void *in, void *out, size_t size, uint16_t ethertype, uint32_t *retval)
+run(int fd, const struct xdpdk_prog *prog, const void *in, void *out, size_t size,
+    uint16_t ethertype, uint32_t *retval)
 {
-	uint8_t pkt[PKT_LEN], res[PKT_LEN];
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = PKT_LEN,
-		    .data_out = res, .data_size_out = PKT_LEN, .repeat = 1);
+	static struct cli_kdiff_outcome o;
+	uint8_t pkt[PKT_LEN];
 
 	pkt_of(pkt, in, size, ethertype);
-	if (bpf_prog_test_run_opts(fd, &t) != 0)
-		return -errno;
-	*retval = t.retval;
-	memcpy(out, res + 14, size);
+	if (prog)
+		cli_kdiff_run_xdpdk(prog, pkt, PKT_LEN, &o);
+	else
+		cli_kdiff_run_kernel(fd, pkt, PKT_LEN, &o);
+	if (o.err)
+		return -o.err;
+	*retval = o.retval;
+	memcpy(out, o.data + 14, size);
 	return 0;
-}
-
-static int
-xdpdk_run(const struct xdpdk_prog *prog, const void *in, void *out, size_t size,
-	  uint16_t ethertype, uint32_t *retval)
-{
-	uint8_t pkt[PKT_LEN], res[PKT_LEN];
-	struct xdpdk_test_run t = { .data_in = pkt, .data_size_in = PKT_LEN, .data_out = res,
-				    .data_size_out = PKT_LEN, .repeat = 1 };
-	int rc;
-
-	pkt_of(pkt, in, size, ethertype);
-	rc = xdpdk_prog_test_run(prog, &t);
-	*retval = t.retval;
-	memcpy(out, res + 14, size);
-	return rc;
 }
 
 /* Compare @p size bytes of requests (a struct fib_req first). */
@@ -436,7 +431,7 @@ main(int argc, char **argv)
 		uint32_t kret = 0, xret = 0;
 
 		make_req(&reqs[i], &in);
-		if (kernel_run(kfd, &in, &k, sizeof(in), 0x0800, &kret) != 0 || kret != XDP_PASS) {
+		if (run(kfd, NULL, &in, &k, sizeof(in), 0x0800, &kret) != 0 || kret != XDP_PASS) {
 			printf("FAIL %s: kernel test run failed\n", reqs[i].what);
 			failed++;
 			continue;
@@ -444,8 +439,8 @@ main(int argc, char **argv)
 		printf("%-28s kernel: fib %lld mtu %lld\n", reqs[i].what, (long long)k.rc_fib,
 		       (long long)k.rc_mtu);
 		for (size_t e = 0; e < 2; e++) {
-			if (xdpdk_run(xdpdk_loaded_prog_find(lo[e], "xdp_fib_req"), &in, &x,
-				      sizeof(in), 0x0800, &xret) != 0 || xret != XDP_PASS) {
+			if (run(-1, xdpdk_loaded_prog_find(lo[e], "xdp_fib_req"), &in, &x,
+				sizeof(in), 0x0800, &xret) != 0 || xret != XDP_PASS) {
 				printf("FAIL %s: xdpdk test run failed\n", reqs[i].what);
 				failed++;
 				continue;
@@ -454,7 +449,7 @@ main(int argc, char **argv)
 		}
 		/* TC: the skb variants, and clone_redirect to the check_mtu device */
 		tin.r = in;
-		if (kernel_run(tkfd, &tin, &tk, sizeof(tin), 0x88b5, &kret) != 0 || kret != 0) {
+		if (run(tkfd, NULL, &tin, &tk, sizeof(tin), 0x88b5, &kret) != 0 || kret != 0) {
 			printf("FAIL %s: kernel TC test run failed\n", reqs[i].what);
 			failed++;
 			continue;
@@ -463,8 +458,8 @@ main(int argc, char **argv)
 		       (long long)tk.r.rc_fib, (long long)tk.r.rc_mtu, (long long)tk.rc_clone,
 		       (long long)tk.rc_clone_ingress);
 		for (size_t e = 0; e < 2; e++) {
-			if (xdpdk_run(xdpdk_loaded_prog_find(lo[e], "tc_fib_req"), &tin, &tx,
-				      sizeof(tin), 0x88b5, &xret) != 0 || xret != 0) {
+			if (run(-1, xdpdk_loaded_prog_find(lo[e], "tc_fib_req"), &tin, &tx,
+				sizeof(tin), 0x88b5, &xret) != 0 || xret != 0) {
 				printf("FAIL %s: xdpdk TC test run failed\n", reqs[i].what);
 				failed++;
 				continue;

@@ -30,9 +30,11 @@
 #include <bpf/libbpf.h>
 
 #include "golden.h"
+#include "kdiff.h"
 #include "seeds.h"
 
 #define MAX_PKT CLI_GOLDEN_SNAPLEN
+_Static_assert(CLI_KDIFF_MAX_OUT <= MAX_PKT, "expected pcaps hold whole outputs");
 
 struct golden {
 	const char *obj, *prog, *maps, *in, *out, *expect;
@@ -57,31 +59,30 @@ kernel_run(struct golden *g, struct bpf_object *kobj)
 {
 	const int ncpu = libbpf_num_possible_cpus();
 	struct bpf_program *kp = bpf_object__find_program_by_name(kobj, g->prog);
-	uint8_t *buf = malloc(MAX_PKT), *val = calloc((size_t)ncpu, 8 * CLI_GOLDEN_MAX_HEX);
+	struct cli_kdiff_outcome *o = malloc(sizeof(*o));
+	uint8_t *val = calloc((size_t)ncpu, 8 * CLI_GOLDEN_MAX_HEX);
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	int rc = -1, fd;
 
-	if (kp == NULL || buf == NULL || val == NULL) {
+	if (kp == NULL || o == NULL || val == NULL) {
 		fprintf(stderr, "kernel: no program %s\n", g->prog);
 		goto out;
 	}
 	fd = bpf_program__fd(kp);
 	while (pcap_next_ex(g->pin, &h, &d) == 1) {
-		LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = d, .data_size_in = h->caplen,
-			    .data_out = buf, .data_size_out = MAX_PKT, .repeat = 1);
-		int err = bpf_prog_test_run_opts(fd, &t) ? errno : 0;
 		/* Fixed timestamps: the file must not change between runs. */
 		struct pcap_pkthdr oh = { .ts = { .tv_sec = 1700000000,
 						  .tv_usec = (long)g->n_pkts * 1000 } };
 
 		/* Verdicts as numbers: the program's type is libbpf's, not xdpdk's. */
-		cli_golden_fmt_pkt(g->lines, XDPDK_PROG_TYPE_RAW, ++g->n_pkts, err, t.retval,
-				   t.data_size_out);
+		cli_kdiff_run_kernel(fd, d, h->caplen, o);
+		cli_golden_fmt_pkt(g->lines, XDPDK_PROG_TYPE_RAW, ++g->n_pkts, o->err, o->retval,
+				   o->len);
 		fputc('\n', g->lines);
 		/* A refused packet is an empty one in the output pcap. */
-		oh.caplen = oh.len = err ? 0 : t.data_size_out;
-		pcap_dump((u_char *)g->dump, &oh, buf);
+		oh.caplen = oh.len = o->len;
+		pcap_dump((u_char *)g->dump, &oh, o->data);
 	}
 	for (size_t i = 0; i < g->sd.n; i++) {
 		const struct cli_golden_seed *s = &g->sd.v[i];
@@ -107,7 +108,7 @@ kernel_run(struct golden *g, struct bpf_object *kobj)
 	rc = 0;
 out:
 	free(val);
-	free(buf);
+	free(o);
 	return rc;
 }
 
