@@ -266,6 +266,10 @@ const struct vcase xdpdk_test_rejected[] = {
 	  PROG(BPF_MOV64_REG(1, 10), BPF_MOV64_IMM(2, 0), CALL(redirect), RET0) },
 	{ "strict_partial_pointer_copy", XDP, true, "R1 partial copy of pointer",
 	  PROG(BPF_MOV32_REG(0, 1), BPF_EXIT_INSN()) },
+	/* pkt + 14 < pkt_end proves 15 bytes, not 16 */
+	{ "pkt_right_open_check_off_by_one", XDP, false, "invalid access to packet, off=15 size=1",
+	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
+	       BPF_JMP_REG(BPF_JGE, 4, 3, 2), BPF_LDX_MEM(BPF_B, 0, 2, 15), BPF_EXIT_INSN(), RET0) },
 };
 const uint32_t xdpdk_test_n_rejected = sizeof(xdpdk_test_rejected) / sizeof(xdpdk_test_rejected[0]);
 
@@ -312,5 +316,13 @@ const struct vcase xdpdk_test_accepted[] = {
 	{ "queue_push", XDP, false, NULL,
 	  PROG(BPF_ST_MEM(BPF_W, 10, -4, 1), BPF_MOV64_REG(2, 10), BPF_ALU64_IMM(BPF_ADD, 2, -4),
 	       LD_MAP(1, M_QUEUE), BPF_MOV64_IMM(3, 0), CALL(map_push_elem), RET0) },
+	/* Found by test_random_diff: pkt + 14 < pkt_end proves byte 14 too (6.18). */
+	{ "pkt_right_open_check_proves_one_more", XDP, false, NULL,
+	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
+	       BPF_JMP_REG(BPF_JGE, 4, 3, 2), BPF_LDX_MEM(BPF_B, 0, 2, 14), BPF_EXIT_INSN(), RET0) },
+	/* Found by test_random_diff: the kernel never judges code no path reaches. */
+	{ "ctx_write_in_dead_code", XDP, false, NULL,
+	  PROG(BPF_MOV64_IMM(0, 0), BPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
+	       BPF_STX_MEM(BPF_W, 1, 0, 0), BPF_EXIT_INSN()) },
 };
 const uint32_t xdpdk_test_n_accepted = sizeof(xdpdk_test_accepted) / sizeof(xdpdk_test_accepted[0]);
