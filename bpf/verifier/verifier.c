@@ -582,6 +582,11 @@ check_cond_jmp(struct venv *env, const struct bpf_insn *insn, uint32_t *insn_idx
 		return rc;
 	swap_vstate_regs(other, &od, &os, insn, &kimm2);
 	if (d->type == SCALAR_VALUE && s->type == SCALAR_VALUE) {
+		/* A register against itself teaches nothing, and both sides stay
+		 * (the kernel's reg_set_min_max); refining it as two would find a
+		 * "contradiction" and drop a side the kernel verifies. */
+		if (BPF_SRC(insn->code) == BPF_X && insn->dst_reg == insn->src_reg)
+			return 0;
 		xdpdk_v_refine_regs(od, os, d, s, op, is32);
 		/* A side whose bounds contradict cannot happen: drop it. */
 		if (!bounds_sane(od) || !bounds_sane(os))

@@ -266,6 +266,11 @@ const struct vcase xdpdk_test_rejected[] = {
 	  PROG(BPF_MOV64_REG(1, 10), BPF_MOV64_IMM(2, 0), CALL(redirect), RET0) },
 	{ "strict_partial_pointer_copy", XDP, true, "R1 partial copy of pointer",
 	  PROG(BPF_MOV32_REG(0, 1), BPF_EXIT_INSN()) },
+	/* Found by test_random_diff: r0 s> r0 is not proven false; its side is checked. */
+	{ "same_register_branch_checked", XDP, false, "R1 !read_ok",
+	  PROG(CALL(get_prandom_u32), BPF_ALU64_IMM(BPF_AND, 0, 1),
+	       BPF_JMP_REG(BPF_JSGT, 0, 0, 1), BPF_EXIT_INSN(), BPF_MOV64_REG(0, 1),
+	       BPF_EXIT_INSN()) },
 	/* pkt + 14 < pkt_end proves 15 bytes, not 16 */
 	{ "pkt_right_open_check_off_by_one", XDP, false, "invalid access to packet, off=15 size=1",
 	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
@@ -320,6 +325,9 @@ const struct vcase xdpdk_test_accepted[] = {
 	{ "pkt_right_open_check_proves_one_more", XDP, false, NULL,
 	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
 	       BPF_JMP_REG(BPF_JGE, 4, 3, 2), BPF_LDX_MEM(BPF_B, 0, 2, 14), BPF_EXIT_INSN(), RET0) },
+	/* Found by test_random_diff: an array lookup with key 0 is never NULL (6.13+). */
+	{ "array_lookup_zero_key_never_null", XDP, false, NULL,
+	  PROG(LOOKUP(M_ARRAY), BPF_LDX_MEM(BPF_DW, 0, 0, 0), BPF_EXIT_INSN()) },
 	/* Found by test_random_diff: the kernel never judges code no path reaches. */
 	{ "ctx_write_in_dead_code", XDP, false, NULL,
 	  PROG(BPF_MOV64_IMM(0, 0), BPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
