@@ -269,6 +269,22 @@ merge(struct gstate *a, const struct gstate *b)
 	}
 }
 
+/*
+ * After an update or delete of hash map @p m, pointers to its values are
+ * not read again: the element may be gone, and what its memory holds then
+ * depends on when each side reuses it (the kernel's free list, xdpdk's RCU
+ * grace period), which no program can rely on (docs/compatibility.md).
+ */
+static void
+forget_hash_values(struct gen *g, uint32_t m)
+{
+	if (g->p->maps[m].type != BPF_MAP_TYPE_HASH)
+		return;
+	for (int r = 0; r < 10; r++)
+		if (g->st.r[r].t == T_MAPVAL && g->st.r[r].map == m)
+			set_reg(g, r, T_DEAD, 0, 0);
+}
+
 /* A helper call: r1-r5 become uninitialised, r0 a scalar. */
 static void
 after_call(struct gen *g, bool changes_pkt)
@@ -786,6 +802,7 @@ gen_map_update(struct gen *g)
 	emit_map_ref(g, 1, m);
 	emit(g, I(BPF_CALL_HELPER(BPF_FUNC_map_update_elem)));
 	after_call(g, false);
+	forget_hash_values(g, m);
 }
 
 static void
@@ -799,6 +816,7 @@ gen_map_delete(struct gen *g)
 	emit_map_ref(g, 1, m);
 	emit(g, I(BPF_CALL_HELPER(BPF_FUNC_map_delete_elem)));
 	after_call(g, false);
+	forget_hash_values(g, m);
 }
 
 /* bpf_xdp_adjust_head / _tail by a small delta, then every packet pointer is stale. */
