@@ -129,6 +129,30 @@ htab_check(const struct xdpdk_map_def *def)
  * multiple of 16, which costs a quarter of a 4-byte lookup. Two overlapping
  * loads cover every length from 4 to 16.
  */
+/*
+ * rte_hash_crc reads the key as 8-, 4- and 2-byte words, but a program's key
+ * may sit anywhere in a packet (an IPv4 address at offset 26): an unaligned
+ * key is hashed from aligned copies, in 8-byte multiples so that the CRC
+ * chains to the same value (UBSan found it: test_random_diff, packet keys).
+ */
+static uint32_t
+htab_hash(const void *key, uint32_t len, uint32_t init)
+{
+	uint64_t buf[32];
+	const uint8_t *p = key;
+
+	if (((uintptr_t)p & 7) == 0)
+		return rte_hash_crc(p, len, init);
+	while (len > sizeof(buf)) {
+		memcpy(buf, p, sizeof(buf));
+		init = rte_hash_crc(buf, sizeof(buf), init);
+		p += sizeof(buf);
+		len -= (uint32_t)sizeof(buf);
+	}
+	memcpy(buf, p, len);
+	return rte_hash_crc(buf, len, init);
+}
+
 static int
 cmp_4_8(const void *a, const void *b, size_t len)
 {
@@ -247,7 +271,7 @@ htab_alloc(struct xdpdk_map *map)
 	/* Key slots: live keys plus deleted ones waiting, never more than elements. */
 	hp.entries = n_elems;
 	hp.key_len = def->key_size;
-	hp.hash_func = rte_hash_crc;
+	hp.hash_func = htab_hash;
 	hp.hash_func_init_val = (def->map_flags & BPF_F_ZERO_SEED) ? 0 : (uint32_t)rte_rand();
 	hp.socket_id = map->socket_id;
 	/* EXT_TABLE: no insert fails on a crowded bucket before the table is full. */

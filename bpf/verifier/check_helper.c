@@ -656,6 +656,36 @@ reject_core_poison(struct venv *env)
 			      XDPDK_CORE_POISON_HELPER, idx, what);
 }
 
+/*
+ * Whether bpf_map_lookup_elem on @p map with @p key cannot return NULL: the
+ * kernel (6.13+, can_elide_value_nullness) proves it for an array or
+ * percpu_array and a constant key below max_entries on the stack. xdpdk keeps
+ * no spill narrower than 8 bytes, so it proves the zero key only (key_size
+ * STACK_ZERO bytes within one slot, as get_constant_map_key reads them); a
+ * nonzero constant key still needs the NULL check (docs/verifier.md).
+ */
+static bool
+lookup_never_null(struct venv *env, const struct vreg *key, const struct xdpdk_verifier_map *map)
+{
+	const struct vframe *f;
+	int64_t off;
+	int spi;
+
+	if (map == NULL || (map->type != BPF_MAP_TYPE_ARRAY &&
+			    map->type != BPF_MAP_TYPE_PERCPU_ARRAY) ||
+	    key->type != PTR_TO_STACK || !tnum_is_const(key->var_off) || env->strict)
+		return false;
+	off = key->off + (int64_t)key->var_off.value;
+	spi = (int)((-off - 1) / 8);
+	f = env->cur->frame[key->frameno];
+	if (off >= 0 || spi >= (int)f->nslots || (-off - 1) % 8 + 1 < (int64_t)map->key_size)
+		return false;
+	for (uint32_t b = 0; b < map->key_size; b++)
+		if (f->stack[spi].type[(off + b) - (-8 * (spi + 1))] != STACK_ZERO)
+			return false;
+	return true;
+}
+
 int
 xdpdk_v_check_helper_call(struct venv *env, const struct bpf_insn *insn, uint32_t *insn_idx)
 {
@@ -735,6 +765,11 @@ xdpdk_v_check_helper_call(struct venv *env, const struct bpf_insn *insn, uint32_
 		}
 		regs[BPF_REG_0].flags = PTR_MAYBE_NULL;
 		regs[BPF_REG_0].id = ++env->id_gen;
+		if (id == BPF_FUNC_map_lookup_elem &&
+		    lookup_never_null(env, &meta.args[BPF_REG_2], meta.map)) {
+			regs[BPF_REG_0].flags = 0;
+			regs[BPF_REG_0].id = 0;
+		}
 		break;
 	case XDPDK_RET_PTR_TO_ALLOC_MEM_OR_NULL:
 		xdpdk_v_mark_unknown(&regs[BPF_REG_0]);

@@ -411,8 +411,34 @@ alu_end(const struct bpf_insn *insn, struct vreg *d)
 }
 
 /*
- * dst = dst OP src for scalars, as adjust_scalar_min_max_vals: a source that
- * is not constant makes the result unknown except for add, sub and and.
+ * The kernel's is_safe_to_compute_dst_reg_range (6.10+): which results get a
+ * range. Add, sub, neg, and, or, xor and mul always; shifts by a constant
+ * below the width; div, mod and the rest never.
+ */
+static bool
+safe_to_compute(uint8_t op, bool src_const, uint64_t src_umax, int bits)
+{
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_NEG:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+	case BPF_MUL:
+		return true;
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH:
+		return src_const && src_umax < (uint64_t)bits;
+	default:
+		return false;
+	}
+}
+
+/*
+ * dst = dst OP src for scalars, as adjust_scalar_min_max_vals: an operation
+ * safe_to_compute() refuses makes the result unknown.
  */
 int
 xdpdk_v_scalar_alu(struct venv *env, const struct bpf_insn *insn, struct vreg *dst,
@@ -435,15 +461,12 @@ xdpdk_v_scalar_alu(struct venv *env, const struct bpf_insn *insn, struct vreg *d
 		if (op == BPF_ARSH)
 			xdpdk_v_coerce_sext(dst, 4);
 	}
-	src_known = tnum_is_const(src.var_off);
-	if ((src_known && (src.smin != src.smax || src.umin != src.umax)) ||
-	    src.smin > src.smax || src.umin > src.umax ||
-	    (!src_known && op != BPF_ADD && op != BPF_SUB && op != BPF_AND) ||
-	    ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && src.umax >= (uint64_t)bits)) {
-		/* Shifts by >= the width are masked at run time: any value. */
+	src_known = tnum_is_const(src.var_off) && src.smin == src.smax && src.umin == src.umax;
+	if (!safe_to_compute(op, src_known, src.umax, bits) ||
+	    src.smin > src.smax || src.umin > src.umax) {
+		/* As the kernel: all 64 bits unknown, even after an ALU32 operation
+		 * (adjust_scalar_min_max_vals returns before its zero extension). */
 		xdpdk_v_mark_unknown(dst);
-		if (!is64)
-			xdpdk_v_coerce_reg_to_size(dst, 4);
 		return 0;
 	}
 	switch (op) {
@@ -470,8 +493,6 @@ xdpdk_v_scalar_alu(struct venv *env, const struct bpf_insn *insn, struct vreg *d
 		break;
 	}
 	default:
-		/* div, mod: the kernel tracks nothing either. */
-		xdpdk_v_mark_unknown(dst);
 		break;
 	}
 	mark_reg32_unbounded(dst);

@@ -429,8 +429,9 @@ mark_pkt_range(struct venv *env, struct vstate *st, const struct vreg *dst, bool
 	if (dst->umax > VMAX_PKT_OFF || dst->umax + (uint64_t)dst->off > VMAX_PKT_OFF)
 		return;
 	new_range = dst->off;
+	/* pkt' < pkt_end: byte off is in the packet too (as 6.18 proves it) */
 	if (right_open)
-		new_range--;
+		new_range++;
 	(void)env;
 	for (uint32_t fi = 0; fi <= st->curframe; fi++) {
 		struct vframe *f = st->frame[fi];
@@ -581,6 +582,11 @@ check_cond_jmp(struct venv *env, const struct bpf_insn *insn, uint32_t *insn_idx
 		return rc;
 	swap_vstate_regs(other, &od, &os, insn, &kimm2);
 	if (d->type == SCALAR_VALUE && s->type == SCALAR_VALUE) {
+		/* A register against itself teaches nothing, and both sides stay
+		 * (the kernel's reg_set_min_max); refining it as two would find a
+		 * "contradiction" and drop a side the kernel verifies. */
+		if (BPF_SRC(insn->code) == BPF_X && insn->dst_reg == insn->src_reg)
+			return 0;
 		xdpdk_v_refine_regs(od, os, d, s, op, is32);
 		/* A side whose bounds contradict cannot happen: drop it. */
 		if (!bounds_sane(od) || !bounds_sane(os))
@@ -658,6 +664,9 @@ do_check(struct venv *env)
 				xdpdk_v_log(env, "%u: safe\n", idx);
 			goto process_exit;
 		}
+		env->seen[idx] = 1;
+		if (xdpdk_isa_is_lddw(insn))
+			env->seen[idx + 1] = 1;
 		if (env->log_level >= 2) {
 			xdpdk_v_print_source(env, idx);
 			xdpdk_v_print_state(env, env->cur);
@@ -899,6 +908,21 @@ init_state(struct venv *env)
 	return 0;
 }
 
+/*
+ * What no path reached becomes the kernel's trap for dead code
+ * (sanitize_dead_code: "ja -1"), so that later passes (the context rewrite)
+ * do not judge instructions the kernel never judges either.
+ */
+static void
+sanitize_dead_code(const struct venv *env, struct xdpdk_prog *prog)
+{
+	const struct bpf_insn trap = { .code = BPF_JMP | BPF_JA, .off = -1 };
+
+	for (uint32_t i = 0; i < env->n_insns; i++)
+		if (!env->seen[i])
+			prog->insns[i] = trap;
+}
+
 int
 xdpdk_verify(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *po, struct xdpdk_log *log)
 {
@@ -919,12 +943,14 @@ xdpdk_verify(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *po, struct x
 
 	env.explored = calloc(n, sizeof(*env.explored));
 	env.prune_point = calloc(n, 1);
+	env.seen = calloc(n, 1);
 	env.cb_entry = calloc(n, 1);
 	env.live_regs = calloc(n, sizeof(*env.live_regs));
 	env.insn_map = calloc(n, sizeof(*env.insn_map));
 	env.n_subprogs = prog->n_subprogs;
 	env.subprogs = calloc(prog->n_subprogs ? prog->n_subprogs : 1, sizeof(*env.subprogs));
-	if (env.explored == NULL || env.prune_point == NULL || env.cb_entry == NULL ||
+	if (env.explored == NULL || env.prune_point == NULL || env.seen == NULL ||
+	    env.cb_entry == NULL ||
 	    env.live_regs == NULL || env.insn_map == NULL || env.subprogs == NULL)
 		goto out;
 	for (uint32_t s = 0; s < prog->n_subprogs; s++) {
@@ -949,6 +975,8 @@ xdpdk_verify(struct xdpdk_prog *prog, const struct xdpdk_prog_opts *po, struct x
 	rc = do_check(&env);
 	if (rc == 0)
 		rc = xdpdk_v_check_max_stack_depth(&env);
+	if (rc == 0)
+		sanitize_dead_code(&env, prog);
 	if (env.log_level >= 1)
 		xdpdk_log_printf(log, "processed %u insns (limit %u) max_states_per_insn %u "
 				 "total_states %u peak_states %u\n", env.insn_processed,
@@ -966,6 +994,7 @@ out:
 	xdpdk_v_env_free_states(&env);
 	free(env.explored);
 	free(env.prune_point);
+	free(env.seen);
 	free(env.cb_entry);
 	free(env.live_regs);
 	free(env.insn_map);

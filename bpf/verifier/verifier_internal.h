@@ -175,6 +175,7 @@ struct venv {
 	uint32_t stack_size;
 	struct vstate_list **explored;	/* per insn */
 	uint8_t *prune_point;		/* per insn */
+	uint8_t *seen;			/* per insn: reached by some path (dead code is not) */
 	uint16_t *live_regs;		/* per insn: registers read before written (subprog-local) */
 	uint32_t id_gen;
 	uint32_t insn_processed;

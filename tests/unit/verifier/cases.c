@@ -266,6 +266,20 @@ const struct vcase xdpdk_test_rejected[] = {
 	  PROG(BPF_MOV64_REG(1, 10), BPF_MOV64_IMM(2, 0), CALL(redirect), RET0) },
 	{ "strict_partial_pointer_copy", XDP, true, "R1 partial copy of pointer",
 	  PROG(BPF_MOV32_REG(0, 1), BPF_EXIT_INSN()) },
+	/* Found by test_random_diff: r0 s> r0 is not proven false; its side is checked. */
+	{ "same_register_branch_checked", XDP, false, "R1 !read_ok",
+	  PROG(CALL(get_prandom_u32), BPF_ALU64_IMM(BPF_AND, 0, 1),
+	       BPF_JMP_REG(BPF_JSGT, 0, 0, 1), BPF_EXIT_INSN(), BPF_MOV64_REG(0, 1),
+	       BPF_EXIT_INSN()) },
+	/* Found by test_random_diff: after an ALU32 shift by an unknown amount the kernel
+	 * knows nothing of all 64 bits, so r0 < 0xffffffffffffffff may fall through. */
+	{ "alu32_unknown_shift_forgets_upper_half", XDP, false, "R1 !read_ok",
+	  PROG(CALL(get_prandom_u32), BPF_ALU32_REG(BPF_LSH, 0, 0), BPF_JMP_IMM(BPF_JLT, 0, -1, 1),
+	       BPF_MOV64_REG(0, 1), BPF_EXIT_INSN()) },
+	/* pkt + 14 < pkt_end proves 15 bytes, not 16 */
+	{ "pkt_right_open_check_off_by_one", XDP, false, "invalid access to packet, off=15 size=1",
+	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
+	       BPF_JMP_REG(BPF_JGE, 4, 3, 2), BPF_LDX_MEM(BPF_B, 0, 2, 15), BPF_EXIT_INSN(), RET0) },
 };
 const uint32_t xdpdk_test_n_rejected = sizeof(xdpdk_test_rejected) / sizeof(xdpdk_test_rejected[0]);
 
@@ -312,5 +326,32 @@ const struct vcase xdpdk_test_accepted[] = {
 	{ "queue_push", XDP, false, NULL,
 	  PROG(BPF_ST_MEM(BPF_W, 10, -4, 1), BPF_MOV64_REG(2, 10), BPF_ALU64_IMM(BPF_ADD, 2, -4),
 	       LD_MAP(1, M_QUEUE), BPF_MOV64_IMM(3, 0), CALL(map_push_elem), RET0) },
+	/* Found by test_random_diff: pkt + 14 < pkt_end proves byte 14 too (6.18). */
+	{ "pkt_right_open_check_proves_one_more", XDP, false, NULL,
+	  PROG(LOAD_PKT, BPF_MOV64_REG(4, 2), BPF_ALU64_IMM(BPF_ADD, 4, 14),
+	       BPF_JMP_REG(BPF_JGE, 4, 3, 2), BPF_LDX_MEM(BPF_B, 0, 2, 14), BPF_EXIT_INSN(), RET0) },
+	/* Found by test_random_diff: an array lookup with key 0 is never NULL (6.13+). */
+	{ "array_lookup_zero_key_never_null", XDP, false, NULL,
+	  PROG(LOOKUP(M_ARRAY), BPF_LDX_MEM(BPF_DW, 0, 0, 0), BPF_EXIT_INSN()) },
+	/* 6.10+: or, xor and mul of bounded scalars are bounded (is_safe_to_compute_dst_reg_range) */
+	{ "pkt_offset_from_or_of_two_bytes", XDP, false, NULL,
+	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
+	       BPF_ALU64_REG(BPF_OR, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
+	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
+	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
+	{ "pkt_offset_from_xor_of_two_bytes", XDP, false, NULL,
+	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
+	       BPF_ALU64_REG(BPF_XOR, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
+	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
+	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
+	{ "pkt_offset_from_mul_of_two_bytes", XDP, false, NULL,
+	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
+	       BPF_ALU64_REG(BPF_MUL, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
+	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
+	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
+	/* Found by test_random_diff: the kernel never judges code no path reaches. */
+	{ "ctx_write_in_dead_code", XDP, false, NULL,
+	  PROG(BPF_MOV64_IMM(0, 0), BPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
+	       BPF_STX_MEM(BPF_W, 1, 0, 0), BPF_EXIT_INSN()) },
 };
 const uint32_t xdpdk_test_n_accepted = sizeof(xdpdk_test_accepted) / sizeof(xdpdk_test_accepted[0]);
