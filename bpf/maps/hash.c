@@ -124,12 +124,6 @@ htab_check(const struct xdpdk_map_def *def)
 }
 
 /*
- * Key compares for the sizes BPF keys usually have below 16 bytes (u32, u64,
- * a 5-tuple's 13): rte_hash calls memcmp for any length that is not a
- * multiple of 16, which costs a quarter of a 4-byte lookup. Two overlapping
- * loads cover every length from 4 to 16.
- */
-/*
  * rte_hash_crc reads the key as 8-, 4- and 2-byte words, but a program's key
  * may sit anywhere in a packet (an IPv4 address at offset 26): an unaligned
  * key is hashed from aligned copies, in 8-byte multiples so that the CRC
@@ -153,6 +147,12 @@ htab_hash(const void *key, uint32_t len, uint32_t init)
 	return rte_hash_crc(buf, len, init);
 }
 
+/*
+ * Key compares for the sizes BPF keys usually have below 16 bytes (u32, u64,
+ * a 5-tuple's 13): rte_hash calls memcmp for any length that is not a
+ * multiple of 16, which costs a quarter of a 4-byte lookup. Two overlapping
+ * loads cover every length from 4 to 16.
+ */
 static int
 cmp_4_8(const void *a, const void *b, size_t len)
 {
