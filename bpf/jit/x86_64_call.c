@@ -187,7 +187,9 @@ xdpdk_jit_plan_lookups(struct jit *j)
 	bool *target;
 	int rc = 0;
 
+	/* Blinding: the inlined code would show max_entries and the element size. */
 	if (prog->map_inline == NULL || prog->helpers[BPF_FUNC_map_lookup_elem] == NULL ||
+	    prog->jit_blind ||
 	    (off != NULL && off[0] != '\0' && off[0] != '0'))
 		return 0;
 	__asm__("mov %%fs:0, %0" : "=r"(tp));	/* the thread pointer (TCB self pointer) */

@@ -82,6 +82,8 @@ struct jit {
 	bool bmi2;
 	bool tail_calls;	/* some function tail calls */
 	bool bad_label;		/* an internal rel8 did not fit */
+	bool blind;		/* constant blinding (prog->jit_blind) */
+	uint64_t blind_seed;	/* per compilation; the same in every pass */
 };
 
 /* Programs may not be larger than this in the image (rel32 everywhere). */
