@@ -37,6 +37,7 @@ struct run_cfg {
 	const char *engine;
 	bool json;
 	bool dump_maps;
+	bool jit_blind;
 };
 
 static const struct xdpdk_opt run_opts[] = {
@@ -64,6 +65,8 @@ static const struct xdpdk_opt run_opts[] = {
 	  "engine (default: jit, falling back to interp with a message)", engine_choices },
 	{ "dump-maps", 'm', XDPDK_OPT_FLAG, offsetof(struct run_cfg, dump_maps), NULL,
 	  "print every map's entries after the run" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, jit_blind), NULL,
+	  "constant blinding in the JIT image (untrusted programs; docs/reliability.md)" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	XDPDK_OPT_END,
 };
@@ -322,7 +325,8 @@ cmd_run(const char *path, int argc, char **argv)
 		cli_err(path, "--pcap-out goes with --pcap-in, --data-out with --data-in");
 		return CLI_USAGE;
 	}
-	rc = cli_load_prog(path, cfg.obj, cfg.prog, cfg.section, cfg.engine, &cp);
+	rc = cli_load_prog_blind(path, cfg.obj, cfg.prog, cfg.section, cfg.engine, cfg.jit_blind,
+				 &cp);
 	if (rc != CLI_OK)
 		return rc;
 	if (xdpdk_prog_type(cp.prog) == XDPDK_PROG_TYPE_RAW) {
