@@ -170,23 +170,41 @@ emit_exit(struct jit *j, uint32_t i, const struct bpf_insn *insn)
  * draws the same values, so the layout converges).
  */
 static uint64_t
-blind_rnd(const struct jit *j, uint32_t i)
+blind_rnd(const struct jit *j, uint32_t i, unsigned k)
 {
-	uint64_t z = j->blind_seed + (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ull;
+	uint64_t z = j->blind_seed + ((uint64_t)i * 8 + k + 1) * 0x9e3779b97f4a7c15ull;
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return (z ^ (z >> 31)) | 1;	/* never 0: imm ^ rnd != imm */
 }
 
-/* reg = imm, sign-extended (@w) or zero-extended to 64 bits, blinded. */
-static void
-emit_blinded_imm(struct jit *j, uint32_t i, bool w, unsigned reg, int32_t imm)
+/* reg = imm, sign-extended (@w) or zero-extended to 64 bits, blinded (value k of insn i). */
+void
+xdpdk_jit_blinded_imm(struct jit *j, uint32_t i, unsigned k, bool w, unsigned reg, int32_t imm)
 {
-	const int32_t rnd = (int32_t)blind_rnd(j, i);
+	const int32_t rnd = (int32_t)blind_rnd(j, i, k);
 
 	x86_mov_ri(&j->b, reg, w ? (uint64_t)(int64_t)(imm ^ rnd) : (uint32_t)(imm ^ rnd));
 	x86_alu_ri(&j->b, X86_XOR, w, reg, rnd);
+}
+
+/* reg = v, blinded with a 64-bit rnd that goes through @scratch (value k of insn i). */
+void
+xdpdk_jit_blinded_u64(struct jit *j, uint32_t i, unsigned k, unsigned reg, unsigned scratch,
+		      uint64_t v)
+{
+	const uint64_t rnd = blind_rnd(j, i, k);
+
+	x86_mov_ri(&j->b, reg, v ^ rnd);
+	x86_mov_ri(&j->b, scratch, rnd);
+	x86_alu_rr(&j->b, X86_OP_XOR_MR, true, reg, scratch);
+}
+
+static void
+emit_blinded_imm(struct jit *j, uint32_t i, bool w, unsigned reg, int32_t imm)
+{
+	xdpdk_jit_blinded_imm(j, i, 0, w, reg, imm);
 }
 
 static enum x86_alu
@@ -567,11 +585,7 @@ emit_lddw(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		x86_zero(&j->b, reg_map[insn->dst_reg]);
 	} else if (j->blind) {
 		/* map and function addresses too, as the kernel (they are rewritten lddws) */
-		const uint64_t rnd = blind_rnd(j, i);
-
-		x86_mov_ri(&j->b, reg_map[insn->dst_reg], v ^ rnd);
-		x86_mov_ri(&j->b, TMP, rnd);
-		x86_alu_rr(&j->b, X86_OP_XOR_MR, true, reg_map[insn->dst_reg], TMP);
+		xdpdk_jit_blinded_u64(j, i, 0, reg_map[insn->dst_reg], TMP, v);
 	} else {
 		x86_mov_ri(&j->b, reg_map[insn->dst_reg], v);
 	}

@@ -112,8 +112,8 @@ struct xdpdk_prog_opts {
 	 * 1: constant blinding in the JIT, for untrusted programs (the kernel's
 	 * bpf_jit_harden): no immediate of the program appears in the image;
 	 * each is loaded xor'ed with a random value drawn per instruction and
-	 * per compilation, then xor'ed back. Array lookups are then calls, not
-	 * inlined. The interpreter ignores it.
+	 * per compilation, then xor'ed back (inlined array lookups too). The
+	 * interpreter ignores it.
 	 */
 	int jit_blind;
 	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
