@@ -347,6 +347,7 @@ struct dump_cfg {
 	const char *obj;
 	const char *prog;
 	const char *engine;
+	bool jit_blind;
 };
 
 static const char *const dump_choices[] = { "xlated", "jited", NULL };
@@ -359,6 +360,8 @@ static const struct xdpdk_opt dump_opts[] = {
 	  .positional = true, .required = true },
 	{ "prog", 'p', XDPDK_OPT_STRING, offsetof(struct dump_cfg, prog), "NAME",
 	  "program (function or section) name" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct dump_cfg, jit_blind), NULL,
+	  "jited: the code as constant blinding builds it (docs/reliability.md)" },
 	XDPDK_OPT_END,
 };
 
@@ -424,8 +427,8 @@ cmd_dump(const char *path, int argc, char **argv)
 
 	if (done)
 		return rc;
-	rc = cli_load_prog(path, cfg.obj, cfg.prog, NULL,
-			   strcmp(cfg.what, "jited") == 0 ? "jit" : "interp", &cp);
+	rc = cli_load_prog_blind(path, cfg.obj, cfg.prog, NULL,
+				 strcmp(cfg.what, "jited") == 0 ? "jit" : "interp", cfg.jit_blind, &cp);
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(cfg.what, "jited") == 0) {
