@@ -461,7 +461,8 @@ test_jit_div_mod_by_zero(void **state)
 		  BPF_ALU64_REG(BPF_MOD, BPF_REG_0, BPF_REG_3), BPF_EXIT_INSN());
 	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77), BPF_MOV64_IMM(BPF_REG_3, 0),
 		  BPF_ALU32_REG(BPF_MOD, BPF_REG_0, BPF_REG_3), BPF_EXIT_INSN());
-	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77),
+	/* r4 set: the JIT's r4 (rcx) holds whatever the caller left there */
+	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77), BPF_MOV64_IMM(BPF_REG_4, 0),
 		  BPF_ALU32_REG_OFF(BPF_MOD, BPF_REG_0, BPF_REG_4, 1), BPF_EXIT_INSN());
 	/* only the low 32 bits of the divisor count in 32-bit div */
 	EXPECT_R0(0, BPF_MOV64_IMM(BPF_REG_0, 5), BPF_LD_IMM64(BPF_REG_2, 0x100000000ull),
