@@ -24,7 +24,8 @@
  *       bits 2-4: metadata length / 4; bits 5-7: headroom of the tight layout
  *   [3] ifindex (low 6 bits), rx queue (high 2 bits); TC: also the mark
  *   [4..7] the clock (bpf_ktime_get_*: microseconds) and the random seed
- *          (bpf_get_prandom_u32), identical on both engines.
+ *          (bpf_get_prandom_u32), identical on both engines; TC: [4] is also
+ *          the priority.
  * libFuzzer sees the C code's edges (bpf core, maps, helpers) and, through
  * extra counters, which verdict and which map elements each program's run
  * produced: the paths inside a BPF program have no edges of their own.
