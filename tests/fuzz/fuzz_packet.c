@@ -14,9 +14,10 @@
  *
  * Input: 8 header bytes, then the packet.
  *   [0] object (mod 7)            [1] program of the object (mod its count)
- *   [2] bit 0: XDP "tight" layout: the packet in a buffer of exactly
- *             headroom + length bytes, run by xdpdk_prog_run() (no tailroom,
- *             no fragments), so ASan sees any read past data_end; otherwise
+ *   [2] bit 0: "tight" layout: the packet in a buffer of exactly headroom +
+ *             length bytes, run by xdpdk_prog_run() (no tailroom, no
+ *             fragments; TC: from 14 bytes on), so ASan sees any access past
+ *             data_end; otherwise
  *             xdpdk_prog_test_run() with the kernel's layout (fragments past
  *             the linear part);
  *       bit 1: test run with ctx_in (XDP: metadata length, ingress ifindex,
@@ -30,7 +31,10 @@
  * extra counters, which verdict and which map elements each program's run
  * produced: the paths inside a BPF program have no edges of their own.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +106,7 @@ struct outcome {
 	uint8_t *out;		/* malloc'd to XDPDK_TEST_RUN_MAX_OUT: exact capacity */
 	uint8_t ctx[sizeof(struct __sk_buff)];
 	int32_t offs[3];	/* tight layout: data_meta, data, data_end from the buffer */
+	struct xdpdk_skb_ctx skb;	/* tight TC: the context, pointers cleared */
 };
 
 static struct fobj objs[N_OBJ];
@@ -376,7 +381,38 @@ le32(const uint8_t *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* XDP in a buffer of exactly headroom + length bytes: no tailroom, no fragments. */
+/*
+ * TC as bpf/test_run.c's skb_reset() sets it up (the loopback's eth_type_trans,
+ * network header after the MAC header), in @p buf of exactly headroom + length.
+ */
+static void
+skb_tight(struct xdpdk_skb_ctx *s, uint8_t *buf, uint32_t hr, uint32_t len, const uint8_t *hdr)
+{
+	static const uint8_t zero[6];
+	const uint8_t *eth = buf + hr;
+	const uint16_t proto = (uint16_t)(eth[12] << 8 | eth[13]);
+
+	memset(s, 0, sizeof(*s));
+	s->head = buf;
+	s->data = s->data_meta = buf + hr;
+	s->data_end = s->buf_end = buf + hr + len;
+	s->len = len;
+	s->network_off = 14;
+	s->dev_max_len = 65536 + 14;
+	s->ifindex = XDPDK_TEST_RUN_DEFAULT_IFINDEX;
+	s->mark = hdr[3];
+	s->priority = hdr[4];
+	s->pkt_type = memcmp(eth, zero, 6) == 0 ? PACKET_HOST :
+		      eth[0] & 1 ? PACKET_MULTICAST : PACKET_OTHERHOST;
+	/* skb->protocol is in network order */
+	if (proto >= ETH_P_802_3_MIN)
+		s->protocol = htons(proto);
+	else
+		s->protocol = htons(len >= 16 && eth[14] == 0xff && eth[15] == 0xff ?
+				    ETH_P_802_3 : ETH_P_802_2);
+}
+
+/* A buffer of exactly headroom + length bytes: no tailroom, no fragments. */
 static void
 run_tight(const struct xdpdk_prog *prog, const uint8_t *hdr, const uint8_t *pkt, uint32_t len,
 	  struct outcome *r)
@@ -389,15 +425,29 @@ run_tight(const struct xdpdk_prog *prog, const uint8_t *hdr, const uint8_t *pkt,
 		.data_hard_start = buf, .data_hard_end = buf + hr + len,
 		.ingress_ifindex = hdr[3] & 63, .rx_queue_index = hdr[3] >> 6,
 	};
+	uint8_t *ends[3] = { ctx.data_meta, ctx.data, ctx.data_end };
 
 	if (buf == NULL)
 		abort();
 	memset(buf, 0, hr);
 	memcpy(buf + hr, pkt, len);
-	r->ret = xdpdk_prog_run(prog, &ctx, 0);
-	r->offs[0] = (int32_t)(ctx.data_meta - buf);
-	r->offs[1] = (int32_t)(ctx.data - buf);
-	r->offs[2] = (int32_t)(ctx.data_end - buf);
+	if (xdpdk_prog_type(prog) == XDPDK_PROG_TYPE_TC) {
+		skb_tight(&r->skb, buf, hr, len, hdr);
+		r->ret = xdpdk_prog_run(prog, &r->skb, 0);
+		ends[0] = r->skb.data_meta;
+		ends[1] = r->skb.data;
+		ends[2] = r->skb.data_end;
+		/* Only what the program can change counts; the buffers differ. */
+		r->skb.data = r->skb.data_end = r->skb.data_meta = NULL;
+		r->skb.head = r->skb.buf_end = NULL;
+	} else {
+		r->ret = xdpdk_prog_run(prog, &ctx, 0);
+		ends[0] = ctx.data_meta;
+		ends[1] = ctx.data;
+		ends[2] = ctx.data_end;
+	}
+	for (int k = 0; k < 3; k++)
+		r->offs[k] = (int32_t)(ends[k] - buf);
 	r->len = hr + len;
 	memcpy(r->out, buf, r->len);
 	free(buf);
@@ -442,13 +492,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oi = data[0] % N_OBJ;
 	o = &objs[oi];
 	p = data[1] % o->n_progs;
-	tight = (data[2] & 1) && xdpdk_prog_type(o->prog[0][p]) == XDPDK_PROG_TYPE_XDP;
+	tight = (data[2] & 1) && (xdpdk_prog_type(o->prog[0][p]) == XDPDK_PROG_TYPE_XDP ||
+				  size - HDR_LEN >= 14);
 	for (int e = 0; e < N_ENG; e++) {
 		struct outcome *r = &res[e];
 
 		r->err = 0;
 		memset(r->ctx, 0, sizeof(r->ctx));
 		memset(r->offs, 0, sizeof(r->offs));
+		memset(&r->skb, 0, sizeof(r->skb));
 		fake_now = 1000000000000ull + (uint64_t)le32(data + 4) * 1000;
 		rnd_state = le32(data + 4) | 1ull << 32;
 		if (tight)
@@ -464,7 +516,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		differ(oi, p, "packet length or offsets");
 	if (memcmp(res[0].out, res[1].out, res[0].len) != 0)
 		differ(oi, p, "packet bytes");
-	if (memcmp(res[0].ctx, res[1].ctx, sizeof(res[0].ctx)) != 0)
+	if (memcmp(res[0].ctx, res[1].ctx, sizeof(res[0].ctx)) != 0 ||
+	    memcmp(&res[0].skb, &res[1].skb, sizeof(res[0].skb)) != 0)
 		differ(oi, p, "context out");
 	feature(mix(mix(mix(mix(2, oi), p), (uint32_t)res[0].ret), (uint32_t)-res[0].err));
 	maps_compare(oi, p);

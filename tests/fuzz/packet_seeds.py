@@ -34,7 +34,7 @@ def main():
     for oi, (name, n_progs) in enumerate(OBJECTS):
         for k, pkt in enumerate(packets(os.path.join(pcaps, name + '-in.pcap'))):
             for p in range(n_progs):
-                # Odd packets: the tight XDP layout with 256 bytes of headroom;
+                # Odd packets: the tight layout with 256 bytes of headroom;
                 # even ones: a test run. ifindex 1, the clock at 0.
                 flags = 0xe1 if k % 2 else 0
                 hdr = bytes([oi, p, flags, 1, 0, 0, 0, 0])
