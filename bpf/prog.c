@@ -116,6 +116,7 @@ xdpdk_prog_create(const struct bpf_insn *insns, uint32_t n_insns,
 	prog->xdp_entry = opts->type == XDPDK_PROG_TYPE_XDP && opts->xdp_entry;
 	prog->xdp_frags = opts->type == XDPDK_PROG_TYPE_XDP && opts->xdp_frags;
 	prog->bounds_check = opts->bounds_check;
+	prog->jit_blind = opts->jit_blind != 0;
 	prog->map_inline = opts->map_inline;
 	prog->insns = malloc(sizeof(*insns) * n_insns);
 	if (prog->insns == NULL) {
@@ -240,6 +241,12 @@ bool
 xdpdk_prog_xdp_frags(const struct xdpdk_prog *prog)
 {
 	return prog->xdp_frags;
+}
+
+bool
+xdpdk_prog_jit_blinded(const struct xdpdk_prog *prog)
+{
+	return prog->jit_image != NULL && prog->jit_blind;
 }
 
 enum xdpdk_engine

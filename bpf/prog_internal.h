@@ -57,6 +57,7 @@ struct xdpdk_prog {
 	char jit_error[160];
 
 	int bounds_check;
+	bool jit_blind;		/* constant blinding in the JIT image */
 	xdpdk_map_inline_fn map_inline;	/* from the options: lets the JIT inline lookups */
 };
 

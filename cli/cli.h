@@ -74,6 +74,10 @@ struct cli_prog {
 int cli_load_prog(const char *path, const char *obj_path, const char *prog_name,
 		  const char *section, const char *engine, struct cli_prog *out);
 void cli_unload_prog(struct cli_prog *p);
+/* As cli_load_prog(), with constant blinding in the JIT when @p jit_blind (--jit-blind). */
+int cli_load_prog_blind(const char *path, const char *obj_path, const char *prog_name,
+			const char *section, const char *engine, bool jit_blind,
+			struct cli_prog *out);
 
 /*
  * The entry as typed JSON through the map's BTF: `,"formatted":{"key":K,"value":V}`

@@ -40,6 +40,7 @@ struct run_cfg {
 	const char *maps_init;
 	bool json;
 	bool dump_maps;
+	bool jit_blind;
 };
 
 static const struct xdpdk_opt run_opts[] = {
@@ -69,6 +70,8 @@ static const struct xdpdk_opt run_opts[] = {
 	  "map entries before the run, as `prog test --maps-init` takes them" },
 	{ "dump-maps", 'm', XDPDK_OPT_FLAG, offsetof(struct run_cfg, dump_maps), NULL,
 	  "print every map's entries after the run" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, jit_blind), NULL,
+	  "constant blinding in the JIT image (untrusted programs; docs/reliability.md)" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	XDPDK_OPT_END,
 };
@@ -354,7 +357,8 @@ cmd_run(const char *path, int argc, char **argv)
 		cli_err(path, "--pcap-out goes with --pcap-in, --data-out with --data-in");
 		return CLI_USAGE;
 	}
-	rc = cli_load_prog(path, cfg.obj, cfg.prog, cfg.section, cfg.engine, &cp);
+	rc = cli_load_prog_blind(path, cfg.obj, cfg.prog, cfg.section, cfg.engine, cfg.jit_blind,
+				 &cp);
 	if (rc != CLI_OK)
 		return rc;
 	if (xdpdk_prog_type(cp.prog) == XDPDK_PROG_TYPE_RAW) {
@@ -375,6 +379,7 @@ struct dump_cfg {
 	const char *obj;
 	const char *prog;
 	const char *engine;
+	bool jit_blind;
 };
 
 static const char *const dump_choices[] = { "xlated", "jited", NULL };
@@ -387,6 +392,8 @@ static const struct xdpdk_opt dump_opts[] = {
 	  .positional = true, .required = true },
 	{ "prog", 'p', XDPDK_OPT_STRING, offsetof(struct dump_cfg, prog), "NAME",
 	  "program (function or section) name" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct dump_cfg, jit_blind), NULL,
+	  "jited: the code as constant blinding builds it (docs/reliability.md)" },
 	XDPDK_OPT_END,
 };
 
@@ -452,8 +459,8 @@ cmd_dump(const char *path, int argc, char **argv)
 
 	if (done)
 		return rc;
-	rc = cli_load_prog(path, cfg.obj, cfg.prog, NULL,
-			   strcmp(cfg.what, "jited") == 0 ? "jit" : "interp", &cp);
+	rc = cli_load_prog_blind(path, cfg.obj, cfg.prog, NULL,
+				 strcmp(cfg.what, "jited") == 0 ? "jit" : "interp", cfg.jit_blind, &cp);
 	if (rc != CLI_OK)
 		return rc;
 	if (strcmp(cfg.what, "jited") == 0) {

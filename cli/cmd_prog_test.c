@@ -61,6 +61,8 @@ static const struct xdpdk_opt test_opts[] = {
 	  "write the expectation files given from a run on the first engine (check lines of "
 	  "--maps-init for --expect-maps), then test against them" },
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct test_cfg, json), NULL, "JSON output" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct test_cfg, jit_blind), NULL,
+	  "constant blinding in the JIT image (untrusted programs; docs/reliability.md)" },
 	XDPDK_OPT_END,
 };
 
@@ -606,7 +608,8 @@ run_engine(struct tctx *c, struct erun *r)
 	static uint8_t out[XDPDK_TEST_RUN_MAX_OUT];
 	struct xdpdk_fib *fib = NULL;
 	struct cli_prog cp;
-	int rc = cli_load_prog(c->path, c->cfg.obj, c->cfg.prog, c->cfg.section, r->engine, &cp);
+	int rc = cli_load_prog_blind(c->path, c->cfg.obj, c->cfg.prog, c->cfg.section, r->engine,
+				     c->cfg.jit_blind, &cp);
 
 	if (rc != CLI_OK)
 		return rc;

@@ -30,6 +30,7 @@ struct run_cfg {
 	double seconds;
 	bool json;
 	bool no_huge;
+	bool jit_blind;
 	struct cli_run_replay replay;	/* with -c: cmd_replay.c's in-process mode */
 };
 
@@ -54,6 +55,9 @@ static const struct xdpdk_opt run_opts[] = {
 	{ "json", 'j', XDPDK_OPT_FLAG, offsetof(struct run_cfg, json), NULL, "JSON output" },
 	{ "no-huge", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, no_huge), NULL,
 	  "run DPDK without hugepages" },
+	{ "jit-blind", 0, XDPDK_OPT_FLAG, offsetof(struct run_cfg, jit_blind), NULL,
+	  "constant blinding in the JIT image (untrusted programs; with -c: the programs' "
+	  "jit_blinding key)" },
 	{ "replay", 0, XDPDK_OPT_STRING, offsetof(struct run_cfg, replay.pcap), "PCAP",
 	  "with -c: replay this capture into a port's RX queue 0, then stop (see xdpdk replay)" },
 	{ "replay-port", 0, XDPDK_OPT_UINT, offsetof(struct run_cfg, replay.ifindex), "IFINDEX",
@@ -145,7 +149,7 @@ setup(const char *path, const struct run_cfg *cfg, struct cli_prog *cp, uint32_t
 		cli_err(path, "cannot add a port: %s", strerror(-ret));
 		return ret;
 	}
-	if (cli_load_prog(path, cfg->obj, cfg->prog, NULL, NULL, cp) != 0)
+	if (cli_load_prog_blind(path, cfg->obj, cfg->prog, NULL, NULL, cfg->jit_blind, cp) != 0)
 		return -EINVAL;
 	for (uint32_t i = 0; i < *n_ifx && ret >= 0; i++)
 		ret = xdpdk_dp_port_set_prog(ifx[i], cp->prog);
@@ -175,6 +179,11 @@ cli_cmd_run(const char *path, int argc, char **argv)
 	if (cfg.config != NULL) {
 		if (cfg.obj != NULL || cfg.ports != NULL) {
 			cli_err(path, "-c FILE describes the ports and programs: no OBJ or --ports");
+			return CLI_USAGE;
+		}
+		if (cfg.jit_blind) {
+			cli_err(path, "with -c, blinding is per program: 'jit_blinding: true' in the "
+				"configuration");
 			return CLI_USAGE;
 		}
 		cli_run_replay = cfg.replay;

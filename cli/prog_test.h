@@ -22,6 +22,7 @@ struct test_cfg {
 	unsigned long long max_diffs;
 	bool json;
 	bool update;
+	bool jit_blind;
 };
 
 struct pkt {

@@ -316,6 +316,7 @@ load_programs(const struct xdpdk_config *cfg, struct xdpdk_obj *const *objs,
 				  XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT,
 			.helpers = xdpdk_helpers_resolve, .pins = pins, .only_prog = p->program,
 			.log_buf = log, .log_size = sizeof(log),
+			.jit_blind = p->jit_blinding,
 		};
 		struct xdpdk_prog *prog;
 

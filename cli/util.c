@@ -227,10 +227,17 @@ int
 cli_load_prog(const char *path, const char *obj_path, const char *prog_name, const char *section,
 	      const char *engine, struct cli_prog *out)
 {
+	return cli_load_prog_blind(path, obj_path, prog_name, section, engine, false, out);
+}
+
+int
+cli_load_prog_blind(const char *path, const char *obj_path, const char *prog_name,
+		    const char *section, const char *engine, bool jit_blind, struct cli_prog *out)
+{
 	char log[4096] = "";
 	struct xdpdk_obj_opts oopts = { .log_buf = log, .log_size = sizeof(log) };
 	struct xdpdk_load_opts lopts = { .helpers = xdpdk_helpers_resolve, .log_buf = log,
-					 .log_size = sizeof(log) };
+					 .log_size = sizeof(log), .jit_blind = jit_blind };
 	const char *want = prog_name ? prog_name : section;
 
 	memset(out, 0, sizeof(*out));

@@ -81,6 +81,7 @@ static const cyaml_schema_field_t program_fields[] = {
 	STR("object", CYAML_FLAG_POINTER, struct xdpdk_cfg_program, object),
 	STR("program", OPT_PTR, struct xdpdk_cfg_program, program),
 	STR("engine", OPT_PTR, struct xdpdk_cfg_program, engine),
+	CYAML_FIELD_BOOL("jit_blinding", OPT, struct xdpdk_cfg_program, jit_blinding),
 	SEQ("attach", OPT_PTR, struct xdpdk_cfg_program, attach, &attach_entry),
 	CYAML_FIELD_END
 };

@@ -394,6 +394,9 @@ validate_program(struct cfg_ctx *ctx, unsigned int i)
 	if ((ret = choice(ctx, fpath(path, "programs", i, "engine"), p->engine, engines, 0,
 			  &engine)) != 0)
 		return ret;
+	if (p->jit_blinding && engine == 1)
+		return cfg_error(ctx, fpath(path, "programs", i, "jit_blinding"),
+				 "blinding is for JIT images: not with engine: interp");
 	for (unsigned int a = 0; a < p->attach_count; a++)
 		if ((ret = validate_attach(ctx, i, a)) != 0)
 			return ret;

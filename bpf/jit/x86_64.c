@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <xdpdk/ctx.h>
@@ -160,6 +161,52 @@ emit_exit(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	return 0;
 }
 
+/*
+ * Constant blinding, as the kernel's bpf_jit_blind_constants: an immediate the
+ * program chose never appears in the image, so a program cannot plant
+ * instruction bytes in executable memory (JIT spraying). It is loaded as
+ * imm ^ rnd, then xor'ed with rnd, with rnd drawn per instruction and per
+ * compilation (splitmix64 of a random seed: every pass of one compilation
+ * draws the same values, so the layout converges).
+ */
+static uint64_t
+blind_rnd(const struct jit *j, uint32_t i, unsigned k)
+{
+	uint64_t z = j->blind_seed + ((uint64_t)i * 8 + k + 1) * 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (z ^ (z >> 31)) | 1;	/* never 0: imm ^ rnd != imm */
+}
+
+/* reg = imm, sign-extended (@w) or zero-extended to 64 bits, blinded (value k of insn i). */
+void
+xdpdk_jit_blinded_imm(struct jit *j, uint32_t i, unsigned k, bool w, unsigned reg, int32_t imm)
+{
+	const int32_t rnd = (int32_t)blind_rnd(j, i, k);
+
+	x86_mov_ri(&j->b, reg, w ? (uint64_t)(int64_t)(imm ^ rnd) : (uint32_t)(imm ^ rnd));
+	x86_alu_ri(&j->b, X86_XOR, w, reg, rnd);
+}
+
+/* reg = v, blinded with a 64-bit rnd that goes through @scratch (value k of insn i). */
+void
+xdpdk_jit_blinded_u64(struct jit *j, uint32_t i, unsigned k, unsigned reg, unsigned scratch,
+		      uint64_t v)
+{
+	const uint64_t rnd = blind_rnd(j, i, k);
+
+	x86_mov_ri(&j->b, reg, v ^ rnd);
+	x86_mov_ri(&j->b, scratch, rnd);
+	x86_alu_rr(&j->b, X86_OP_XOR_MR, true, reg, scratch);
+}
+
+static void
+emit_blinded_imm(struct jit *j, uint32_t i, bool w, unsigned reg, int32_t imm)
+{
+	xdpdk_jit_blinded_imm(j, i, 0, w, reg, imm);
+}
+
 static enum x86_alu
 alu_op(unsigned bpf_op)
 {
@@ -184,6 +231,8 @@ emit_mov(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 			return xdpdk_jit_fail(j, i, "mov imm with off %d", insn->off);
 		if (insn->imm == 0)
 			x86_zero(&j->b, dst);
+		else if (j->blind)
+			emit_blinded_imm(j, i, w, dst, insn->imm);
 		else
 			x86_mov_ri(&j->b, dst, w ? (uint64_t)(int64_t)insn->imm
 						 : (uint32_t)insn->imm);
@@ -209,29 +258,13 @@ emit_mov(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	return xdpdk_jit_fail(j, i, "mov with off %d", insn->off);
 }
 
-/* Shifts: counts masked to the width, as the kernel and the hardware do. */
-static int
-emit_shift(struct jit *j, uint32_t i, const struct bpf_insn *insn)
+/* dst <<= src (or >>, >>>): the count in a register (not rcx's parking place TMP). */
+static void
+emit_shift_reg(struct jit *j, enum x86_shift op, bool w, unsigned dst, unsigned src)
 {
-	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
-	unsigned dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
-	enum x86_shift op = BPF_OP(insn->code) == BPF_LSH ? X86_SHL :
-			    BPF_OP(insn->code) == BPF_RSH ? X86_SHR : X86_SAR;
-
-	if (insn->off != 0)
-		return xdpdk_jit_fail(j, i, "shift with off %d", insn->off);
-	if (BPF_SRC(insn->code) == BPF_K) {
-		uint8_t count = (uint8_t)(insn->imm & (w ? 63 : 31));
-
-		if (count != 0)
-			x86_shift_ri(&j->b, op, w, dst, count);
-		else if (!w)
-			x86_mov_rr(&j->b, false, dst, dst);	/* zero-extend */
-		return 0;
-	}
 	if (j->bmi2) {
 		x86_shiftx(&j->b, op, w, dst, dst, src);
-		return 0;
+		return;
 	}
 	/* Without BMI2 the count must be in cl: park rcx (BPF r4) in TMP. */
 	if (src == X86_RCX) {
@@ -247,6 +280,34 @@ emit_shift(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		x86_shift_cl(&j->b, op, w, dst);
 		x86_mov_rr(&j->b, true, X86_RCX, TMP);
 	}
+}
+
+/* Shifts: counts masked to the width, as the kernel and the hardware do. */
+static int
+emit_shift(struct jit *j, uint32_t i, const struct bpf_insn *insn)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
+	unsigned dst = reg_map[insn->dst_reg], src = reg_map[insn->src_reg];
+	enum x86_shift op = BPF_OP(insn->code) == BPF_LSH ? X86_SHL :
+			    BPF_OP(insn->code) == BPF_RSH ? X86_SHR : X86_SAR;
+
+	if (insn->off != 0)
+		return xdpdk_jit_fail(j, i, "shift with off %d", insn->off);
+	if (BPF_SRC(insn->code) == BPF_K) {
+		uint8_t count = (uint8_t)(insn->imm & (w ? 63 : 31));
+
+		if (count != 0 && j->blind) {
+			/* AUX2: free outside div, and not TMP, which the cl path uses */
+			emit_blinded_imm(j, i, false, AUX2, count);
+			emit_shift_reg(j, op, w, dst, AUX2);
+		} else if (count != 0) {
+			x86_shift_ri(&j->b, op, w, dst, count);
+		} else if (!w) {
+			x86_mov_rr(&j->b, false, dst, dst);	/* zero-extend */
+		}
+		return 0;
+	}
+	emit_shift_reg(j, op, w, dst, src);
 	return 0;
 }
 
@@ -319,6 +380,10 @@ emit_divmod(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 			emit_div_by_zero(j, w, is_mod, dst);
 		} else if (sgn && insn->imm == -1) {
 			emit_div_by_minus1(j, w, is_mod, dst);
+		} else if (j->blind) {
+			/* no and/shr by a power of two: its operand would show */
+			emit_blinded_imm(j, i, w, TMP, insn->imm);
+			emit_div_general(j, w, is_mod, sgn, dst, TMP);
 		} else if (!sgn && (v & (v - 1)) == 0) {
 			/* Unsigned by a power of two: and / shr. v - 1 fits imm32. */
 			unsigned sh = (unsigned)__builtin_ctzll(v);
@@ -385,6 +450,11 @@ emit_alu(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	}
 	if (insn->off != 0)
 		return xdpdk_jit_fail(j, i, "ALU operation with off %d", insn->off);
+	if (k && j->blind && op != BPF_NEG) {
+		emit_blinded_imm(j, i, w, TMP, insn->imm);
+		k = false;
+		src = TMP;
+	}
 	switch (op) {
 	case BPF_MUL:
 		if (k)
@@ -484,7 +554,10 @@ emit_jcond(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		return xdpdk_jit_fail(j, i, "jump out of the program");
 	if (insn->off == 0)
 		return 0;	/* both ways lead to the next instruction */
-	if (BPF_SRC(insn->code) == BPF_X)
+	if (BPF_SRC(insn->code) == BPF_K && j->blind && (insn->imm != 0 || op == BPF_JSET)) {
+		emit_blinded_imm(j, i, w, TMP, insn->imm);
+		x86_alu_rr(&j->b, op == BPF_JSET ? X86_OP_TEST_MR : X86_OP_CMP_MR, w, dst, TMP);
+	} else if (BPF_SRC(insn->code) == BPF_X)
 		x86_alu_rr(&j->b, op == BPF_JSET ? X86_OP_TEST_MR : X86_OP_CMP_MR, w, dst, src);
 	else if (op == BPF_JSET)
 		x86_test_ri(&j->b, w, dst, insn->imm);
@@ -508,10 +581,14 @@ emit_lddw(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 		v = (uintptr_t)xdpdk_prog_callback_ref(j->prog, insn);
 	else
 		v = xdpdk_isa_lddw_imm(insn);
-	if (v == 0)
+	if (v == 0) {
 		x86_zero(&j->b, reg_map[insn->dst_reg]);
-	else
+	} else if (j->blind) {
+		/* map and function addresses too, as the kernel (they are rewritten lddws) */
+		xdpdk_jit_blinded_u64(j, i, 0, reg_map[insn->dst_reg], TMP, v);
+	} else {
 		x86_mov_ri(&j->b, reg_map[insn->dst_reg], v);
+	}
 	return 0;
 }
 
@@ -542,14 +619,16 @@ emit_ld_pkt(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	struct x86_buf *b = &j->b;
 	uint32_t ok;
 
-	(void)i;
 	/* r1-r5 are clobbered, as by a call; set rsi first: src may be rdi. */
 	if (BPF_MODE(insn->code) == BPF_ABS)
 		x86_zero(b, X86_RSI);
 	else if (reg_map[insn->src_reg] != X86_RSI)
 		x86_mov_rr(b, true, X86_RSI, reg_map[insn->src_reg]);
 	x86_mov_rr(b, true, X86_RDI, reg_map[BPF_REG_6]);
-	x86_mov_ri(b, X86_RDX, (uint32_t)insn->imm);
+	if (j->blind)
+		emit_blinded_imm(j, i, false, X86_RDX, insn->imm);
+	else
+		x86_mov_ri(b, X86_RDX, (uint32_t)insn->imm);
 	x86_mov_ri(b, X86_RCX, xdpdk_isa_size_bytes(insn->code));
 	xdpdk_jit_call_abs(j, (uintptr_t)jit_ld_pkt);
 	x86_alu_rr(b, X86_OP_TEST_MR, true, X86_RAX, X86_RAX);
@@ -573,7 +652,12 @@ emit_ldx(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 static int
 emit_st(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 {
-	(void)i;
+	if (j->blind) {
+		emit_blinded_imm(j, i, true, TMP, insn->imm);
+		x86_store_r(&j->b, xdpdk_isa_size_bytes(insn->code), reg_map[insn->dst_reg],
+			    insn->off, TMP);
+		return 0;
+	}
 	x86_store_i(&j->b, xdpdk_isa_size_bytes(insn->code), reg_map[insn->dst_reg], insn->off,
 		    insn->imm);
 	return 0;
@@ -1025,6 +1109,11 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 	if (rc != 0)
 		goto out;
 	j.bmi2 = cpu_has_bmi2();
+	j.blind = prog->jit_blind;
+	if (j.blind && getrandom(&j.blind_seed, sizeof(j.blind_seed), 0) != sizeof(j.blind_seed)) {
+		rc = xdpdk_jit_fail(&j, UINT32_MAX, "getrandom: %s", strerror(errno));
+		goto out;
+	}
 
 	/* First pass: every branch and call in its long form, an upper bound. */
 	j.first_pass = true;

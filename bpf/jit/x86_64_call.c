@@ -80,16 +80,36 @@ func_at(const struct jit *j, int64_t start)
  *   (percpu: mov ecx, fs:[worker]; cmp ecx, n_slots; jae null; rcx *= slot_size)
  *   rax *= elem_size; rax += values (+ rcx); jmp done; null: xor eax, eax
  * Only r0-r5 and r11 change, which a helper call may clobber too.
+ * With blinding, as the kernel's blinded map_gen_lookup: max_entries, the
+ * sizes and the values' address are built in rdx/r11 (what the program
+ * chose; the worker's TLS offset and n_slots are xdpdk's own).
  */
+
+/* mov eax, [rsi]; cmp eax, max_entries, blinded. */
+static void
+blinded_lookup(struct jit *j, uint32_t i, const struct jit_lookup *l)
+{
+	struct x86_buf *b = &j->b;
+	const struct xdpdk_map_inline *m = &l->m;
+
+	x86_load(b, 4, false, X86_RAX, X86_RSI, 0);
+	xdpdk_jit_blinded_imm(j, i, 0, false, X86_RDX, (int32_t)m->max_entries);
+	x86_alu_rr(b, X86_OP_CMP_MR, false, X86_RAX, X86_RDX);
+}
+
 static int
-emit_inline_lookup(struct jit *j, const struct jit_lookup *l)
+emit_inline_lookup(struct jit *j, uint32_t i, const struct jit_lookup *l)
 {
 	struct x86_buf *b = &j->b;
 	const struct xdpdk_map_inline *m = &l->m;
 	uint32_t null0, null1 = 0, done;
 
-	x86_load(b, 4, false, X86_RAX, X86_RSI, 0);
-	x86_alu_ri(b, X86_CMP, false, X86_RAX, (int32_t)m->max_entries);
+	if (j->blind) {
+		blinded_lookup(j, i, l);
+	} else {
+		x86_load(b, 4, false, X86_RAX, X86_RSI, 0);
+		x86_alu_ri(b, X86_CMP, false, X86_RAX, (int32_t)m->max_entries);
+	}
 	null0 = xdpdk_jit_fwd_jcc8(j, X86_CC_AE);
 	if (m->worker != NULL) {
 		x86_emit2(b, 0x64, 0x8b);	/* mov ecx, fs:[disp32] */
@@ -97,14 +117,20 @@ emit_inline_lookup(struct jit *j, const struct jit_lookup *l)
 		x86_emit_u32(b, (uint32_t)l->tls_off);
 		x86_alu_ri(b, X86_CMP, false, X86_RCX, (int32_t)m->n_slots);
 		null1 = xdpdk_jit_fwd_jcc8(j, X86_CC_AE);
-		if (x86_is_simm32((int64_t)m->slot_size)) {
+		if (j->blind) {
+			xdpdk_jit_blinded_u64(j, i, 1, TMP, X86_RDX, m->slot_size);
+			x86_imul_rr(b, true, X86_RCX, TMP);
+		} else if (x86_is_simm32((int64_t)m->slot_size)) {
 			x86_imul_rri(b, true, X86_RCX, X86_RCX, (int32_t)m->slot_size);
 		} else {
 			x86_mov_ri(b, TMP, m->slot_size);
 			x86_imul_rr(b, true, X86_RCX, TMP);
 		}
 	}
-	if ((m->elem_size & (m->elem_size - 1)) == 0) {
+	if (j->blind) {
+		xdpdk_jit_blinded_u64(j, i, 2, TMP, X86_RDX, m->elem_size);
+		x86_imul_rr(b, true, X86_RAX, TMP);
+	} else if ((m->elem_size & (m->elem_size - 1)) == 0) {
 		x86_shift_ri(b, X86_SHL, true, X86_RAX, (uint8_t)__builtin_ctz(m->elem_size));
 	} else if (x86_is_simm32(m->elem_size)) {
 		x86_imul_rri(b, true, X86_RAX, X86_RAX, (int32_t)m->elem_size);
@@ -112,7 +138,10 @@ emit_inline_lookup(struct jit *j, const struct jit_lookup *l)
 		x86_mov_ri(b, TMP, m->elem_size);
 		x86_imul_rr(b, true, X86_RAX, TMP);
 	}
-	x86_mov_ri(b, TMP, (uintptr_t)m->values);
+	if (j->blind)
+		xdpdk_jit_blinded_u64(j, i, 3, TMP, X86_RDX, (uintptr_t)m->values);
+	else
+		x86_mov_ri(b, TMP, (uintptr_t)m->values);
 	x86_alu_rr(b, X86_OP_ADD_MR, true, X86_RAX, TMP);
 	if (m->worker != NULL)
 		x86_alu_rr(b, X86_OP_ADD_MR, true, X86_RAX, X86_RCX);
@@ -149,7 +178,7 @@ xdpdk_jit_emit_call(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	    j->prog->helpers[insn->imm] == NULL)
 		return xdpdk_jit_fail(j, i, "helper %d is not resolved", insn->imm);
 	if (j->lookup != NULL && j->lookup[i].m.values != NULL)
-		return emit_inline_lookup(j, &j->lookup[i]);
+		return emit_inline_lookup(j, i, &j->lookup[i]);
 	xdpdk_jit_call_abs(j, (uintptr_t)j->prog->helpers[insn->imm]);
 	return 0;
 }

@@ -82,6 +82,8 @@ struct jit {
 	bool bmi2;
 	bool tail_calls;	/* some function tail calls */
 	bool bad_label;		/* an internal rel8 did not fit */
+	bool blind;		/* constant blinding (prog->jit_blind) */
+	uint64_t blind_seed;	/* per compilation; the same in every pass */
 };
 
 /* Programs may not be larger than this in the image (rel32 everywhere). */
@@ -101,6 +103,15 @@ void xdpdk_jit_call_abs(struct jit *j, uintptr_t fn);
 void xdpdk_jit_unwind(struct jit *j);
 /* Target of a jump at @i by @off, or -1 when outside the program. */
 int64_t xdpdk_jit_jump_target(const struct jit *j, uint32_t i, int32_t off);
+
+/*
+ * Constant blinding (jit->blind): reg = imm or v without the value in the
+ * image; k tells apart the values of one instruction (each gets its own rnd).
+ */
+void xdpdk_jit_blinded_imm(struct jit *j, uint32_t i, unsigned k, bool w, unsigned reg,
+			   int32_t imm);
+void xdpdk_jit_blinded_u64(struct jit *j, uint32_t i, unsigned k, unsigned reg, unsigned scratch,
+			   uint64_t v);
 
 /* x86_64_call.c: the call instruction, and which lookups to inline. */
 int xdpdk_jit_emit_call(struct jit *j, uint32_t i, const struct bpf_insn *insn);

@@ -237,6 +237,7 @@ create_prog(struct load_ctx *c, uint32_t i, void *const *addr, void *const *valu
 		.helpers = c->opts->helpers,
 		.helpers_arg = c->opts->helpers_arg,
 		.map_inline = xdpdk_map_inline_info,
+		.jit_blind = c->opts->jit_blind,
 	};
 	char plog_small[2048] = "", *plog = plog_small;
 	size_t plog_size = sizeof(plog_small);

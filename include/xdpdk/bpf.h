@@ -108,6 +108,14 @@ struct xdpdk_prog_opts {
 	 * segments as fragments, which others never see.
 	 */
 	int xdp_frags;
+	/**
+	 * 1: constant blinding in the JIT, for untrusted programs (the kernel's
+	 * bpf_jit_harden): no immediate of the program appears in the image;
+	 * each is loaded xor'ed with a random value drawn per instruction and
+	 * per compilation, then xor'ed back (inlined array lookups too). The
+	 * interpreter ignores it.
+	 */
+	int jit_blind;
 	struct xdpdk_verify_opts verify;	/**< strict mode, log level, maps, line info */
 	struct xdpdk_verify_stats *verify_stats; /**< filled after verification, or NULL */
 };
@@ -224,6 +232,8 @@ const struct bpf_insn *xdpdk_prog_insns(const struct xdpdk_prog *prog, uint32_t 
 /** The JIT image and, per BPF instruction, its offset in the image; NULL if interpreted. */
 const uint8_t *xdpdk_prog_jit_image(const struct xdpdk_prog *prog, size_t *size,
 				    const uint32_t **insn_offsets);
+/** Whether the JIT image was built with constant blinding (xdpdk_prog_opts.jit_blind). */
+bool xdpdk_prog_jit_blinded(const struct xdpdk_prog *prog);
 /** Why the JIT did not compile the program ("" when it did). */
 const char *xdpdk_prog_jit_error(const struct xdpdk_prog *prog);
 

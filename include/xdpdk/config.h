@@ -140,6 +140,7 @@ struct xdpdk_cfg_program {
 	char *object;			/**< path to the .bpf.o, relative to the file's directory */
 	char *program;			/**< the program in the object; optional if it has one */
 	char *engine;			/**< "jit" (default) or "interp" */
+	bool jit_blinding;		/**< constant blinding in the JIT (untrusted programs) */
 	struct xdpdk_cfg_attach *attach;
 	unsigned int attach_count;
 	/* resolved */

@@ -45,6 +45,8 @@ struct xdpdk_load_opts {
 	size_t log_size;
 	/** verifier: strict mode, log level (map info and line info are filled by the loader) */
 	struct xdpdk_verify_opts verify;
+	/** xdpdk_prog_opts.jit_blind for every program: constant blinding in the JIT */
+	int jit_blind;
 };
 
 struct xdpdk_loaded;

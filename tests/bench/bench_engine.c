@@ -7,6 +7,7 @@
  *   interp      the xdpdk interpreter
  *   jit         the xdpdk x86-64 JIT, one xdpdk_prog_run() per packet
  *   jit_burst32 the JIT over bursts of 32 packets (xdpdk_prog_run_burst)
+ *   jit_blind   the JIT with constant blinding (xdpdk_prog_opts.jit_blind)
  *   kernel      the Linux kernel: the same object loaded with libbpf and run
  *               by BPF_PROG_TEST_RUN with repeat; the time is the kernel's own
  *               `duration` (manual time), which the kernel rounds down to
@@ -77,6 +78,7 @@ enum variant {
 	V_JIT,
 	V_JIT_BURST,
 	V_KERNEL,
+	V_JIT_BLIND,	/* the JIT with constant blinding */
 	V_COUNT,
 };
 
@@ -86,6 +88,7 @@ static const char *const variant_names[V_COUNT] = {
 	[V_JIT] = "jit",
 	[V_JIT_BURST] = "jit_burst32",
 	[V_KERNEL] = "kernel",
+	[V_JIT_BLIND] = "jit_blind",
 };
 
 struct bench_prog {
@@ -318,7 +321,8 @@ run_burst(struct xdpdk_bench_state *st, const struct xdpdk_prog *p, void *const 
 
 /* Load @p bp's program from its object on @p engine; NULL with the reason in @p err. */
 static struct xdpdk_prog *
-load_xdpdk(const struct bench_prog *bp, enum xdpdk_engine engine, char *err, size_t err_size)
+load_xdpdk(const struct bench_prog *bp, enum xdpdk_engine engine, bool blind, char *err,
+	   size_t err_size)
 {
 	struct xdpdk_obj_opts oo = { 0 };
 	struct xdpdk_prog_opts po = { 0 };
@@ -347,6 +351,7 @@ load_xdpdk(const struct bench_prog *bp, enum xdpdk_engine engine, char *err, siz
 	po.name = bp->func;
 	po.type = XDPDK_PROG_TYPE_XDP;
 	po.engine = engine;
+	po.jit_blind = blind;
 	po.helpers = xdpdk_helpers_resolve;
 	po.log_buf = log;
 	po.log_size = sizeof(log);
@@ -393,7 +398,7 @@ bench_xdpdk(struct xdpdk_bench_state *st, const struct bench_case *c, const uint
 	uint32_t ret[BURST];
 	char err[2048];
 
-	p = load_xdpdk(bp, engine, err, sizeof(err));
+	p = load_xdpdk(bp, engine, c->variant == V_JIT_BLIND, err, sizeof(err));
 	if (p == NULL) {
 		xdpdk_bench_skip(st, "%s", err);
 		return;
@@ -419,7 +424,8 @@ bench_xdpdk(struct xdpdk_bench_state *st, const struct bench_case *c, const uint
 		label_xdpdk(st, p, "jit, bursts of 32");
 	} else {
 		run_single(st, p, &ctx[0]);
-		label_xdpdk(st, p, xdpdk_engine_name(engine));
+		label_xdpdk(st, p, c->variant == V_JIT_BLIND ? "jit, blinded" :
+				   xdpdk_engine_name(engine));
 	}
 	xdpdk_prog_free(p);
 }
@@ -574,6 +580,7 @@ bench_case(struct xdpdk_bench_state *st, void *arg)
 	case V_INTERP:
 	case V_JIT:
 	case V_JIT_BURST:
+	case V_JIT_BLIND:
 		bench_xdpdk(st, c, pkt, frames, ctx, ref);
 		break;
 	case V_KERNEL:

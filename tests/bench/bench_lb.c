@@ -51,7 +51,10 @@
 #define LB_BATCH 20000u		/* runs per batch (xdpdk: one test run with repeat) */
 #define LB_OUT 4096
 
-enum lb_variant { LB_INTERP, LB_JIT, LB_JIT_RERUN, LB_KERNEL, LB_KERNEL_REPEAT, LB_KERNEL_LIVE };
+/* LB_JIT_BLIND: the JIT with constant blinding (xdpdk_load_opts.jit_blind). */
+enum lb_variant {
+	LB_INTERP, LB_JIT, LB_JIT_RERUN, LB_JIT_BLIND, LB_KERNEL, LB_KERNEL_REPEAT, LB_KERNEL_LIVE
+};
 
 struct lb_case {
 	const char *name;
@@ -78,6 +81,10 @@ static const struct lb_case lb_cases[] = {
 	{ "lb/non_vip/jit_rerun", 15, LB_JIT_RERUN },
 	{ "lb/non_vip/kernel_repeat", 15, LB_KERNEL_REPEAT },
 	{ "lb/non_vip/kernel_live", 15, LB_KERNEL_LIVE },
+	{ "lb/established/jit_blind", 2, LB_JIT_BLIND },
+	{ "lb/gue/jit_blind", 5, LB_JIT_BLIND },
+	{ "lb/syn6/jit_blind", 7, LB_JIT_BLIND },
+	{ "lb/non_vip/jit_blind", 15, LB_JIT_BLIND },
 };
 
 static const char *
@@ -158,6 +165,7 @@ lb_xdpdk(struct xdpdk_bench_state *st, const struct lb_case *c, struct lb_input 
 		.engine = c->variant == LB_INTERP ? XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT,
 		.helpers = xdpdk_helpers_resolve, .only_prog = "xdp_lb",
 		.log_buf = log, .log_size = sizeof(log),
+		.jit_blind = c->variant == LB_JIT_BLIND,
 	};
 	struct xdpdk_obj *obj = xdpdk_obj_open(in->obj, &xo);
 	struct xdpdk_loaded *lo = obj ? xdpdk_obj_load(obj, &lo_opts) : NULL;
@@ -195,7 +203,8 @@ lb_xdpdk(struct xdpdk_bench_state *st, const struct lb_case *c, struct lb_input 
 		total += (double)t.duration_ns * LB_BATCH;
 	}
 	lb_report(st, total);
-	xdpdk_bench_label(st, "%s", xdpdk_engine_name(xdpdk_prog_engine(prog)));
+	xdpdk_bench_label(st, "%s%s", xdpdk_engine_name(xdpdk_prog_engine(prog)),
+			  xdpdk_prog_jit_blinded(prog) ? ", blinded" : "");
 out:
 	xdpdk_loaded_free(lo);
 	xdpdk_obj_close(obj);
@@ -395,7 +404,7 @@ bench_lb_case(struct xdpdk_bench_state *st, void *arg)
 		return;
 	}
 	if (lb_input(st, c, in) == 0) {
-		if (c->variant <= LB_JIT_RERUN)
+		if (c->variant <= LB_JIT_BLIND)
 			lb_xdpdk(st, c, in);
 		else
 			lb_kernel(st, c, in);

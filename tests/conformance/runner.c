@@ -19,6 +19,7 @@
  *
  * usage: conformance_runner DIR [PATTERN...]   (shell patterns on case names)
  * XDPDK_CONFORMANCE_NOFORK=1 runs in-process, for a debugger.
+ * XDPDK_CONFORMANCE_JIT_BLIND=1 builds JIT images with constant blinding.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -294,6 +295,7 @@ run_case(const struct test_case *tc, enum xdpdk_engine engine, struct outcome *o
 		.log_buf = log,
 		.log_size = sizeof(log),
 		.no_verify = 1,	/* engine conformance: raw streams, as bpf_conformance runs them */
+		.jit_blind = getenv("XDPDK_CONFORMANCE_JIT_BLIND") != NULL,
 	};
 	struct xdpdk_prog *prog;
 	struct bpf_insn *insns = NULL;

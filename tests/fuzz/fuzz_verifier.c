@@ -7,7 +7,7 @@
  * the verifier should have refused. When the program also passes strict
  * mode (no pointer leaks: values cannot depend on where the stack or the
  * context are), both engines must return the same r0 and leave the same
- * bytes.
+ * bytes. The JIT runs twice: plain and with constant blinding (jit_blind).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.engine = XDPDK_ENGINE_INTERP, .log_buf = log, .log_size = sizeof(log),
 		.verify = { .raw_mem_size = PKT_LEN },
 	};
-	struct xdpdk_prog *interp, *jit;
+	struct xdpdk_prog *interp, *jit, *blind;
 	struct area a = { .buf = NULL };
 	uint8_t *first;
 	const size_t len = xdp ? HEADROOM + PKT_LEN : PKT_LEN;
@@ -92,19 +92,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.verify.strict = false;
 	o.engine = XDPDK_ENGINE_JIT;
 	jit = xdpdk_prog_create(insns, n, &o);
+	o.jit_blind = 1;
+	blind = xdpdk_prog_create(insns, n, &o);
+	if ((jit == NULL) != (blind == NULL)) {
+		fprintf(stderr, "the JIT compiles the program only %s blinding\n",
+			jit ? "without" : "with");
+		abort();
+	}
 	area_reset(&a, data, size, xdp);
 	first = malloc(len);
 	if (first == NULL)
 		abort();
 	ra = run(interp, &a, xdp);
 	memcpy(first, a.buf, len);
-	if (jit != NULL) {
+	for (int k = 0; k < 2; k++) {
+		const struct xdpdk_prog *p = k ? blind : jit;
+
+		if (p == NULL)
+			continue;
 		/* The same buffer and context again, so addresses are the same too. */
 		area_reset(&a, data, size, xdp);
-		rb = run(jit, &a, xdp);
+		rb = run(p, &a, xdp);
 		if (comparable && (ra != rb || memcmp(first, a.buf, len) != 0)) {
-			fprintf(stderr, "interpreter and JIT differ: r0 %#llx vs %#llx\n",
-				(unsigned long long)ra, (unsigned long long)rb);
+			fprintf(stderr, "interpreter and JIT%s differ: r0 %#llx vs %#llx\n",
+				k ? " (blinded)" : "", (unsigned long long)ra,
+				(unsigned long long)rb);
 			abort();
 		}
 	}
@@ -113,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(unsigned long long)tried, (unsigned long long)accepted);
 	free(first);
 	free(a.buf);
+	xdpdk_prog_free(blind);
 	xdpdk_prog_free(jit);
 	xdpdk_prog_free(interp);
 	return 0;

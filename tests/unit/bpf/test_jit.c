@@ -117,22 +117,34 @@ test_resolver(uint32_t id, enum xdpdk_prog_type type, void *arg)
 	}
 }
 
+/* The second group runs every test again with constant blinding (see main). */
+static int blind_all;
+
 static struct xdpdk_prog *
-load(const struct bpf_insn *insns, uint32_t n, enum xdpdk_engine engine)
+load_opts(const struct bpf_insn *insns, uint32_t n, enum xdpdk_engine engine, int jit_blind)
 {
 	char log[1024] = "";
 	struct xdpdk_prog_opts opts = {
 		.name = "test", .type = XDPDK_PROG_TYPE_RAW, .engine = engine,
 		.helpers = test_resolver, .log_buf = log, .log_size = sizeof(log),
 		.no_verify = 1,	/* engine test: raw streams, the verifier has its own tests */
+		.jit_blind = jit_blind,
 	};
 	struct xdpdk_prog *prog = xdpdk_prog_create(insns, n, &opts);
 
 	if (prog == NULL)
 		fail_msg("load failed (%s): %s", strerror(errno), log);
-	if (engine == XDPDK_ENGINE_JIT)
+	if (engine == XDPDK_ENGINE_JIT) {
 		assert_int_equal(xdpdk_prog_engine(prog), XDPDK_ENGINE_JIT);
+		assert_int_equal(xdpdk_prog_jit_blinded(prog), jit_blind != 0);
+	}
 	return prog;
+}
+
+static struct xdpdk_prog *
+load(const struct bpf_insn *insns, uint32_t n, enum xdpdk_engine engine)
+{
+	return load_opts(insns, n, engine, blind_all);
 }
 
 /*
@@ -449,7 +461,8 @@ test_jit_div_mod_by_zero(void **state)
 		  BPF_ALU64_REG(BPF_MOD, BPF_REG_0, BPF_REG_3), BPF_EXIT_INSN());
 	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77), BPF_MOV64_IMM(BPF_REG_3, 0),
 		  BPF_ALU32_REG(BPF_MOD, BPF_REG_0, BPF_REG_3), BPF_EXIT_INSN());
-	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77),
+	/* r4 set: the JIT's r4 (rcx) holds whatever the caller left there */
+	EXPECT_R0(0xffffffb3u, BPF_MOV64_IMM(BPF_REG_0, -77), BPF_MOV64_IMM(BPF_REG_4, 0),
 		  BPF_ALU32_REG_OFF(BPF_MOD, BPF_REG_0, BPF_REG_4, 1), BPF_EXIT_INSN());
 	/* only the low 32 bits of the divisor count in 32-bit div */
 	EXPECT_R0(0, BPF_MOV64_IMM(BPF_REG_0, 5), BPF_LD_IMM64(BPF_REG_2, 0x100000000ull),
@@ -1339,6 +1352,144 @@ test_jit_images_are_never_writable_and_executable(void **state)
 		xdpdk_prog_free(progs[i]);
 }
 
+/* ---- constant blinding ---- */
+
+/* A program with one distinctive immediate, in the form it is emitted for. */
+struct blind_case {
+	const char *name;
+	struct bpf_insn insns[8];
+	uint32_t n;
+	uint64_t imm;		/* the value whose bytes must not show */
+	unsigned len;		/* 4 or 8 bytes */
+};
+
+#define BLIND_CASE(NAME, IMM, LEN, ...) { .name = NAME, .imm = IMM, .len = LEN, \
+	.insns = { __VA_ARGS__ }, \
+	.n = sizeof((const struct bpf_insn[]){ __VA_ARGS__ }) / sizeof(struct bpf_insn) }
+
+static const struct blind_case blind_cases[] = {
+	BLIND_CASE("mov64 K", 0x7c39e2f1, 4, BPF_MOV64_IMM(0, 0x7c39e2f1), BPF_EXIT_INSN()),
+	BLIND_CASE("mov32 K", 0x8d4af302, 4, BPF_MOV32_IMM(0, (int32_t)0x8d4af302),
+		   BPF_EXIT_INSN()),
+	BLIND_CASE("add64 K", 0x5a17c0de, 4, BPF_MOV64_IMM(0, 3),
+		   BPF_ALU64_IMM(BPF_ADD, 0, 0x5a17c0de), BPF_EXIT_INSN()),
+	BLIND_CASE("xor32 K", 0x6b28d1ef, 4, BPF_MOV64_IMM(0, -1),
+		   BPF_ALU32_IMM(BPF_XOR, 0, 0x6b28d1ef), BPF_EXIT_INSN()),
+	BLIND_CASE("mul64 K", 0x1e5b0413, 4, BPF_MOV64_IMM(0, 77),
+		   BPF_ALU64_IMM(BPF_MUL, 0, 0x1e5b0413), BPF_EXIT_INSN()),
+	BLIND_CASE("div64 K", 0x2f6c1524, 4, BPF_LD_IMM64(0, 0x7edcba9876543210ull),
+		   BPF_ALU64_IMM(BPF_DIV, 0, 0x2f6c1524), BPF_EXIT_INSN()),
+	BLIND_CASE("smod32 K", 0x3a7d2635, 4, BPF_MOV64_IMM(0, -1000000007),
+		   BPF_RAW_INSN(BPF_ALU | BPF_MOD | BPF_K, 0, 0, 1, 0x3a7d2635), BPF_EXIT_INSN()),
+	/* unblinded: and dst, 0x3fffffff */
+	BLIND_CASE("mod64 K, a power of two", 0x3fffffff, 4, BPF_LD_IMM64(0, 0x7edcba9876543210ull),
+		   BPF_ALU64_IMM(BPF_MOD, 0, 0x40000000), BPF_EXIT_INSN()),
+	BLIND_CASE("jeq K", 0x4b8e3746, 4, BPF_MOV64_IMM(0, 0x4b8e3746 ^ 0x4b8e3746),
+		   BPF_JMP_IMM(BPF_JEQ, 2, 0x4b8e3746, 1), BPF_MOV64_IMM(0, 1), BPF_EXIT_INSN()),
+	BLIND_CASE("jgt32 K", 0x5c9f4857, 4, BPF_MOV64_IMM(0, 0),
+		   BPF_JMP32_IMM(BPF_JGT, 2, 0x5c9f4857, 1), BPF_MOV64_IMM(0, 2), BPF_EXIT_INSN()),
+	BLIND_CASE("jset K", 0x6da05968, 4, BPF_MOV64_IMM(0, 0),
+		   BPF_JMP_IMM(BPF_JSET, 2, 0x6da05968, 1), BPF_MOV64_IMM(0, 3), BPF_EXIT_INSN()),
+	BLIND_CASE("st dw", 0x7eb16a79, 4, BPF_ST_MEM(BPF_DW, 1, 0, 0x7eb16a79),
+		   BPF_LDX_MEM(BPF_DW, 0, 1, 0), BPF_EXIT_INSN()),
+	BLIND_CASE("st w", 0x0fc27b8a, 4, BPF_ST_MEM(BPF_W, 1, 8, 0x0fc27b8a),
+		   BPF_LDX_MEM(BPF_W, 0, 1, 8), BPF_EXIT_INSN()),
+	BLIND_CASE("lddw, low half", 0x5566778899aabbccull, 4,
+		   BPF_LD_IMM64(0, 0x5566778899aabbccull), BPF_EXIT_INSN()),
+	BLIND_CASE("lddw, high half", 0x55667788ull, 4,
+		   BPF_LD_IMM64(0, 0x5566778899aabbccull), BPF_EXIT_INSN()),
+	BLIND_CASE("lddw, all", 0x5566778899aabbccull, 8,
+		   BPF_LD_IMM64(0, 0x5566778899aabbccull), BPF_EXIT_INSN()),
+};
+
+static bool
+image_has(const struct xdpdk_prog *prog, uint64_t imm, unsigned len)
+{
+	size_t size;
+	const uint8_t *image = xdpdk_prog_jit_image(prog, &size, NULL);
+
+	assert_non_null(image);
+	return memmem(image, size, &imm, len) != NULL; /* little-endian, as emitted */
+}
+
+/*
+ * Without blinding each immediate shows in the image; with it, none does,
+ * and both images compute what the interpreter does.
+ */
+static void
+test_jit_blinding_hides_immediates(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(blind_cases); k++) {
+		const struct blind_case *c = &blind_cases[k];
+		struct xdpdk_prog *plain = load_opts(c->insns, c->n, XDPDK_ENGINE_JIT, 0);
+		struct xdpdk_prog *blind = load_opts(c->insns, c->n, XDPDK_ENGINE_JIT, 1);
+		struct xdpdk_prog *vm = load_opts(c->insns, c->n, XDPDK_ENGINE_INTERP, 0);
+		uint64_t m[3][4] = { { 0 } };
+		uint64_t r[3];
+
+		if (!image_has(plain, c->imm, c->len))
+			fail_msg("%s: the unblinded image lacks the immediate: the test proves "
+				 "nothing", c->name);
+		if (image_has(blind, c->imm, c->len))
+			fail_msg("%s: the immediate shows in the blinded image", c->name);
+		r[0] = xdpdk_prog_run(plain, m[0], sizeof(m[0]));
+		r[1] = xdpdk_prog_run(blind, m[1], sizeof(m[1]));
+		r[2] = xdpdk_prog_run(vm, m[2], sizeof(m[2]));
+		if (r[0] != r[2] || r[1] != r[2] || memcmp(m[0], m[2], sizeof(m[0])) ||
+		    memcmp(m[1], m[2], sizeof(m[0])))
+			fail_msg("%s: r0 plain 0x%" PRIx64 " blinded 0x%" PRIx64 " interp 0x%"
+				 PRIx64, c->name, r[0], r[1], r[2]);
+		xdpdk_prog_free(plain);
+		xdpdk_prog_free(blind);
+		xdpdk_prog_free(vm);
+	}
+}
+
+/* Fresh random values per compilation and per instruction. */
+static void
+test_jit_blinding_is_fresh(void **state)
+{
+	const struct bpf_insn insns[] = {
+		BPF_MOV64_IMM(0, 0x12345678),
+		BPF_ALU64_IMM(BPF_ADD, 0, 0x12345678),
+		BPF_EXIT_INSN(),
+	};
+	struct xdpdk_prog *a = load_opts(insns, 3, XDPDK_ENGINE_JIT, 1);
+	struct xdpdk_prog *b = load_opts(insns, 3, XDPDK_ENGINE_JIT, 1);
+	const uint32_t *off;
+	size_t sa, sb;
+	const uint8_t *ia = xdpdk_prog_jit_image(a, &sa, &off);
+	const uint8_t *ib = xdpdk_prog_jit_image(b, &sb, NULL);
+	uint32_t n0 = off[1] - off[0], n1 = off[2] - off[1];
+
+	(void)state;
+	assert_true(sa != sb || memcmp(ia, ib, sa) != 0);
+	/* The same immediate twice: mov r0, imm^rnd; xor r0, rnd vs mov r11 ...; add. */
+	assert_true(n0 >= 8 && n1 >= 8);
+	assert_true(memcmp(ia + off[0] + 1, ia + off[1] + 2, 4) != 0);
+	assert_int_equal(xdpdk_prog_run(a, NULL, 0), 0x2468acf0);
+	assert_int_equal(xdpdk_prog_run(b, NULL, 0), 0x2468acf0);
+	xdpdk_prog_free(a);
+	xdpdk_prog_free(b);
+}
+
+static int
+blind_on(void **state)
+{
+	(void)state;
+	blind_all = 1;
+	return 0;
+}
+
+static int
+blind_off(void **state)
+{
+	(void)state;
+	blind_all = 0;
+	return 0;
+}
+
 int
 main(void)
 {
@@ -1372,7 +1523,12 @@ main(void)
 		cmocka_unit_test(test_jit_unsupported_reports_insn),
 		cmocka_unit_test(test_jit_large_program_converges),
 		cmocka_unit_test(test_jit_images_are_never_writable_and_executable),
+		cmocka_unit_test(test_jit_blinding_hides_immediates),
+		cmocka_unit_test(test_jit_blinding_is_fresh),
 	};
+	int failed = cmocka_run_group_tests_name("jit", tests, NULL, NULL);
 
-	return cmocka_run_group_tests_name("jit", tests, NULL, NULL);
+	/* Every test again on blinded images: the same results, whatever the program. */
+	return failed + cmocka_run_group_tests_name("jit, constant blinding", tests, blind_on,
+						    blind_off);
 }

@@ -107,6 +107,13 @@ test_defaults(void **state)
 	assert_int_equal(cfg->routes[0].prefixlen, 8);
 	assert_int_equal(cfg->routes[0].table, 254);
 	assert_true(cfg->routes[0].has_via);
+	assert_false(cfg->programs[0].jit_blinding);
+	xdpdk_config_free(cfg);
+
+	assert_int_equal(load_str("ports:\n  - name: a\n    device: d\n"
+				  "programs:\n  - name: p\n    object: /x.o\n    jit_blinding: true\n",
+				  &cfg, err, sizeof(err)), 0);
+	assert_true(cfg->programs[0].jit_blinding);
 	xdpdk_config_free(cfg);
 }
 
@@ -170,6 +177,9 @@ static const struct broken broken[] = {
 	  "~expected one of unspec, ok, reclassify, shot" },
 	{ PORT_A "programs:\n  - name: p\n    object: x.o\n    engine: llvm\n",
 	  "~programs[0].engine: expected one of jit, interp, got 'llvm'" },
+	{ PORT_A "programs:\n  - name: p\n    object: x.o\n    engine: interp\n"
+		 "    jit_blinding: true\n",
+	  "~programs[0].jit_blinding: blinding is for JIT images: not with engine: interp" },
 	{ PORT_A "programs:\n  - name: p\n    object: x.o\n  - name: p\n    object: y.o\n",
 	  "~program name 'p' is already used by programs[0]" },
 	{ PORT_A "maps:\n  - name: m\n    program: q\n", "~maps[0].program: no program named 'q'" },

@@ -46,16 +46,17 @@ obj_run_eal_cleanup(void **state)
 }
 
 /* Open @p obj_name and load only @p prog_name on @p engine (fresh maps). */
+/* As obj_run_load(), with constant blinding in the JIT when @p jit_blind. */
 static void
-obj_run_load(struct obj_run *r, const char *obj_name, const char *prog_name,
-	     enum xdpdk_engine engine)
+obj_run_load_blind(struct obj_run *r, const char *obj_name, const char *prog_name,
+		   enum xdpdk_engine engine, int jit_blind)
 {
 	const char *dir = getenv("XDPDK_PROGS_DIR");
 	char path[512];
 	struct xdpdk_obj_opts oo = { .log_buf = r->log, .log_size = sizeof(r->log) };
 	struct xdpdk_load_opts lo = { .engine = engine, .helpers = xdpdk_helpers_resolve,
 				      .only_prog = prog_name, .log_buf = r->log,
-				      .log_size = sizeof(r->log) };
+				      .log_size = sizeof(r->log), .jit_blind = jit_blind };
 
 	snprintf(path, sizeof(path), "%s/%s.bpf.o", dir ? dir : "tests/progs", obj_name);
 	r->obj = xdpdk_obj_open(path, &oo);
@@ -69,6 +70,13 @@ obj_run_load(struct obj_run *r, const char *obj_name, const char *prog_name,
 	r->prog = xdpdk_loaded_prog_find(r->lo, prog_name);
 	assert_non_null(r->prog);
 	assert_int_equal(xdpdk_prog_engine(r->prog), engine);
+}
+
+static __attribute__((unused)) void
+obj_run_load(struct obj_run *r, const char *obj_name, const char *prog_name,
+	     enum xdpdk_engine engine)
+{
+	obj_run_load_blind(r, obj_name, prog_name, engine, 0);
 }
 
 static void

@@ -3,7 +3,8 @@
  * Array and percpu_array lookups inlined by the JIT (map_gen_lookup): the
  * same results as the helper call and the interpreter for keys in and out of
  * range and for each worker slot (and a worker index without a slot: NULL),
- * and no call left in the image.
+ * and no call left in the image. Blinded (constant blinding), the same
+ * results, and the values' address is not in the image.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -16,15 +17,15 @@
 
 #define N_WORKERS 3
 
-enum variant { V_INTERP, V_JIT_CALL, V_JIT_INLINE, N_VARIANTS };
+enum variant { V_INTERP, V_JIT_CALL, V_JIT_INLINE, V_JIT_BLIND, N_VARIANTS };
 
 static void
 load_variant(struct obj_run *r, enum variant v)
 {
 	if (v == V_JIT_CALL)
 		setenv("XDPDK_JIT_NO_INLINE", "1", 1);
-	obj_run_load(r, "array_lookup", "xdp_array_lookup",
-		     v == V_INTERP ? XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT);
+	obj_run_load_blind(r, "array_lookup", "xdp_array_lookup",
+			   v == V_INTERP ? XDPDK_ENGINE_INTERP : XDPDK_ENGINE_JIT, v == V_JIT_BLIND);
 	unsetenv("XDPDK_JIT_NO_INLINE");
 }
 
@@ -45,13 +46,21 @@ test_inline_same_results(void **state)
 	uint32_t rets[N_VARIANTS][N_WORKERS + 1][24];
 	uint8_t vals[N_VARIANTS][16 * 24 + 4 * 8 * N_WORKERS];
 	size_t image[N_VARIANTS] = { 0 };
+	bool addr_shows[N_VARIANTS] = { false };
 
 	for (int v = 0; v < N_VARIANTS; v++) {
 		struct obj_run r = { 0 };
 		struct xdpdk_map *stats, *pcpu;
 
 		load_variant(&r, (enum variant)v);
-		xdpdk_prog_jit_image(r.prog, &image[v], NULL);
+		if (v != V_INTERP) {
+			const uint8_t *code = xdpdk_prog_jit_image(r.prog, &image[v], NULL);
+			struct xdpdk_map_inline in;
+
+			assert_int_equal(xdpdk_map_inline_info(xdpdk_loaded_map_find(r.lo, "stats"),
+							       &in), 0);
+			addr_shows[v] = memmem(code, image[v], &in.values, sizeof(in.values)) != NULL;
+		}
 		for (uint32_t w = 0; w <= N_WORKERS; w++) {
 			xdpdk_maps_set_worker(w);	/* N_WORKERS: no slot */
 			for (uint32_t i = 0; i < 24; i++) {
@@ -88,6 +97,8 @@ test_inline_same_results(void **state)
 	}
 	/* two calls fewer: the inlined image has no call for the lookups */
 	assert_true(image[V_JIT_INLINE] != image[V_JIT_CALL]);
+	assert_true(addr_shows[V_JIT_INLINE]);
+	assert_false(addr_shows[V_JIT_BLIND]);
 }
 
 int
