@@ -29,6 +29,7 @@
 #include "pcap_compat.h" /* before cli.h: see there */
 #include "cli.h"
 #include "golden.h"
+#include "prog_test.h"
 
 #define BENCH_OBJ XDPDK_BUILD_ROOT "/bpf/progs/xdp_bench.bpf.o"
 #define LB_OBJ XDPDK_BUILD_ROOT "/bpf/progs/lb.bpf.o"
@@ -124,26 +125,26 @@ lb_fill(uint16_t port, uint16_t queue, struct rte_mbuf **m, uint16_t n, uint16_t
 	return n;
 }
 
+/* The templates: the pcap's packets that fit an mbuf (cli_pcap_read: Ethernet only). */
 static int
 lb_read_pcap(const char *path, const char *file)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	pcap_t *pc = pcap_open_offline(file, errbuf);
+	struct pkts in = { 0 };
+	char err[512];
 
-	if (pc == NULL) {
-		cli_err(path, "cannot read '%s': %s", file, errbuf);
+	if (cli_pcap_read(file, &in, err, sizeof(err)) != 0) {
+		cli_err(path, "%s", err);
+		cli_pkts_free(&in);
 		return -1;
 	}
 	lb_tmpl.data = malloc(sizeof(*lb_tmpl.data) * LB_MAX_TMPL);
-	while (lb_tmpl.data != NULL && lb_tmpl.n < LB_MAX_TMPL && pcap_next_ex(pc, &h, &d) == 1) {
-		if (h->caplen < 14 || h->caplen > LB_TMPL_SIZE)
+	for (size_t i = 0; lb_tmpl.data != NULL && i < in.n && lb_tmpl.n < LB_MAX_TMPL; i++) {
+		if (in.v[i].len < 14 || in.v[i].len > LB_TMPL_SIZE)
 			continue; /* runts and jumbos: not for net_null's mbufs */
-		memcpy(lb_tmpl.data[lb_tmpl.n], d, h->caplen);
-		lb_tmpl.len[lb_tmpl.n++] = (uint16_t)h->caplen;
+		memcpy(lb_tmpl.data[lb_tmpl.n], in.v[i].data, in.v[i].len);
+		lb_tmpl.len[lb_tmpl.n++] = (uint16_t)in.v[i].len;
 	}
-	pcap_close(pc);
+	cli_pkts_free(&in);
 	if (lb_tmpl.n == 0) {
 		cli_err(path, "'%s': no packet of 14 to %d bytes", file, LB_TMPL_SIZE);
 		return -1;
