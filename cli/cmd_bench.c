@@ -147,6 +147,7 @@ lb_read_pcap(const char *path, const char *file)
 	cli_pkts_free(&in);
 	if (lb_tmpl.n == 0) {
 		cli_err(path, "'%s': no packet of 14 to %d bytes", file, LB_TMPL_SIZE);
+		free(lb_tmpl.data);
 		return -1;
 	}
 	return 0;
@@ -314,6 +315,7 @@ struct bench {
 	uint32_t out_ifx;
 	struct xdpdk_obj *obj;
 	struct xdpdk_loaded *lo;
+	struct xdpdk_fib *fib;		/* lb: --maps-init's fib-* lines, if any */
 };
 
 static int
@@ -377,14 +379,8 @@ setup_progs(const struct bench_cfg *cfg, enum scenario sc, struct bench *b)
 	prog = xdpdk_loaded_prog_find(b->lo, scenario_progs[sc]);
 	if (prog == NULL)
 		return -ENOENT;
-	if (sc == SC_LB) {
-		struct cli_golden_seeds seeds;
-
-		if (cli_golden_seeds_read(cfg->maps_init, &seeds) != 0)
-			return -EINVAL;
-		ret = cli_golden_seed_xdpdk(b->lo, &seeds) != 0 ? -EINVAL : 0;
-		cli_golden_seeds_free(&seeds);
-	}
+	if (sc == SC_LB && cli_golden_seed_file(cfg->maps_init, b->lo, &b->fib) != 0)
+		return -EINVAL;
 	for (uint32_t i = 0; i < cfg->workers && ret == 0; i++)
 		ret = xdpdk_dp_port_set_prog(b->in_ifx[i], prog);
 	if (ret == 0 && sc == SC_DEVMAP) {
@@ -487,8 +483,10 @@ pipeline(const char *path, int argc, char **argv)
 	if (sc == SC_LB && lb_read_pcap(path, cfg.pcap) != 0)
 		return CLI_FAIL;
 	huge = hugepages_used(&cfg);
-	if (cli_eal_dataplane("xdpdk bench", (unsigned int)cfg.workers, cfg.no_huge) != 0)
+	if (cli_eal_dataplane("xdpdk bench", (unsigned int)cfg.workers, cfg.no_huge) != 0) {
+		free(lb_tmpl.data);
 		return CLI_FAIL;
+	}
 	for (uint32_t i = 0; i < cfg.workers; i++)
 		lcores[i] = i + 1;
 	dpo.n_workers = (uint32_t)cfg.workers;
@@ -547,6 +545,7 @@ pipeline(const char *path, int argc, char **argv)
 		cli_err(path, "%s", strerror(rc < 0 ? -rc : rc));
 	else
 		report(&cfg, huge, best_x, best_b, x_mpps, b_mpps, prog_cpp);
+	cli_golden_fib_teardown(b.fib);
 	xdpdk_loaded_free(b.lo);
 	xdpdk_obj_close(b.obj);
 	xdpdk_maps_reclaim();

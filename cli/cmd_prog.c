@@ -315,26 +315,16 @@ out:
 static int
 run_seeded(const char *path, const struct run_cfg *cfg, struct cli_prog *cp)
 {
-	struct cli_golden_seeds seeds = { 0 };
 	struct xdpdk_fib *fib = NULL;
 	int rc;
 
-	if (cfg->maps_init != NULL) {
-		if (cli_golden_seeds_read(cfg->maps_init, &seeds) != 0) {
-			cli_err(path, "cannot use '%s' (see above)", cfg->maps_init);
-			return CLI_FAIL;
-		}
-		if (cli_golden_seed_xdpdk(cp->loaded, &seeds) != 0 ||
-		    cli_golden_fib_setup(&seeds, &fib) != 0) {
-			cli_err(path, "'%s' does not fit the program's maps (see above)",
-				cfg->maps_init);
-			cli_golden_seeds_free(&seeds);
-			return CLI_FAIL;
-		}
+	if (cfg->maps_init != NULL &&
+	    cli_golden_seed_file(cfg->maps_init, cp->loaded, &fib) != 0) {
+		cli_err(path, "cannot seed the maps from '%s' (see above)", cfg->maps_init);
+		return CLI_FAIL;
 	}
 	rc = cfg->pcap_in ? run_pcap(path, cfg, cp) : run_one(path, cfg, cp);
 	cli_golden_fib_teardown(fib);
-	cli_golden_seeds_free(&seeds);
 	return rc;
 }
 

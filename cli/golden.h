@@ -63,6 +63,13 @@ int cli_golden_seed_xdpdk(struct xdpdk_loaded *lo, const struct cli_golden_seeds
  * *fib is NULL when there are none. @return 0 or -errno, with a message.
  */
 int cli_golden_fib_setup(const struct cli_golden_seeds *s, struct xdpdk_fib **fib);
+
+/**
+ * Read @p file, seed the object's maps and make its fib-* lines bpf_fib_lookup()'s
+ * table (*fib, NULL when none: give it to cli_golden_fib_teardown()), for the
+ * callers that keep no check lines. @return 0 or -1 with messages on stderr.
+ */
+int cli_golden_seed_file(const char *file, struct xdpdk_loaded *lo, struct xdpdk_fib **fib);
 void cli_golden_fib_teardown(struct xdpdk_fib *fib);
 
 /* Per-CPU map types, whose values golden files hold summed over the CPUs. */

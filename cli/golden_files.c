@@ -85,6 +85,20 @@ grow(void **v, size_t n, size_t *cap, size_t size)
 	return 0;
 }
 
+/* A zeroed seed at the end of @p sd, counted once the caller fills it (sd->n++); NULL: no memory. */
+static struct cli_golden_seed *
+next_seed(struct cli_golden_seeds *sd, size_t *cap, int lineno)
+{
+	struct cli_golden_seed *s;
+
+	if (grow((void **)&sd->v, sd->n, cap, sizeof(*sd->v)) != 0)
+		return NULL;
+	s = &sd->v[sd->n];
+	memset(s, 0, sizeof(*s));
+	s->lineno = lineno;
+	return s;
+}
+
 /*
  * "MAP @FILE": FILE (relative to @p path's directory) holds "KEY VALUE" hex
  * lines, the format of a configuration's `maps: - file:`, so that one set of
@@ -116,14 +130,12 @@ read_entries_file(const char *path, int lineno, const char *map, const char *fil
 		n = split(line, tok);
 		if (n == 0)
 			continue;
-		if (grow((void **)&sd->v, sd->n, cap, sizeof(*sd->v)) != 0) {
+		s = next_seed(sd, cap, lineno);
+		if (s == NULL) {
 			fprintf(stderr, "%s: %s\n", full, strerror(ENOMEM));
 			ret = -1;
 			break;
 		}
-		s = &sd->v[sd->n];
-		memset(s, 0, sizeof(*s));
-		s->lineno = lineno;
 		snprintf(s->map, sizeof(s->map), "%s", map);
 		if (n != 2 || cli_golden_parse_hex(tok[0], s->key, &s->klen) != 0 ||
 		    cli_golden_parse_hex(tok[1], s->val, &s->vlen) != 0) {
@@ -177,11 +189,9 @@ cli_golden_seeds_read(const char *path, struct cli_golden_seeds *sd)
 				goto err;
 			continue;
 		}
-		if (grow((void **)&sd->v, sd->n, &cap, sizeof(*sd->v)) != 0)
+		s = next_seed(sd, &cap, lineno);
+		if (s == NULL)
 			goto err_mem;
-		s = &sd->v[sd->n];
-		memset(s, 0, sizeof(*s));
-		s->lineno = lineno;
 		s->check = strcmp(tok[0], "check") == 0;
 		if (n != 3 || snprintf(s->map, sizeof(s->map), "%s", tok[s->check ? 1 : 0]) >=
 				      (int)sizeof(s->map) ||
@@ -201,6 +211,19 @@ err:
 	fclose(f);
 	cli_golden_seeds_free(sd);
 	return -1;
+}
+
+int
+cli_golden_seed_file(const char *file, struct xdpdk_loaded *lo, struct xdpdk_fib **fib)
+{
+	struct cli_golden_seeds sd;
+	int ret;
+
+	if (cli_golden_seeds_read(file, &sd) != 0)
+		return -1;
+	ret = cli_golden_seed_xdpdk(lo, &sd) != 0 || cli_golden_fib_setup(&sd, fib) != 0 ? -1 : 0;
+	cli_golden_seeds_free(&sd);
+	return ret;
 }
 
 void

@@ -519,10 +519,29 @@ test_pass_to_tap(void **state)
 
 /* ---- redirect ----------------------------------------------------------- */
 
+/*
+ * Run port @p a (the second port added), whose program redirects every packet
+ * to the first: all of @p in comes out of the first, nothing out of @p a.
+ */
+static void
+run_all_redirected(struct t *t, uint32_t a, struct pcap_pkts *in)
+{
+	struct xdpdk_dp_stats st;
+
+	run(t, a, NULL, NULL);
+	get_stats(a, &st);
+	assert_int_equal(st.action_packets[XDP_REDIRECT], in->n);
+	assert_int_equal(st.redirect_err, 0);
+	tdown(t);
+	assert_out(t, 0, in);
+	assert_out(t, 1, &none);
+	cleanup_dir(t);
+	free(in->p);
+}
+
 static void
 test_redirect_ifindex(void **state)
 {
-	struct xdpdk_dp_stats st;
 	struct pcap_pkts in;
 	struct t t;
 	uint32_t a, b, k = 0;
@@ -534,15 +553,7 @@ test_redirect_ifindex(void **state)
 	a = add_port(&t, true, 0);
 	assert_int_equal(xdpdk_map_update(map(&t, "cfg"), &k, &b, BPF_ANY), 0);
 	attach(&t, a, "xdp_redirect_ifindex");
-	run(&t, a, NULL, NULL);
-	get_stats(a, &st);
-	assert_int_equal(st.action_packets[XDP_REDIRECT], in.n);
-	assert_int_equal(st.redirect_err, 0);
-	tdown(&t);
-	assert_out(&t, 0, &in);
-	assert_out(&t, 1, &none);
-	cleanup_dir(&t);
-	free(in.p);
+	run_all_redirected(&t, a, &in);
 }
 
 /* ---- chains of programs on one hook (libxdp's dispatcher semantics) -------- */
@@ -627,7 +638,6 @@ test_chain(void **state)
 static void
 test_chain_redirect(void **state)
 {
-	struct xdpdk_dp_stats st;
 	struct pcap_pkts in;
 	struct t t;
 	uint32_t a, b, k = 0;
@@ -648,15 +658,7 @@ test_chain_redirect(void **state)
 		assert_int_equal(xdpdk_dp_port_set_chain(a, chain, 3), -EINVAL);
 		assert_int_equal(xdpdk_dp_port_set_chain(a, chain, 2), 0);
 	}
-	run(&t, a, NULL, NULL);
-	get_stats(a, &st);
-	assert_int_equal(st.action_packets[XDP_REDIRECT], in.n);
-	assert_int_equal(st.redirect_err, 0);
-	tdown(&t);
-	assert_out(&t, 0, &in);
-	assert_out(&t, 1, &none);
-	cleanup_dir(&t);
-	free(in.p);
+	run_all_redirected(&t, a, &in);
 }
 
 /* ---- TC on the exception path --------------------------------------------- */
