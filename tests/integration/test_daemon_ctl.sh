@@ -21,14 +21,9 @@ run() {
 	if [ "$rc" -eq "$want" ]; then ok "$name"; else
 		bad "$name" "exit $rc, expected $want: $(head -c 600 "$TMP/out")"; fi
 }
-x() { "$XDPDK" "$@" -s "$TMP/ctl.sock"; }
+. "$(dirname "$0")/daemon.sh"	# x VERB..., cleanup at exit, HUGE
 # rx_packets of port p0 from `stats --json`
 rx_now() { x stats --json 2>/dev/null | sed 's/},{.*//' | sed -n 's/.*"rx_packets":\([0-9]*\).*/\1/p'; }
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-HUGE=auto
-[ -n "${XDPDK_TEST_NO_HUGE:-}" ] && HUGE=no	# every test also passes without hugepages
 # firewall-in.pcap replayed for ever (no jumbo frame: infinite_rx wants one segment)
 cat >"$TMP/d.yaml" <<YAML
 eal:
