@@ -44,8 +44,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
 
 #include <rte_branch_prediction.h>
+#include <rte_common.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
@@ -70,7 +74,12 @@
 #define HTAB_SYNC_TRIES		8
 
 struct htab {
+	/* What a data-path lookup reads, first (map->dp points here). */
 	struct rte_hash *h;
+	uint8_t *filter;		/* keys per slot, saturating; NULL: no filter */
+	uint32_t filter_shift;		/* slot = hash >> filter_shift */
+	uint32_t seed;			/* rte_hash's hash_func_init_val */
+	uint32_t key_size;
 	struct xdpdk_pool vals;		/* elements of elem_size bytes */
 	struct xdpdk_defer defer;	/* (element, key position + 1 or 0) */
 	struct xdpdk_lru *lru;		/* LRU types, else NULL */
@@ -124,34 +133,150 @@ htab_check(const struct xdpdk_map_def *def)
 }
 
 /*
- * rte_hash_crc reads the key as 8-, 4- and 2-byte words, but a program's key
- * may sit anywhere in a packet (an IPv4 address at offset 26): an unaligned
- * key is hashed from aligned copies, in 8-byte multiples so that the CRC
- * chains to the same value (UBSan found it: test_random_diff, packet keys).
+ * The key's hash: CRC32C over 8-byte words, then 4, 2 and 1 bytes, the value
+ * rte_hash_crc gives. Computed here, inline, rather than by rte_hash through
+ * its hash_func pointer: the data-path lookups pass it to
+ * rte_hash_lookup_with_hash_data, which saves the indirect call and
+ * rte_hash_crc's per-word dispatch (a quarter of a lookup that misses).
+ * rte_hash gets the same function for its own use (inserts, deletes).
+ *
+ * A program's key may sit anywhere in a packet (an IPv4 address at offset
+ * 26): words are read with memcpy, so unaligned keys are fine (UBSan found
+ * the aligned reads of rte_hash_crc: test_random_diff, packet keys).
  */
-static uint32_t
-htab_hash(const void *key, uint32_t len, uint32_t init)
+static inline uint32_t
+htab_crc(const void *key, uint32_t len, uint32_t h)
 {
-	uint64_t buf[32];
 	const uint8_t *p = key;
+#ifdef __SSE4_2__
+	uint64_t w;
+	uint32_t w4;
+	uint16_t w2;
+
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, sizeof(w));
+		h = (uint32_t)_mm_crc32_u64(h, w);
+	}
+	if (len & 4) {
+		memcpy(&w4, p, sizeof(w4));
+		h = _mm_crc32_u32(h, w4);
+		p += 4;
+	}
+	if (len & 2) {
+		memcpy(&w2, p, sizeof(w2));
+		h = _mm_crc32_u16(h, w2);
+		p += 2;
+	}
+	if (len & 1)
+		h = _mm_crc32_u8(h, *p);
+	return h;
+#else
+	uint64_t buf[32];
 
 	if (((uintptr_t)p & 7) == 0)
-		return rte_hash_crc(p, len, init);
+		return rte_hash_crc(p, len, h);
 	while (len > sizeof(buf)) {
 		memcpy(buf, p, sizeof(buf));
-		init = rte_hash_crc(buf, sizeof(buf), init);
+		h = rte_hash_crc(buf, sizeof(buf), h);
 		p += sizeof(buf);
 		len -= (uint32_t)sizeof(buf);
 	}
 	memcpy(buf, p, len);
-	return rte_hash_crc(buf, len, init);
+	return rte_hash_crc(buf, len, h);
+#endif
+}
+
+static uint32_t
+htab_hash(const void *key, uint32_t len, uint32_t init)
+{
+	return htab_crc(key, len, init);
 }
 
 /*
- * Key compares for the sizes BPF keys usually have below 16 bytes (u32, u64,
- * a 5-tuple's 13): rte_hash calls memcmp for any length that is not a
- * multiple of 16, which costs a quarter of a 4-byte lookup. Two overlapping
- * loads cover every length from 4 to 16.
+ * A filter of absent keys for maps of up to HTAB_FILTER_MAX_ENTRIES: four
+ * counters a key, each counting the live keys whose hash selects it. A lookup
+ * whose counter is 0 answers "no such key" without searching rte_hash, whose
+ * miss costs half again a hit (both candidate buckets scanned, eight entries
+ * each): the common case for tables like a load balancer's VIPs, looked up
+ * by every packet, most of which are for no VIP. Writers hold ht->lock; an
+ * insert counts the key before rte_hash publishes it (its release store
+ * orders ours), a delete after rte_hash has removed it, so a lookup that
+ * finds the counter at 0 never misses a key that was there before it began.
+ * A counter that reaches 255 stays there (the filter only ever says "maybe").
+ */
+#define HTAB_FILTER_MAX_ENTRIES	16384u
+#define HTAB_FILTER_PER_KEY	4u
+
+static inline uint8_t *
+filter_slot(const struct htab *ht, hash_sig_t sig)
+{
+	return &ht->filter[sig >> ht->filter_shift];
+}
+
+static void
+filter_add(struct htab *ht, hash_sig_t sig)
+{
+	uint8_t *c;
+
+	if (ht->filter == NULL)
+		return;
+	c = filter_slot(ht, sig);
+	if (*c != UINT8_MAX)
+		__atomic_store_n(c, (uint8_t)(*c + 1), __ATOMIC_RELAXED);
+}
+
+static void
+filter_del(struct htab *ht, hash_sig_t sig)
+{
+	uint8_t *c;
+
+	if (ht->filter == NULL)
+		return;
+	c = filter_slot(ht, sig);
+	if (*c != UINT8_MAX)
+		__atomic_store_n(c, (uint8_t)(*c - 1), __ATOMIC_RELAXED);
+}
+
+static int
+filter_init(struct htab *ht, uint32_t max_entries, int socket)
+{
+	uint32_t bits;
+
+	if (max_entries > HTAB_FILTER_MAX_ENTRIES)
+		return 0;
+	bits = (uint32_t)rte_log2_u32(rte_align32pow2(RTE_MAX(max_entries * HTAB_FILTER_PER_KEY,
+							       (uint32_t)RTE_CACHE_LINE_SIZE)));
+	ht->filter = rte_zmalloc_socket("xdpdk_htab_filter", (size_t)1 << bits,
+					RTE_CACHE_LINE_SIZE, socket);
+	if (ht->filter == NULL)
+		return -ENOMEM;
+	ht->filter_shift = 32 - bits;
+	return 0;
+}
+
+/*
+ * The data-path search: the element, or NULL. The filter's counter is read
+ * before rte_hash: relaxed is enough, x86 and the writers' order do the rest.
+ */
+static inline void *
+htab_find(const struct htab *ht, const void *key)
+{
+	const hash_sig_t sig = htab_crc(key, ht->key_size, ht->seed);
+	void *data;
+
+	if (ht->filter != NULL && __atomic_load_n(filter_slot(ht, sig), __ATOMIC_RELAXED) == 0)
+		return NULL;
+	if (rte_hash_lookup_with_hash_data(ht->h, key, sig, &data) < 0)
+		return NULL;
+	return data;
+}
+
+/*
+ * Key compares for the sizes BPF keys usually have (u32, u64, a 5-tuple's
+ * 13, an IPv6 address and port's 20, an IPv6 flow's 36 or 40): rte_hash
+ * calls memcmp for any length that is not a multiple of 16, which costs a
+ * quarter of a 4-byte lookup. Overlapping loads cover every length from 4
+ * to 64: two of 4 or 8 bytes, or two or four of 16.
  */
 static int
 cmp_4_8(const void *a, const void *b, size_t len)
@@ -164,6 +289,32 @@ cmp_4_8(const void *a, const void *b, size_t len)
 	memcpy(&b1, (const uint8_t *)b + len - 4, 4);
 	return ((a0 ^ b0) | (a1 ^ b1)) != 0;
 }
+
+#ifdef __SSE4_2__
+static inline __m128i
+xor16(const void *a, const void *b, size_t off)
+{
+	return _mm_xor_si128(_mm_loadu_si128((const __m128i *)((const uint8_t *)a + off)),
+			     _mm_loadu_si128((const __m128i *)((const uint8_t *)b + off)));
+}
+
+static int
+cmp_16_32(const void *a, const void *b, size_t len)
+{
+	const __m128i x = _mm_or_si128(xor16(a, b, 0), xor16(a, b, len - 16));
+
+	return !_mm_testz_si128(x, x);
+}
+
+static int
+cmp_32_64(const void *a, const void *b, size_t len)
+{
+	const __m128i x = _mm_or_si128(_mm_or_si128(xor16(a, b, 0), xor16(a, b, 16)),
+				       _mm_or_si128(xor16(a, b, len - 32), xor16(a, b, len - 16)));
+
+	return !_mm_testz_si128(x, x);
+}
+#endif
 
 static int
 cmp_8_16(const void *a, const void *b, size_t len)
@@ -208,6 +359,7 @@ htab_free(struct xdpdk_map *map)
 	/* Releases touch the hash and the pool: first. */
 	xdpdk_defer_fini(&ht->defer);
 	rte_hash_free(ht->h);
+	rte_free(ht->filter);
 	xdpdk_lru_free(ht->lru);
 	xdpdk_pool_fini(&ht->vals);
 	rte_free(ht);
@@ -273,19 +425,30 @@ htab_alloc(struct xdpdk_map *map)
 	hp.key_len = def->key_size;
 	hp.hash_func = htab_hash;
 	hp.hash_func_init_val = (def->map_flags & BPF_F_ZERO_SEED) ? 0 : (uint32_t)rte_rand();
+	ht->seed = hp.hash_func_init_val;
+	ht->key_size = def->key_size;
 	hp.socket_id = map->socket_id;
 	/* EXT_TABLE: no insert fails on a crowded bucket before the table is full. */
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF | RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	ht->h = rte_hash_create(&hp);
-	map->dp = ht->h;
 	if (ht->h == NULL) {
 		ret = rte_errno == ENOMEM ? -ENOMEM : -EINVAL;
 		goto err;
 	}
+	ret = filter_init(ht, cap, map->socket_id);
+	if (ret != 0)
+		goto err;
+	map->dp = ht;
 	if (def->key_size >= 4 && def->key_size < 8)
 		rte_hash_set_cmp_func(ht->h, cmp_4_8);
 	else if (def->key_size >= 8 && def->key_size < 16)
 		rte_hash_set_cmp_func(ht->h, cmp_8_16);
+#ifdef __SSE4_2__
+	else if (def->key_size > 16 && def->key_size < 32)
+		rte_hash_set_cmp_func(ht->h, cmp_16_32);
+	else if (def->key_size > 32 && def->key_size < 64 && def->key_size != 48)
+		rte_hash_set_cmp_func(ht->h, cmp_32_64);
+#endif
 	return 0;
 
 err:
@@ -298,20 +461,16 @@ err:
 static void *
 htab_elem_lookup(struct xdpdk_map *map, const void *key)
 {
-	void *data;
-
-	if (rte_hash_lookup_data(map->dp, key, &data) < 0)
-		return NULL;
-	return data;
+	return htab_find(map->dp, key);
 }
 
 static void *
 htab_percpu_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
 {
-	const struct htab *ht = map->priv;
+	const struct htab *ht = map->dp;
 	void *data;
 
-	if (unlikely(cpu >= ht->n_slots) || rte_hash_lookup_data(ht->h, key, &data) < 0)
+	if (unlikely(cpu >= ht->n_slots) || (data = htab_find(ht, key)) == NULL)
 		return NULL;
 	return (uint8_t *)data + (size_t)cpu * ht->stride;
 }
@@ -325,10 +484,10 @@ htab_percpu_elem_lookup(struct xdpdk_map *map, const void *key)
 static void *
 htab_lru_elem_lookup(struct xdpdk_map *map, const void *key)
 {
-	struct htab *ht = map->priv;
-	void *data;
+	struct htab *ht = map->dp;
+	void *data = htab_find(ht, key);
 
-	if (rte_hash_lookup_data(ht->h, key, &data) < 0)
+	if (data == NULL)
 		return NULL;
 	xdpdk_lru_mark(ht->lru, xdpdk_pool_idx(&ht->vals, data));
 	return data;
@@ -337,10 +496,10 @@ htab_lru_elem_lookup(struct xdpdk_map *map, const void *key)
 static void *
 htab_lru_percpu_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
 {
-	struct htab *ht = map->priv;
+	struct htab *ht = map->dp;
 	void *data;
 
-	if (unlikely(cpu >= ht->n_slots) || rte_hash_lookup_data(ht->h, key, &data) < 0)
+	if (unlikely(cpu >= ht->n_slots) || (data = htab_find(ht, key)) == NULL)
 		return NULL;
 	xdpdk_lru_mark(ht->lru, xdpdk_pool_idx(&ht->vals, data));
 	return (uint8_t *)data + (size_t)cpu * ht->stride;
@@ -356,10 +515,9 @@ htab_lru_percpu_elem_lookup(struct xdpdk_map *map, const void *key)
 static void *
 htab_of_maps_elem_lookup(struct xdpdk_map *map, const void *key)
 {
-	const struct htab *ht = map->priv;
-	void *data;
+	void *data = htab_find(map->dp, key);
 
-	if (rte_hash_lookup_data(ht->h, key, &data) < 0)
+	if (data == NULL)
 		return NULL;
 	return __atomic_load_n((struct xdpdk_map **)data, __ATOMIC_RELAXED);
 }
@@ -404,8 +562,12 @@ lru_evict(struct htab *ht, uint32_t list)
 	void *k;
 
 	/* Lock-free mode keeps the slot's key until it is freed: k stays valid. */
-	if (rte_hash_get_key_with_position(ht->h, pos, &k) == 0)
-		rte_hash_del_key(ht->h, k);
+	if (rte_hash_get_key_with_position(ht->h, pos, &k) == 0) {
+		const hash_sig_t sig = htab_crc(k, ht->key_size, ht->seed);
+
+		if (rte_hash_del_key_with_hash(ht->h, k, sig) >= 0)
+			filter_del(ht, sig);
+	}
 	xdpdk_lru_remove(ht->lru, victim);
 	ht->count--;
 	xdpdk_defer_push(&ht->defer, victim, (uint32_t)pos + 1);
@@ -490,8 +652,12 @@ update_locked(struct xdpdk_map *map, struct htab *ht, const void *key, const voi
 		if (pos < 0 && xdpdk_lru_full(ht->lru, list))
 			lru_evict(ht, list);
 	}
+	if (pos < 0)
+		filter_add(ht, sig);
 	ret = rte_hash_add_key_with_hash_data(ht->h, key, sig, elem);
 	if (ret < 0) {
+		if (pos < 0)
+			filter_del(ht, sig);
 		xdpdk_pool_put(&ht->vals, idx);
 		if (ret != -ENOSPC)
 			return ret;
@@ -525,6 +691,7 @@ delete_locked(struct htab *ht, const void *key, struct xdpdk_map **put_inner)
 	if (pos < 0)
 		return -ENOENT;
 	rte_hash_del_key_with_hash(ht->h, key, sig);
+	filter_del(ht, sig);
 	idx = xdpdk_pool_idx(&ht->vals, old);
 	if (ht->lru != NULL)
 		xdpdk_lru_remove(ht->lru, idx);
@@ -549,7 +716,7 @@ htab_elem_update(struct xdpdk_map *map, const void *key, const void *value, uint
 	if (unlikely(op > BPF_EXIST) || ((flags & BPF_F_LOCK) && !map->def.has_spin_lock))
 		return -EINVAL;
 	/* Per-CPU values of existing keys are written in place: no lock needed. */
-	if (ht->percpu && op != BPF_NOEXIST && rte_hash_lookup_data(ht->h, key, &old) >= 0) {
+	if (ht->percpu && op != BPF_NOEXIST && (old = htab_find(ht, key)) != NULL) {
 		percpu_store(ht, map->def.value_size, old, value, true, false);
 		if (ht->lru != NULL)
 			xdpdk_lru_mark(ht->lru, xdpdk_pool_idx(&ht->vals, old));
