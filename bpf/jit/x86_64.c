@@ -361,6 +361,38 @@ emit_div_general(struct jit *j, bool w, bool is_mod, bool sgn, unsigned dst, uns
 		x86_mov_rr(&j->b, true, X86_RDX, AUX2);
 }
 
+/*
+ * 32-bit unsigned dst / d or dst % d for a constant d (not 0, not a power of
+ * two) without div, whose latency is 10-15 cycles, often on a program's
+ * critical path (hash % ring size): with M = floor((2^64 - 1) / d) + 1, the
+ * quotient is the high half of M * x and the remainder the high half of
+ * low64(M * x) * d, exact for every 32-bit x and d (Lemire, Kaser, Kurz,
+ * "Faster remainder by direct computation", 2019): a multiply or two.
+ */
+static void
+emit_divmod_const32(struct jit *j, bool is_mod, unsigned dst, uint32_t d)
+{
+	struct x86_buf *b = &j->b;
+	const uint64_t m = UINT64_MAX / d + 1;
+
+	if (dst != X86_RAX)
+		x86_mov_rr(b, true, AUX, X86_RAX);
+	if (dst != X86_RDX)
+		x86_mov_rr(b, true, AUX2, X86_RDX);
+	x86_mov_rr(b, false, X86_RAX, dst);	/* x, zero-extended */
+	x86_mov_ri(b, TMP, m);
+	if (is_mod) {
+		x86_imul_rr(b, true, X86_RAX, TMP);	/* low64(M * x) */
+		x86_mov_ri(b, TMP, d);
+	}
+	x86_unary(b, X86_MUL, true, TMP);		/* rdx = the high half */
+	x86_mov_rr(b, false, dst, X86_RDX);
+	if (dst != X86_RAX)
+		x86_mov_rr(b, true, X86_RAX, AUX);
+	if (dst != X86_RDX)
+		x86_mov_rr(b, true, X86_RDX, AUX2);
+}
+
 /* div/mod (off 0) and sdiv/smod (off 1), with the kernel's results for 0 and -1. */
 static int
 emit_divmod(struct jit *j, uint32_t i, const struct bpf_insn *insn)
@@ -394,6 +426,8 @@ emit_divmod(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 				x86_shift_ri(&j->b, X86_SHR, w, dst, (uint8_t)sh);
 			else if (!w)
 				x86_mov_rr(&j->b, false, dst, dst);
+		} else if (!w && !sgn) {
+			emit_divmod_const32(j, is_mod, dst, (uint32_t)v);
 		} else {
 			x86_mov_ri(&j->b, TMP, v);
 			emit_div_general(j, w, is_mod, sgn, dst, TMP);

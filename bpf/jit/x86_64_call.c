@@ -177,8 +177,24 @@ xdpdk_jit_emit_call(struct jit *j, uint32_t i, const struct bpf_insn *insn)
 	if (insn->imm < 0 || insn->imm >= XDPDK_HELPER_ID_MAX ||
 	    j->prog->helpers[insn->imm] == NULL)
 		return xdpdk_jit_fail(j, i, "helper %d is not resolved", insn->imm);
-	if (j->lookup != NULL && j->lookup[i].m.values != NULL)
-		return emit_inline_lookup(j, i, &j->lookup[i]);
+	if (j->lookup != NULL) {
+		/* r1 is the map, r2-r4 the rest: the family's function takes them as they are */
+		const struct xdpdk_map_inline *m = &j->lookup[i].m;
+		uintptr_t direct = 0;
+
+		if (insn->imm == BPF_FUNC_map_lookup_elem && m->values != NULL)
+			return emit_inline_lookup(j, i, &j->lookup[i]);
+		if (insn->imm == BPF_FUNC_map_lookup_elem)
+			direct = (uintptr_t)m->lookup;
+		else if (insn->imm == BPF_FUNC_map_update_elem)
+			direct = (uintptr_t)m->update;
+		else if (insn->imm == BPF_FUNC_map_delete_elem)
+			direct = (uintptr_t)m->delete;
+		if (direct != 0) {
+			xdpdk_jit_call_abs(j, direct);
+			return 0;
+		}
+	}
 	xdpdk_jit_call_abs(j, (uintptr_t)j->prog->helpers[insn->imm]);
 	return 0;
 }
@@ -200,11 +216,22 @@ writes_reg(const struct bpf_insn *insn, unsigned r)
 	return false;
 }
 
+/* The map helpers the JIT inlines or calls past, when the helper is resolved. */
+static bool
+is_map_call(const struct xdpdk_prog *prog, int32_t id)
+{
+	return (id == BPF_FUNC_map_lookup_elem || id == BPF_FUNC_map_update_elem ||
+		id == BPF_FUNC_map_delete_elem) && prog->helpers[id] != NULL;
+}
+
 /*
  * Which bpf_map_lookup_elem calls to inline: those whose r1 is, on every path
  * to the call, one lddw of an array or percpu_array map. The kernel knows that
  * from its verifier; here a forward scan of each straight-line run (reset at
- * every jump target) finds the lddw that last wrote r1.
+ * every jump target) finds the lddw that last wrote r1. Lookups on other maps
+ * known that way, and updates and deletes on any, call the map family's
+ * function directly, past the helper and its dispatch (the kernel's verifier
+ * patches these calls into the map's ops the same way).
  */
 int
 xdpdk_jit_plan_lookups(struct jit *j)
@@ -216,8 +243,7 @@ xdpdk_jit_plan_lookups(struct jit *j)
 	bool *target;
 	int rc = 0;
 
-	if (prog->map_inline == NULL || prog->helpers[BPF_FUNC_map_lookup_elem] == NULL ||
-	    (off != NULL && off[0] != '\0' && off[0] != '0'))
+	if (prog->map_inline == NULL || (off != NULL && off[0] != '\0' && off[0] != '0'))
 		return 0;
 	__asm__("mov %%fs:0, %0" : "=r"(tp));	/* the thread pointer (TCB self pointer) */
 	target = calloc(prog->n_insns + 1, sizeof(*target));
@@ -249,7 +275,7 @@ xdpdk_jit_plan_lookups(struct jit *j)
 			if (target[i])
 				r1 = NULL;
 			if (insn->code == (BPF_JMP | BPF_CALL) && insn->src_reg == 0 &&
-			    insn->imm == BPF_FUNC_map_lookup_elem && r1 != NULL &&
+			    is_map_call(prog, insn->imm) && r1 != NULL &&
 			    prog->map_inline((const void *)(uintptr_t)xdpdk_isa_lddw_imm(r1),
 					     &l->m) == 0) {
 				intptr_t d = (intptr_t)(uintptr_t)l->m.worker - (intptr_t)tp;

@@ -575,20 +575,32 @@ const struct xdpdk_map_ops xdpdk_map_array_of_maps_ops = {
 	.get_next_key = array_get_next_key,
 };
 
-/* The JIT inlines lookups on these two from this description (map_gen_lookup). */
+/*
+ * The JIT inlines lookups on these two from this description (map_gen_lookup),
+ * and calls the others' data-path lookup directly.
+ */
 int
 xdpdk_map_inline_info(const void *map_addr, struct xdpdk_map_inline *out)
 {
 	const struct xdpdk_map *map = map_addr;
 	const struct xdpdk_map_array *a;
 
-	if (map == NULL ||
-	    (map->ops != &xdpdk_map_array_ops && map->ops != &xdpdk_map_percpu_array_ops))
+	if (map == NULL)
 		return -EOPNOTSUPP;
-	a = arr_of(map);
+	/* The helpers' -ENOTSUP for a missing op stays theirs: NULL, no direct call. */
 	*out = (struct xdpdk_map_inline){
-		.values = a->values, .max_entries = a->max_entries, .elem_size = a->elem_size,
+		.update = (long (*)(void *, const void *, const void *, uint64_t))
+			  map->ops->elem_update,
+		.delete = (long (*)(void *, const void *))map->ops->elem_delete,
 	};
+	if (map->ops != &xdpdk_map_array_ops && map->ops != &xdpdk_map_percpu_array_ops) {
+		out->lookup = (void *(*)(void *, const void *))map->ops->elem_lookup;
+		return 0;
+	}
+	a = arr_of(map);
+	out->values = a->values;
+	out->max_entries = a->max_entries;
+	out->elem_size = a->elem_size;
 	if (map->ops == &xdpdk_map_percpu_array_ops) {
 		out->slot_size = a->slot_size;
 		out->n_slots = map->n_slots;

@@ -538,6 +538,28 @@ cur_slot(const struct htab *ht)
  * pcpu_copy_value). @p init: a new element, whose other slots a program's
  * update zeroes (pcpu_init_value).
  */
+/* A program's value into its slot: counters and small records of 4-16 bytes without a call. */
+static inline void
+copy_slot(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	uint64_t a, b;
+	uint32_t c, d;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&c, src, 4);
+		memcpy(&d, src + n - 4, 4);
+		memcpy(dst, &c, 4);
+		memcpy(dst + n - 4, &d, 4);
+	} else {
+		memcpy(dst, src, n);
+	}
+}
+
 static void
 percpu_store(const struct htab *ht, uint32_t value_size, void *elem, const void *value,
 	     bool prog, bool init)
@@ -550,7 +572,7 @@ percpu_store(const struct htab *ht, uint32_t value_size, void *elem, const void 
 	}
 	if (init)
 		memset(e, 0, (size_t)ht->stride * ht->n_slots);
-	memcpy(e + (size_t)cur_slot(ht) * ht->stride, value, value_size);
+	copy_slot(e + (size_t)cur_slot(ht) * ht->stride, value, value_size);
 }
 
 /* Room for one more key in @p list: the LRU's victim goes, its key first. */

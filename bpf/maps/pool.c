@@ -42,6 +42,8 @@ xdpdk_pool_init(struct xdpdk_pool *p, uint32_t n, size_t stride, int socket, boo
 
 	memset(p, 0, sizeof(*p));
 	p->stride = stride;
+	p->stride_shift = stride != 0 && (stride & (stride - 1)) == 0 ?
+			  (uint8_t)__builtin_ctzll(stride) : 0xff;
 	p->n = n;
 	if (lazy) {
 		/* One mapping: the elements, then the free stack (page-aligned). */

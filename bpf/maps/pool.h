@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 
 #define XDPDK_POOL_NONE UINT32_MAX
@@ -35,6 +36,7 @@ struct rte_rcu_qsbr_dq;
 struct xdpdk_pool {
 	uint8_t *base;		/* n * stride bytes, zeroed at creation */
 	size_t stride;
+	uint8_t stride_shift;	/* log2(stride) when a power of two, else 0xff */
 	uint32_t n;
 	uint32_t n_free;	/* on the stack */
 	uint32_t next;		/* [next, n) never handed out */
@@ -58,7 +60,12 @@ xdpdk_pool_ptr(const struct xdpdk_pool *p, uint32_t i)
 static inline uint32_t
 xdpdk_pool_idx(const struct xdpdk_pool *p, const void *elem)
 {
-	return (uint32_t)(((const uint8_t *)elem - p->base) / p->stride);
+	const size_t off = (size_t)((const uint8_t *)elem - p->base);
+
+	/* a shift, not a 64-bit div (LRU lookups take the index of every hit) */
+	if (likely(p->stride_shift != 0xff))
+		return (uint32_t)(off >> p->stride_shift);
+	return (uint32_t)(off / p->stride);
 }
 
 /* A free index, or XDPDK_POOL_NONE. */

@@ -55,7 +55,9 @@ typedef const struct xdpdk_helper_desc *(*xdpdk_helper_resolver)(uint32_t id,
 
 /**
  * An array map as the JIT inlines bpf_map_lookup_elem on it, as the kernel's
- * map_gen_lookup: a bounds check and an address computation, no call.
+ * map_gen_lookup: a bounds check and an address computation, no call. For
+ * other maps, the family's lookup, which the JIT calls directly (as the
+ * kernel's verifier patches the helper call into ops->map_lookup_elem).
  */
 struct xdpdk_map_inline {
 	const uint8_t *values;	/**< element 0 (worker 0's region for percpu_array) */
@@ -69,11 +71,19 @@ struct xdpdk_map_inline {
 	 * thread pointer).
 	 */
 	const uint32_t *worker;
+	/**
+	 * Not inlined (values NULL): the function bpf_map_lookup_elem ends in,
+	 * called with the map and the key; NULL: call the helper.
+	 */
+	void *(*lookup)(void *map, const void *key);
+	/** The same for bpf_map_update_elem and bpf_map_delete_elem, any map. */
+	long (*update)(void *map, const void *key, const void *value, uint64_t flags);
+	long (*delete)(void *map, const void *key);
 };
 
 /**
  * Fills @p out for the map a program's map reference resolved to (@p map_addr),
- * if its lookup can be inlined; returns 0, or -EOPNOTSUPP.
+ * if its lookup can be inlined or called directly; returns 0, or -EOPNOTSUPP.
  */
 typedef int (*xdpdk_map_inline_fn)(const void *map_addr, struct xdpdk_map_inline *out);
 

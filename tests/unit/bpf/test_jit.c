@@ -450,6 +450,52 @@ test_jit_sdiv_smod_int_min(void **state)
 		  BPF_ALU32_IMM_OFF(BPF_MOD, BPF_REG_0, 2, 1), BPF_EXIT_INSN());
 }
 
+/*
+ * 32-bit unsigned div/mod by a constant goes through a multiply (no div):
+ * divisors from 3 to UINT32_MAX, odd and even, near powers of two, against
+ * the reference on dividends around multiples of the divisor and at the ends.
+ */
+static void
+test_jit_div_mod_const32(void **state)
+{
+	uint32_t ds[160];
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	size_t n = 0;
+
+	(void)state;
+	for (uint32_t sh = 2; sh < 32; sh++) {
+		ds[n++] = (1u << sh) - 1;
+		ds[n++] = (1u << sh) + 1;
+		ds[n++] = (1u << sh) * 3u >> 1;
+	}
+	ds[n++] = 1021;
+	ds[n++] = 65537;
+	ds[n++] = UINT32_MAX;
+	ds[n++] = UINT32_MAX - 1;
+	while (n < ARRAY_SIZE(ds)) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		ds[n] = (uint32_t)(seed >> (seed & 31));
+		if (ds[n] > 2 && (ds[n] & (ds[n] - 1)) != 0)
+			n++;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const uint32_t d = ds[k];
+		const uint64_t q = UINT32_MAX / d;
+		const uint64_t xs[] = {
+			0, 1, d - 1, d, (uint64_t)d + 1, 2ull * d - 1, 2ull * d, q * d - 1, q * d,
+			q * d + d - 1, UINT32_MAX, UINT32_MAX - 1, 0xdeadbeef,
+			0xffffffff00000000ull | (d - 1),	/* high bits ignored */
+		};
+
+		for (unsigned r = 0; r < 10; r += 3) {
+			check_alu_op(raw(BPF_ALU | BPF_DIV | BPF_K, r, 0, 0, (int32_t)d), false, xs,
+				     ARRAY_SIZE(xs), xs, 1);
+			check_alu_op(raw(BPF_ALU | BPF_MOD | BPF_K, r, 0, 0, (int32_t)d), false, xs,
+				     ARRAY_SIZE(xs), xs, 1);
+		}
+	}
+}
+
 static void
 test_jit_div_mod_by_zero(void **state)
 {
@@ -1498,6 +1544,7 @@ main(void)
 		cmocka_unit_test(test_jit_alu_shifts_without_bmi2),
 		cmocka_unit_test(test_jit_sdiv_smod_int_min),
 		cmocka_unit_test(test_jit_div_mod_by_zero),
+		cmocka_unit_test(test_jit_div_mod_const32),
 		cmocka_unit_test(test_jit_shift_edges),
 		cmocka_unit_test(test_jit_shift32_by_zero_zero_extends),
 		cmocka_unit_test(test_jit_alu32_zero_extends),
