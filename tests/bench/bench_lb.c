@@ -4,10 +4,13 @@
  * packet, on xdpdk's interpreter and JIT and in the Linux kernel, with the
  * golden test's maps (tests/golden/lb.maps) and packets (pcaps/lb-in.pcap):
  *
- *   established  TCP to 10.0.0.1:80 whose connection is in lb_conns -> IPIP
+ *   established  TCP ACK to 10.0.0.1:80 whose connection is in lb_conns
+ *                (the first run puts it there)                      -> IPIP
+ *   syn4         TCP SYN to 10.0.0.1:80: Maglev ring, LRU update  -> IPIP
+ * (packets are numbered from 1, as in the lb_cases table)
  *   gue          UDP to 10.0.0.2:53 (connection known)            -> GUE/IPv4
  *   syn6         IPv6 SYN to [fd00::100]:443: Maglev ring, LRU update -> IP6IP6
- *   non_vip      TCP to an address that is no VIP                  -> XDP_PASS
+ *   non_vip      UDP to [fd00::100]:443, which no VIP takes (two vip_map misses) -> XDP_PASS
  *
  * xdpdk: xdpdk_prog_test_run() with repeat and fresh_input (each run starts
  * from the input packet; the cost of laying it out again is measured and
@@ -67,6 +70,10 @@ static const struct lb_case lb_cases[] = {
 	{ "lb/established/jit", 2, LB_JIT },
 	{ "lb/established/kernel", 2, LB_KERNEL },
 	{ "lb/established/kernel_live", 2, LB_KERNEL_LIVE },
+	{ "lb/syn4/interp", 3, LB_INTERP },
+	{ "lb/syn4/jit", 3, LB_JIT },
+	{ "lb/syn4/kernel", 3, LB_KERNEL },
+	{ "lb/syn4/kernel_live", 3, LB_KERNEL_LIVE },
 	{ "lb/gue/interp", 5, LB_INTERP },
 	{ "lb/gue/jit", 5, LB_JIT },
 	{ "lb/gue/kernel", 5, LB_KERNEL },
@@ -82,6 +89,7 @@ static const struct lb_case lb_cases[] = {
 	{ "lb/non_vip/kernel_repeat", 15, LB_KERNEL_REPEAT },
 	{ "lb/non_vip/kernel_live", 15, LB_KERNEL_LIVE },
 	{ "lb/established/jit_blind", 2, LB_JIT_BLIND },
+	{ "lb/syn4/jit_blind", 3, LB_JIT_BLIND },
 	{ "lb/gue/jit_blind", 5, LB_JIT_BLIND },
 	{ "lb/syn6/jit_blind", 7, LB_JIT_BLIND },
 	{ "lb/non_vip/jit_blind", 15, LB_JIT_BLIND },
