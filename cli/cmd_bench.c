@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@
 #include "xdpdk_config.h"
 #include "pcap_compat.h" /* before cli.h: see there */
 #include "cli.h"
+#include "bench_kernel.h"
 #include "golden.h"
 #include "prog_test.h"
 
@@ -60,6 +62,7 @@ struct bench_cfg {
 	const char *obj;
 	const char *pcap;
 	const char *maps_init;
+	bool kernel;
 };
 
 static const struct xdpdk_opt pipeline_opts[] = {
@@ -83,6 +86,10 @@ static const struct xdpdk_opt pipeline_opts[] = {
 	  "lb: the packets the ports receive, in turn (default pcaps/lb-in.pcap)" },
 	{ "maps-init", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, maps_init), "FILE",
 	  "lb: map entries, as `prog test --maps-init` (default config/examples/lb.maps)" },
+	{ "kernel", 'k', XDPDK_OPT_FLAG, offsetof(struct bench_cfg, kernel), NULL,
+	  "lb: also time the kernel's XDP on the same object, maps and packets, between the "
+	  "rounds, on the worker's CPU (BPF_PROG_TEST_RUN, live frames: program and frame "
+	  "work, no NIC)" },
 	XDPDK_OPT_END,
 };
 
@@ -416,6 +423,38 @@ hugepages_used(const struct bench_cfg *cfg)
 }
 
 /* The verdicts of the kept round, as shares of the packets the program ran on. */
+/* The kernel's side (--kernel): ns a packet, the pcap's packets in turn; 0 if not measured. */
+static double kernel_ns;
+static const char *kernel_why;
+
+/* Live-frame runs per packet and round: some milliseconds each. */
+#define KERNEL_REPEAT 20000
+
+/*
+ * One kernel round on the worker's CPU (its lcore idles between rounds):
+ * the mean over the pcap's packets, each weighted as the ports get it.
+ */
+static int
+kernel_round(struct cli_bench_kernel *k, double *ns)
+{
+	rte_cpuset_t old, cpu = rte_lcore_cpuset(1);
+	double sum = 0;
+	int rc = 0;
+
+	pthread_getaffinity_np(pthread_self(), sizeof(old), &old);
+	pthread_setaffinity_np(pthread_self(), sizeof(cpu), &cpu);
+	for (uint32_t i = 0; i < lb_tmpl.n && rc == 0; i++) {
+		double t = cli_bench_kernel_ns(k, lb_tmpl.data[i], lb_tmpl.len[i], KERNEL_REPEAT);
+
+		if (t < 0)
+			rc = (int)t;
+		sum += t;
+	}
+	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
+	*ns = sum / lb_tmpl.n;
+	return rc;
+}
+
 static double verdict_share[XDPDK_DP_N_ACTIONS];
 static const char *const verdict_names[XDPDK_DP_N_ACTIONS] = {
 	"aborted", "drop", "pass", "tx", "redirect", "invalid",
@@ -434,11 +473,16 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 		printf("\"scenario\": \"%s\", \"workers\": %llu, \"burst\": %llu, "
 		       "\"seconds\": %.2f, \"hugepages\": %s, \"xdpdk_cycles_per_pkt\": %.2f, "
 		       "\"baseline_cycles_per_pkt\": %.2f, \"ratio\": %.3f, \"mpps\": %.3f, "
-		       "\"baseline_mpps\": %.3f, \"prog_cycles_per_pkt\": %.2f, "
-		       "\"tsc_hz\": %" PRIu64 "}\n",
+		       "\"baseline_mpps\": %.3f, \"prog_cycles_per_pkt\": %.2f, ",
 		       cfg->scenario, cfg->workers, cfg->burst, cfg->seconds, huge ? "true" : "false",
-		       x_cpp, b_cpp, b_cpp > 0 ? x_cpp / b_cpp : 0, x_mpps, b_mpps, prog_cpp,
-		       rte_get_tsc_hz());
+		       x_cpp, b_cpp, b_cpp > 0 ? x_cpp / b_cpp : 0, x_mpps, b_mpps, prog_cpp);
+		if (kernel_ns > 0)
+			printf("\"kernel_ns_per_pkt\": %.2f, \"kernel_mpps\": %.3f, "
+			       "\"vs_kernel\": %.3f, ", kernel_ns, 1e3 / kernel_ns,
+			       x_mpps * kernel_ns / 1e3);
+		else if (kernel_why != NULL)
+			printf("\"kernel_skipped\": \"%s\", ", kernel_why);
+		printf("\"tsc_hz\": %" PRIu64 "}\n", rte_get_tsc_hz());
 		return;
 	}
 	printf("scenario %s, %llu worker(s), burst %llu, %s\n", cfg->scenario, cfg->workers,
@@ -447,6 +491,12 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 	       x_mpps, prog_cpp);
 	printf("  bare DPDK %8.2f cycles/pkt  %8.3f Mpps\n", b_cpp, b_mpps);
 	printf("  ratio     %8.3f\n", b_cpp > 0 ? x_cpp / b_cpp : 0);
+	if (kernel_ns > 0)
+		printf("  kernel    %8.2f ns/pkt     %8.3f Mpps  (live frames: program and frame "
+		       "work)\n  xdpdk/kernel %5.3f\n", kernel_ns, 1e3 / kernel_ns,
+		       x_mpps * kernel_ns / 1e3);
+	else if (kernel_why != NULL)
+		printf("  kernel    not measured: %s\n", kernel_why);
 	printf("  verdicts ");
 	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
 		if (verdict_share[a] > 0)
@@ -459,6 +509,7 @@ pipeline(const char *path, int argc, char **argv)
 {
 	struct bench_cfg cfg = { "drop", 1, 32, 4.0, false, false, false, NULL, LB_PCAP, LB_MAPS };
 	struct bench b = { 0 };
+	struct cli_bench_kernel *kern = NULL;
 	double best_x = 0, best_b = 0, x_mpps = 0, b_mpps = 0, prog_cpp = 0;
 	struct xdpdk_dp_opts dpo = { 0 };
 	unsigned int lcores[MAX_W];
@@ -501,6 +552,16 @@ pipeline(const char *path, int argc, char **argv)
 		rc = setup_ports(&cfg, sc, &b);
 	if (rc == 0)
 		rc = setup_progs(&cfg, sc, &b);
+	if (rc == 0 && cfg.kernel && sc != SC_LB) {
+		cli_err(path, "--kernel: the lb scenario only");
+		rc = -EINVAL;
+	}
+	if (rc == 0 && cfg.kernel) {
+		kern = cli_bench_kernel_open(cfg.obj, scenario_progs[sc], cfg.maps_init,
+					     &kernel_why);
+		if (kern == NULL)
+			fprintf(stderr, "%s: --kernel: %s: no kernel figure\n", path, kernel_why);
+	}
 	for (int r = 0; rc == 0 && r < ROUNDS; r++) {
 		const double s = cfg.seconds / (2 * ROUNDS);
 		uint64_t bp, bc, xp, xc;
@@ -540,7 +601,20 @@ pipeline(const char *path, int argc, char **argv)
 			for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++)
 				verdict_share[a] = runs > 0 ? act[a] / runs : 0;
 		}
+		if (kern != NULL) {
+			double ns;
+
+			if (kernel_round(kern, &ns) != 0) {
+				kernel_why = "BPF_PROG_TEST_RUN with live frames failed";
+				cli_bench_kernel_close(kern);
+				kern = NULL;
+				kernel_ns = 0;
+			} else if (kernel_ns == 0 || ns < kernel_ns) {
+				kernel_ns = ns;	/* the best round, as for both loops */
+			}
+		}
 	}
+	cli_bench_kernel_close(kern);
 	if (rc != 0)
 		cli_err(path, "%s", strerror(rc < 0 ? -rc : rc));
 	else

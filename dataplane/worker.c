@@ -182,50 +182,6 @@ plain_port_target(const struct xdpdk_redirect_rec *rec)
 	return out;
 }
 
-/* Counters of the verdicts other than XDP_DROP, before acting (which may free). */
-static inline void
-count_others(const struct dp_worker *w, struct xdpdk_dp_stats *st, const uint8_t *idx,
-	     uint16_t n_idx)
-{
-	uint64_t n[XDPDK_DP_N_ACTIONS] = { 0 }, b[XDPDK_DP_N_ACTIONS] = { 0 };
-	uint64_t n_tx = 0, n_redir = 0, n_pass = 0, b_tx = 0, b_redir = 0, b_pass = 0;
-
-	/*
-	 * TX, PASS and REDIRECT (the common ones) in registers, the rest through
-	 * arrays: an array slot added to per packet is a store-to-load chain.
-	 */
-	for (uint16_t j = 0; j < n_idx; j++) {
-		const uint32_t v = w->ret[idx[j]];
-		const uint64_t len = w->pkts[idx[j]]->data_len;
-
-		if (v == XDP_TX) {
-			n_tx++;
-			b_tx += len;
-		} else if (v == XDP_REDIRECT) {
-			n_redir++;
-			b_redir += len;
-		} else if (v == XDP_PASS) {
-			n_pass++;
-			b_pass += len;
-		} else {
-			const uint32_t a = v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1;
-
-			n[a]++;
-			b[a] += len;
-		}
-	}
-	n[XDP_TX] = n_tx;
-	b[XDP_TX] = b_tx;
-	n[XDP_REDIRECT] = n_redir;
-	b[XDP_REDIRECT] = b_redir;
-	n[XDP_PASS] = n_pass;
-	b[XDP_PASS] = b_pass;
-	for (int a = 0; a < XDPDK_DP_N_ACTIONS; a++) {
-		st->action_packets[a] += n[a];
-		st->action_bytes[a] += b[a];
-	}
-}
-
 /* The verdicts other than XDP_DROP, one packet at a time (cold for drop-only bursts). */
 static __rte_noinline uint16_t
 act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t *idx,
@@ -235,27 +191,36 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 	struct rte_mbuf *tx[XDPDK_DP_MAX_BURST], *pass[XDPDK_DP_MAX_BURST];
 	struct rte_mbuf *rdr[XDPDK_DP_MAX_BURST];
 	struct dp_port *rdr_port = NULL;
-	uint16_t ntx = 0, npass = 0, nrdr = 0;
+	uint16_t ntx = 0, npass = 0, nrdr = 0, nredir = 0;
+	uint64_t b_tx = 0, b_pass = 0, b_redir = 0;
 
 	/*
 	 * TX and PASS are gathered and queued at once, and so are runs of
-	 * redirects to the same port: one TX buffer update each.
+	 * redirects to the same port: one TX buffer update each. Counters (the
+	 * received length, read before the program's changes are applied) are
+	 * kept in registers and added once: an array slot added to per packet
+	 * is a store-to-load chain.
 	 */
 	for (uint16_t j = 0; j < n_idx; j++) {
 		const uint16_t i = idx[j];
 		struct rte_mbuf *m = w->pkts[i];
 		const uint32_t v = w->ret[i];
+		const uint64_t len = m->data_len;
 
 		switch (v) {
 		case XDP_TX:
+			b_tx += len;
 			dp_ctx_to_mbuf(&w->ctx[i], m);
 			tx[ntx++] = m;
 			break;
 		case XDP_PASS:
+			b_pass += len;
 			dp_ctx_to_mbuf(&w->ctx[i], m);
 			pass[npass++] = m;
 			break;
 		case XDP_REDIRECT:
+			nredir++;
+			b_redir += len;
 			dp_ctx_to_mbuf(&w->ctx[i], m);
 			if (likely(w->burst_redirects)) {
 				struct dp_port *out = plain_port_target(&w->run.rec[i]);
@@ -278,6 +243,9 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			}
 			break;
 		default:	/* XDP_ABORTED, out of range */
+			/* rare: straight to the arrays */
+			st->action_packets[v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1]++;
+			st->action_bytes[v < XDP_REDIRECT ? v : XDPDK_DP_N_ACTIONS - 1] += len;
 			xdpdk_dp_trace(w, p, queue,
 				       v == XDP_ABORTED ? DP_TR_ABORTED : DP_TR_BAD_ACTION,
 				       (uint8_t)w->ret[i], 0);
@@ -285,6 +253,12 @@ act_others(struct dp_worker *w, struct dp_port *p, uint16_t queue, const uint8_t
 			break;
 		}
 	}
+	st->action_packets[XDP_TX] += ntx;
+	st->action_bytes[XDP_TX] += b_tx;
+	st->action_packets[XDP_PASS] += npass;
+	st->action_bytes[XDP_PASS] += b_pass;
+	st->action_packets[XDP_REDIRECT] += nredir;
+	st->action_bytes[XDP_REDIRECT] += b_redir;
 	if (nrdr != 0)
 		dp_tx_bulk(w, rdr_port, rdr, nrdr);
 	if (ntx != 0) {
@@ -326,10 +300,8 @@ act(struct dp_worker *w, struct dp_port *p, uint16_t queue, uint16_t n)
 	}
 	st->action_packets[XDP_DROP] += nd;
 	st->action_bytes[XDP_DROP] += b_drop;
-	if (no != 0) {
-		count_others(w, st, idx, no);
+	if (no != 0)
 		nd = act_others(w, p, queue, idx, no, nd);
-	}
 	if (nd != 0)
 		rte_pktmbuf_free_bulk(w->drop, nd);
 }

@@ -299,10 +299,15 @@ lb_vip_tail(struct lb_vip_key *vk, __be16 port, __u8 proto)
 	__builtin_memcpy(&vk->port, &w, sizeof(w));
 }
 
-/* The real for this flow: the connection table, else the VIP's Maglev ring. */
+/*
+ * The real for this flow: the connection table, else the VIP's Maglev ring.
+ * The flow's hash is computed for the ring if not yet (into *hash, *hashed
+ * set): a packet of a known connection needs none unless its encapsulation
+ * does.
+ */
 static __always_inline int
-lb_pick(const struct lb_flow *f, const struct lb_vip_meta *vip, __u32 hash, bool syn,
-	bool toobig, __u64 len)
+lb_pick(const struct lb_flow *f, const struct lb_vip_meta *vip, bool syn, bool toobig,
+	__u64 len, __u32 *hash, bool *hashed)
 {
 	bool use_lru = !(vip->flags & LB_VIP_NO_LRU);
 	struct lb_conn *c = NULL, nc = {};
@@ -312,7 +317,11 @@ lb_pick(const struct lb_flow *f, const struct lb_vip_meta *vip, __u32 hash, bool
 		c = bpf_map_lookup_elem(&lb_conns, f);
 	if (c && c->vip_num == vip->vip_num)
 		return c->real;
-	key = vip->vip_num * LB_RING_SIZE + hash % LB_RING_SIZE;
+	if (!*hashed) {
+		*hash = lb_hash(f);
+		*hashed = true;
+	}
+	key = vip->vip_num * LB_RING_SIZE + *hash % LB_RING_SIZE;
 	real = bpf_map_lookup_elem(&ch_rings, &key);
 	if (!real)
 		return -1;
@@ -454,13 +463,22 @@ lb_process(struct xdp_md *ctx, bool v6)
 	struct lb_vip_meta *vip;
 	struct lb_real *rd;
 	struct lb_ctl *ctl;
-	bool syn = false, toobig = false;
-	__u32 zero = 0, hash, real;
+	bool syn = false, toobig = false, hashed = false;
+	__u32 zero = 0, hash = 0, real;
 	int rc;
 
 	rc = lb_parse(data, data_end, v6, &f, &syn, &toobig);
 	if (rc)
 		return rc == -1 ? XDP_PASS : XDP_DROP;
+	/*
+	 * A SYN goes to the Maglev ring, so its hash is needed: computed now, its
+	 * chain of multiplies runs beside the VIP lookup. Other packets mostly
+	 * find their connection and need none (lb_pick hashes on a miss).
+	 */
+	if (syn) {
+		hash = lb_hash(&f);
+		hashed = true;
+	}
 	__builtin_memcpy(vk.addr, f.dst, 16);
 	lb_vip_tail(&vk, f.dport, f.proto);
 	vip = bpf_map_lookup_elem(&vip_map, &vk);
@@ -474,8 +492,7 @@ lb_process(struct xdp_md *ctx, bool v6)
 	}
 	if (toobig)
 		lb_count(LB_CNT_ICMP_TOOBIG, len);
-	hash = lb_hash(&f);
-	rc = lb_pick(&f, vip, hash, syn, toobig, len);
+	rc = lb_pick(&f, vip, syn, toobig, len, &hash, &hashed);
 	real = rc;
 	rd = rc < 0 ? NULL : bpf_map_lookup_elem(&reals, &real);
 	ctl = bpf_map_lookup_elem(&lb_ctl, &zero);
@@ -486,6 +503,9 @@ lb_process(struct xdp_md *ctx, bool v6)
 	}
 	xp_stats_add(&vip_stats, vip->vip_num, len);
 	xp_stats_add(&real_stats, real, len);
+	/* an IPv6 outer header's flow label and GUE's source port carry the hash */
+	if (!hashed && ((rd->flags & LB_REAL_IPV6) || (vip->flags & LB_VIP_GUE)))
+		hash = lb_hash(&f);
 	return lb_encap(ctx, v6, rd, ctl, vip->flags & LB_VIP_GUE, hash);
 }
 
