@@ -14,6 +14,13 @@ struct cli_bench_kernel *cli_bench_kernel_open(const char *obj, const char *prog
 /* ns per packet of @p repeat live-frame runs of @p pkt (program and frame work), or -errno. */
 double cli_bench_kernel_ns(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t len,
 			   uint32_t repeat);
+/*
+ * The packet's figure against a baseline program making the same head adjustment and
+ * returning the same verdict (an ordinary test run tells both): @return 0 with both
+ * figures, the packet's comparable if *prog_ns > *base_ns; else -errno.
+ */
+int cli_bench_kernel_check(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t len,
+			   uint32_t repeat, double *prog_ns, double *base_ns);
 void cli_bench_kernel_close(struct cli_bench_kernel *k);
 
 #endif /* XDPDK_CLI_BENCH_KERNEL_H */

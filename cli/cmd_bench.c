@@ -426,6 +426,8 @@ hugepages_used(const struct bench_cfg *cfg)
 /* The kernel's side (--kernel): ns a packet, the pcap's packets in turn; 0 if not measured. */
 static double kernel_ns;
 static const char *kernel_why;
+/* Packets (numbered from 1) whose live-frames figure is below its baseline's: not comparable. */
+static char kernel_odd[256];
 
 /* Live-frame runs per packet and round: some milliseconds each. */
 #define KERNEL_REPEAT 20000
@@ -478,8 +480,8 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 		       x_cpp, b_cpp, b_cpp > 0 ? x_cpp / b_cpp : 0, x_mpps, b_mpps, prog_cpp);
 		if (kernel_ns > 0)
 			printf("\"kernel_ns_per_pkt\": %.2f, \"kernel_mpps\": %.3f, "
-			       "\"vs_kernel\": %.3f, ", kernel_ns, 1e3 / kernel_ns,
-			       x_mpps * kernel_ns / 1e3);
+			       "\"vs_kernel\": %.3f, \"kernel_not_comparable\": [%s], ", kernel_ns,
+			       1e3 / kernel_ns, x_mpps * kernel_ns / 1e3, kernel_odd);
 		else if (kernel_why != NULL)
 			printf("\"kernel_skipped\": \"%s\", ", kernel_why);
 		printf("\"tsc_hz\": %" PRIu64 "}\n", rte_get_tsc_hz());
@@ -495,6 +497,9 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 		printf("  kernel    %8.2f ns/pkt     %8.3f Mpps  (live frames: program and frame "
 		       "work)\n  xdpdk/kernel %5.3f\n", kernel_ns, 1e3 / kernel_ns,
 		       x_mpps * kernel_ns / 1e3);
+	if (kernel_ns > 0 && kernel_odd[0] != '\0')
+		printf("  kernel    packets %s: the live run costs no more than its head adjustment "
+		       "and verdict alone: not comparable\n", kernel_odd);
 	else if (kernel_why != NULL)
 		printf("  kernel    not measured: %s\n", kernel_why);
 	printf("  verdicts ");
@@ -561,6 +566,16 @@ pipeline(const char *path, int argc, char **argv)
 					     &kernel_why);
 		if (kern == NULL)
 			fprintf(stderr, "%s: --kernel: %s: no kernel figure\n", path, kernel_why);
+		for (uint32_t i = 0; kern != NULL && i < lb_tmpl.n; i++) {
+			double pn, bn;
+			size_t l = strlen(kernel_odd);
+
+			if (cli_bench_kernel_check(kern, lb_tmpl.data[i], lb_tmpl.len[i],
+						   KERNEL_REPEAT, &pn, &bn) == 0 && pn <= bn &&
+			    l + 12 < sizeof(kernel_odd))
+				snprintf(kernel_odd + l, sizeof(kernel_odd) - l, "%s%u",
+					 l ? "," : "", i + 1);
+		}
 	}
 	for (int r = 0; rc == 0 && r < ROUNDS; r++) {
 		const double s = cfg.seconds / (2 * ROUNDS);
