@@ -24,6 +24,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
@@ -124,6 +125,73 @@ test_hash_unaligned_keys_from_packets(void **state)
 		}
 		xdpdk_map_put(m);
 	}
+}
+
+/*
+ * Maps of up to 16K entries keep a filter of absent keys (counters by hash,
+ * hash.c): a data-path lookup whose counter is 0 answers "none" at once. The
+ * filter must never hide a stored key: not after 300 keys that share one
+ * counter (it saturates at 255 and stays there), not after deletes, and not
+ * after an LRU map's evictions, where the data path must agree with the
+ * control plane key for key.
+ */
+static bool
+dp_has(struct xdpdk_map *m, uint32_t key)
+{
+	return xdpdk_map_elem_lookup(m, &key) != NULL;
+}
+
+static void
+test_hash_absent_filter_never_hides_keys(void **state)
+{
+	/* BPF_F_ZERO_SEED: the hash is CRC32C from 0; 16K entries: 64K counters, hash >> 16 */
+	struct xdpdk_map *m;
+	uint32_t same[300], n = 0, other = 0;
+	const uint32_t slot0 = rte_hash_crc_4byte(1, 0) >> 16;
+
+	(void)state;
+	configure(1, NULL);
+	m = mk(BPF_MAP_TYPE_HASH, 4, 8, 16384, BPF_F_ZERO_SEED);
+	for (uint32_t k = 1; n < 300; k++) {
+		if (rte_hash_crc_4byte(k, 0) >> 16 == slot0)
+			same[n++] = k;
+		else if (other == 0)
+			other = k;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(upd(m, same[i], i, BPF_NOEXIST), 0);
+	for (uint32_t i = 0; i < n; i++)
+		assert_true(dp_has(m, same[i]));
+	assert_false(dp_has(m, other));
+	assert_int_equal(upd(m, other, 1, BPF_NOEXIST), 0);
+	assert_true(dp_has(m, other));
+	assert_int_equal(xdpdk_map_delete(m, &other), 0);
+	assert_false(dp_has(m, other));
+	/* 255 deletes would bring an unsaturated counter to 0: the other 45 stay found */
+	for (uint32_t i = 0; i < 255; i++)
+		assert_int_equal(xdpdk_map_delete(m, &same[i]), 0);
+	for (uint32_t i = 0; i < n; i++)
+		assert_true(dp_has(m, same[i]) == (i >= 255));
+	/* all 300 gone: the saturated counter says "maybe", rte_hash says no */
+	for (uint32_t i = 255; i < n; i++)
+		assert_int_equal(xdpdk_map_delete(m, &same[i]), 0);
+	for (uint32_t i = 0; i < n; i++)
+		assert_false(dp_has(m, same[i]));
+	for (uint32_t i = 0; i < 10; i++)
+		assert_int_equal(upd(m, same[i], i, BPF_NOEXIST), 0);
+	for (uint32_t i = 0; i < n; i++)
+		assert_true(dp_has(m, same[i]) == (i < 10));
+	xdpdk_map_put(m);
+
+	/* LRU: 64 entries, 1000 keys: every eviction leaves the filter in step */
+	m = mk(BPF_MAP_TYPE_LRU_HASH, 4, 8, 64, 0);
+	for (uint32_t k = 0; k < 1000; k++) {
+		assert_int_equal(upd(m, k * 2654435761u, k, BPF_ANY), 0);
+		if (k % 97 == 0)
+			for (uint32_t j = 0; j <= k; j++)
+				assert_true(dp_has(m, j * 2654435761u) == has(m, j * 2654435761u));
+	}
+	xdpdk_map_put(m);
 }
 
 static void
@@ -849,6 +917,7 @@ main(void)
 		cmocka_unit_test(test_hash_of_maps),
 		cmocka_unit_test(test_hash_concurrent_reader_never_sees_torn_values),
 		cmocka_unit_test(test_hash_unaligned_keys_from_packets),
+		cmocka_unit_test(test_hash_absent_filter_never_hides_keys),
 	};
 
 	return cmocka_run_group_tests_name("hash", tests, group_setup, group_teardown);
