@@ -151,16 +151,24 @@ mix(__u32 h, __u32 v)
 	return h * 5 + 0xe6546b64;
 }
 
-/* Murmur3-style hash of the flow key (its 10 words). */
+/*
+ * Murmur3-style hash of the flow key (its 10 words), in two lanes (even and
+ * odd words) joined at the end: each mix is a chain of two multiplies, so
+ * one lane over ten words would be some 90 cycles from the key to the hash,
+ * which a SYN waits for before its Maglev slot.
+ */
 static __always_inline __u32
 lb_hash(const struct lb_flow *f)
 {
 	const __u32 *w = (const __u32 *)f;
-	__u32 h = 0x9747b28c;
+	__u32 h = 0x9747b28c, h1 = 0x2545f491;
 
 #pragma unroll
-	for (int i = 0; i < (int)(sizeof(*f) / 4); i++)
+	for (int i = 0; i < (int)(sizeof(*f) / 4); i += 2) {
 		h = mix(h, w[i]);
+		h1 = mix(h1, w[i + 1]);
+	}
+	h ^= (h1 << 16) | (h1 >> 16);
 	h ^= h >> 16;
 	h *= 0x85ebca6b;
 	h ^= h >> 13;
