@@ -886,6 +886,43 @@ emit_entry(struct jit *j, uint32_t fn)
 	x86_ret(b);
 }
 
+/*
+ * BPF has no rotate: clang writes rol32(x, k) as four instructions,
+ *   t = x; t >>= 32 - k; x <<= k; x |= t   (or t <<= k; x >>= 32 - k),
+ * two dependent ones on x's path, a cost in every hash function (jhash,
+ * murmur). Found whole (no jump into it, no constant blinding), they become
+ * mov t, x; shr|shl t; rol x, k: t still gets its value, x one instruction.
+ * @return how many instructions were emitted for (4), or 0.
+ */
+static uint32_t
+emit_rotate(struct jit *j, uint32_t i)
+{
+	const struct bpf_insn *p = &j->prog->insns[i];
+	const uint8_t mov = BPF_ALU | BPF_MOV | BPF_X, or = BPF_ALU | BPF_OR | BPF_X;
+	const uint8_t rsh = BPF_ALU | BPF_RSH | BPF_K, lsh = BPF_ALU | BPF_LSH | BPF_K;
+	uint32_t k;
+
+	if (j->blind || j->target == NULL || i + 3 >= j->f->end || j->target[i + 1] ||
+	    j->target[i + 2] || j->target[i + 3])
+		return 0;
+	if (p[0].code != mov || p[0].off != 0 || p[0].dst_reg == p[0].src_reg ||
+	    p[3].code != or || p[3].dst_reg != p[0].src_reg || p[3].src_reg != p[0].dst_reg ||
+	    p[1].dst_reg != p[0].dst_reg || p[2].dst_reg != p[0].src_reg ||
+	    p[1].imm <= 0 || p[1].imm >= 32 || p[2].imm <= 0 || p[1].imm + p[2].imm != 32)
+		return 0;
+	if (p[1].code == rsh && p[2].code == lsh)
+		k = (uint32_t)p[2].imm;
+	else if (p[1].code == lsh && p[2].code == rsh)
+		k = (uint32_t)p[1].imm;
+	else
+		return 0;
+	x86_mov_rr(&j->b, false, reg_map[p[0].dst_reg], reg_map[p[0].src_reg]);
+	x86_shift_ri(&j->b, p[1].code == rsh ? X86_SHR : X86_SHL, false, reg_map[p[0].dst_reg],
+		     (uint8_t)p[1].imm);
+	x86_shift_ri(&j->b, X86_ROL, false, reg_map[p[0].src_reg], (uint8_t)k);
+	return 4;
+}
+
 /* One emission of the whole image (sizing when j->b.buf is NULL). */
 static int
 emit_pass(struct jit *j)
@@ -900,7 +937,17 @@ emit_pass(struct jit *j)
 		j->fentry[k] = j->b.pos;
 		emit_prologue(j, j->f);
 		for (uint32_t i = j->f->start; i < j->f->end; i++) {
+			uint32_t fused;
+
 			j->addr[i] = j->b.pos;
+			fused = emit_rotate(j, i);
+			if (fused != 0) {
+				/* no jump lands inside: their offsets are where the next begins */
+				for (uint32_t k = 1; k < fused; k++)
+					j->addr[i + k] = j->b.pos;
+				i += fused - 1;
+				continue;
+			}
 			rc = emit_insn(j, i);
 			if (rc < 0)
 				return rc;
@@ -1139,6 +1186,8 @@ xdpdk_jit_compile(struct xdpdk_prog *prog)
 			     -ENOMEM : plan_frames(&j);
 	}
 	if (rc == 0)
+		rc = xdpdk_jit_plan_targets(&j);
+	if (rc == 0)
 		rc = xdpdk_jit_plan_lookups(&j);
 	if (rc != 0)
 		goto out;
@@ -1224,6 +1273,7 @@ out:
 	free(j.prev_fentry);
 	free(j.cb_entry);
 	free(j.lookup);
+	free(j.target);
 	free(j.funcs);
 	if (rc != 0) {
 		free(prog->jit_insn_offsets);

@@ -239,32 +239,15 @@ xdpdk_jit_plan_lookups(struct jit *j)
 	const struct xdpdk_prog *prog = j->prog;
 	const struct bpf_insn *insns = prog->insns;
 	const char *off = getenv("XDPDK_JIT_NO_INLINE");
+	const bool *target = j->target;
 	uintptr_t tp;
-	bool *target;
-	int rc = 0;
 
 	if (prog->map_inline == NULL || (off != NULL && off[0] != '\0' && off[0] != '0'))
 		return 0;
 	__asm__("mov %%fs:0, %0" : "=r"(tp));	/* the thread pointer (TCB self pointer) */
-	target = calloc(prog->n_insns + 1, sizeof(*target));
 	j->lookup = calloc(prog->n_insns, sizeof(*j->lookup));
-	if (target == NULL || j->lookup == NULL) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	for (uint32_t i = 0; i < prog->n_insns; i++) {
-		const uint8_t cls = BPF_CLASS(insns[i].code), op = BPF_OP(insns[i].code);
-
-		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT) {
-			int64_t t = xdpdk_jit_jump_target(j, i, op == BPF_JA && cls == BPF_JMP32 ?
-						      insns[i].imm : insns[i].off);
-
-			if (t >= 0 && t <= prog->n_insns)
-				target[t] = true;
-		}
-		if (xdpdk_isa_is_lddw(&insns[i]))
-			i++;
-	}
+	if (j->lookup == NULL)
+		return -ENOMEM;
 	for (uint32_t k = 0; k < j->n_funcs; k++) {
 		const struct bpf_insn *r1 = NULL;	/* the map lddw r1 holds */
 
@@ -292,7 +275,31 @@ xdpdk_jit_plan_lookups(struct jit *j)
 				i++;
 		}
 	}
-out:
-	free(target);
-	return rc;
+	return 0;
+}
+
+/* Which instructions some jump lands on (j->target), for the analyses above and the peepholes. */
+int
+xdpdk_jit_plan_targets(struct jit *j)
+{
+	const struct xdpdk_prog *prog = j->prog;
+	const struct bpf_insn *insns = prog->insns;
+
+	j->target = calloc(prog->n_insns + 1, sizeof(*j->target));
+	if (j->target == NULL)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < prog->n_insns; i++) {
+		const uint8_t cls = BPF_CLASS(insns[i].code), op = BPF_OP(insns[i].code);
+
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT) {
+			int64_t t = xdpdk_jit_jump_target(j, i, op == BPF_JA && cls == BPF_JMP32 ?
+						      insns[i].imm : insns[i].off);
+
+			if (t >= 0 && t <= prog->n_insns)
+				j->target[t] = true;
+		}
+		if (xdpdk_isa_is_lddw(&insns[i]))
+			i++;
+	}
+	return 0;
 }

@@ -76,6 +76,7 @@ struct jit {
 	uint32_t entry_off;
 	uint32_t *cb_entry;	/* per function: its C entry (a stub with tail calls) */
 	struct jit_lookup *lookup;	/* per insn, or NULL: map lookups inlined */
+	bool *target;		/* per insn: some jump lands there */
 	uintptr_t base;		/* image address, known after the first pass */
 	size_t map_size;
 	bool first_pass;	/* no addresses yet: every variable form at its longest */
@@ -116,5 +117,6 @@ void xdpdk_jit_blinded_u64(struct jit *j, uint32_t i, unsigned k, unsigned reg, 
 /* x86_64_call.c: the call instruction, and which lookups to inline. */
 int xdpdk_jit_emit_call(struct jit *j, uint32_t i, const struct bpf_insn *insn);
 int xdpdk_jit_plan_lookups(struct jit *j);
+int xdpdk_jit_plan_targets(struct jit *j);
 
 #endif

@@ -496,6 +496,73 @@ test_jit_div_mod_const32(void **state)
 	}
 }
 
+/*
+ * The rotate idiom clang emits for rol32 (mov, shift, shift, or), which the
+ * JIT turns into a rol: every count, both shift orders, several register
+ * pairs, and the temporary's value kept; with a jump into the middle the
+ * instructions are compiled one by one (and the image is larger).
+ */
+static size_t
+rotate_prog(struct bpf_insn *p, unsigned x, unsigned t, int k, bool rsh_first, bool jump_in)
+{
+	size_t n = 0;
+
+	p[n++] = raw(BPF_LD | BPF_DW | BPF_IMM, x, 0, 0, 0x12345678);
+	p[n++] = raw(0, 0, 0, 0, (int32_t)0xdeadbeef);
+	p[n++] = raw(BPF_LD | BPF_DW | BPF_IMM, t, 0, 0, 0x22222222);
+	p[n++] = raw(0, 0, 0, 0, 0x11111111);
+	if (jump_in)	/* never taken, but a jump lands on the third */
+		p[n++] = raw(BPF_JMP | BPF_JEQ | BPF_K, x, 0, 2, 0);
+	p[n++] = raw(BPF_ALU | BPF_MOV | BPF_X, t, x, 0, 0);
+	p[n++] = raw(BPF_ALU | (rsh_first ? BPF_RSH : BPF_LSH) | BPF_K, t, 0, 0,
+		     rsh_first ? 32 - k : k);
+	p[n++] = raw(BPF_ALU | (rsh_first ? BPF_LSH : BPF_RSH) | BPF_K, x, 0, 0,
+		     rsh_first ? k : 32 - k);
+	p[n++] = raw(BPF_ALU | BPF_OR | BPF_X, x, t, 0, 0);
+	p[n++] = raw(BPF_ALU64 | BPF_MOV | BPF_X, 0, t, 0, 0);
+	p[n++] = raw(BPF_ALU64 | BPF_LSH | BPF_K, 0, 0, 0, 32);
+	p[n++] = raw(BPF_ALU64 | BPF_OR | BPF_X, 0, x, 0, 0);
+	p[n++] = raw(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
+}
+
+static void
+test_jit_rotate_idiom(void **state)
+{
+	static const unsigned pairs[][2] = { { 1, 2 }, { 3, 5 }, { 6, 9 }, { 9, 1 }, { 4, 3 } };
+	const uint32_t x0 = 0x12345678;
+	struct bpf_insn p[16];
+
+	(void)state;
+	for (int k = 1; k < 32; k++) {
+		for (size_t r = 0; r < ARRAY_SIZE(pairs); r++) {
+			for (int form = 0; form < 2; form++) {
+				const unsigned x = pairs[r][0], t = pairs[r][1];
+				const uint32_t rot = x0 << k | x0 >> (32 - k);
+				const uint32_t tv = form ? x0 >> (32 - k) : x0 << k;
+				size_t n = rotate_prog(p, x, t, k, form, false);
+				uint64_t mem[4] = { 0 };
+				struct xdpdk_prog *a, *b;
+				size_t sa, sb;
+
+				assert_true(run_both(p, (uint32_t)n, mem, sizeof(mem)) ==
+					    ((uint64_t)tv << 32 | rot));
+				a = load(p, (uint32_t)n, XDPDK_ENGINE_JIT);
+				n = rotate_prog(p, x, t, k, form, true);
+				assert_true(run_both(p, (uint32_t)n, mem, sizeof(mem)) ==
+					    ((uint64_t)tv << 32 | rot));
+				b = load(p, (uint32_t)n, XDPDK_ENGINE_JIT);
+				xdpdk_prog_jit_image(a, &sa, NULL);
+				xdpdk_prog_jit_image(b, &sb, NULL);
+				/* the jump costs some bytes; the unfused shift pair more */
+				assert_true(sa < sb);
+				xdpdk_prog_free(a);
+				xdpdk_prog_free(b);
+			}
+		}
+	}
+}
+
 static void
 test_jit_div_mod_by_zero(void **state)
 {
@@ -1545,6 +1612,7 @@ main(void)
 		cmocka_unit_test(test_jit_sdiv_smod_int_min),
 		cmocka_unit_test(test_jit_div_mod_by_zero),
 		cmocka_unit_test(test_jit_div_mod_const32),
+		cmocka_unit_test(test_jit_rotate_idiom),
 		cmocka_unit_test(test_jit_shift_edges),
 		cmocka_unit_test(test_jit_shift32_by_zero_zero_extends),
 		cmocka_unit_test(test_jit_alu32_zero_extends),
