@@ -63,6 +63,7 @@ struct bench_cfg {
 	const char *pcap;
 	const char *maps_init;
 	bool kernel;
+	const char *packets;
 };
 
 static const struct xdpdk_opt pipeline_opts[] = {
@@ -86,6 +87,8 @@ static const struct xdpdk_opt pipeline_opts[] = {
 	  "lb: the packets the ports receive, in turn (default pcaps/lb-in.pcap)" },
 	{ "maps-init", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, maps_init), "FILE",
 	  "lb: map entries, as `prog test --maps-init` (default config/examples/lb.maps)" },
+	{ "packets", 0, XDPDK_OPT_STRING, offsetof(struct bench_cfg, packets), "LIST",
+	  "lb: only these packets of the pcap, numbered from 1 (e.g. 2 or 3,7)" },
 	{ "kernel", 'k', XDPDK_OPT_FLAG, offsetof(struct bench_cfg, kernel), NULL,
 	  "lb: also time the kernel's XDP on the same object, maps and packets, between the "
 	  "rounds, on the worker's CPU (BPF_PROG_TEST_RUN, live frames: program and frame "
@@ -104,6 +107,7 @@ static const struct xdpdk_opt pipeline_opts[] = {
 struct lb_tmpl {
 	uint32_t n;
 	uint16_t len[LB_MAX_TMPL];
+	uint32_t num[LB_MAX_TMPL];	/* its number in the pcap, from 1 */
 	uint8_t (*data)[LB_TMPL_SIZE];
 	uint32_t next[MAX_W];
 };
@@ -132,13 +136,38 @@ lb_fill(uint16_t port, uint16_t queue, struct rte_mbuf **m, uint16_t n, uint16_t
 	return n;
 }
 
+/* Whether packet @p num (from 1) is in the comma-separated @p list (NULL: all). */
+static bool
+lb_wanted(const char *list, size_t num)
+{
+	const char *p = list;
+	char *end;
+
+	if (list == NULL)
+		return true;
+	while (*p != '\0') {
+		unsigned long v = strtoul(p, &end, 10);
+
+		if (end == p)
+			return false;
+		if (v == num)
+			return true;
+		p = *end == ',' ? end + 1 : end;
+	}
+	return false;
+}
+
 /* The templates: the pcap's packets that fit an mbuf (cli_pcap_read: Ethernet only). */
 static int
-lb_read_pcap(const char *path, const char *file)
+lb_read_pcap(const char *path, const char *file, const char *list)
 {
 	struct pkts in = { 0 };
 	char err[512];
 
+	if (list != NULL && strspn(list, "0123456789,") != strlen(list)) {
+		cli_err(path, "--packets: numbers from 1, separated by commas");
+		return -2;
+	}
 	if (cli_pcap_read(file, &in, err, sizeof(err)) != 0) {
 		cli_err(path, "%s", err);
 		cli_pkts_free(&in);
@@ -146,14 +175,18 @@ lb_read_pcap(const char *path, const char *file)
 	}
 	lb_tmpl.data = malloc(sizeof(*lb_tmpl.data) * LB_MAX_TMPL);
 	for (size_t i = 0; lb_tmpl.data != NULL && i < in.n && lb_tmpl.n < LB_MAX_TMPL; i++) {
+		if (!lb_wanted(list, i + 1))
+			continue;
 		if (in.v[i].len < 14 || in.v[i].len > LB_TMPL_SIZE)
 			continue; /* runts and jumbos: not for net_null's mbufs */
 		memcpy(lb_tmpl.data[lb_tmpl.n], in.v[i].data, in.v[i].len);
+		lb_tmpl.num[lb_tmpl.n] = (uint32_t)i + 1;
 		lb_tmpl.len[lb_tmpl.n++] = (uint16_t)in.v[i].len;
 	}
 	cli_pkts_free(&in);
 	if (lb_tmpl.n == 0) {
-		cli_err(path, "'%s': no packet of 14 to %d bytes", file, LB_TMPL_SIZE);
+		cli_err(path, "'%s': no packet of 14 to %d bytes%s", file, LB_TMPL_SIZE,
+			list != NULL ? " among --packets" : "");
 		free(lb_tmpl.data);
 		return -1;
 	}
@@ -536,8 +569,11 @@ pipeline(const char *path, int argc, char **argv)
 		sc++;
 	if (cfg.obj == NULL)
 		cfg.obj = sc == SC_LB ? LB_OBJ : BENCH_OBJ;
-	if (sc == SC_LB && lb_read_pcap(path, cfg.pcap) != 0)
-		return CLI_FAIL;
+	if (sc == SC_LB) {
+		rc = lb_read_pcap(path, cfg.pcap, cfg.packets);
+		if (rc != 0)
+			return rc == -2 ? CLI_USAGE : CLI_FAIL;
+	}
 	huge = hugepages_used(&cfg);
 	if (cli_eal_dataplane("xdpdk bench", (unsigned int)cfg.workers, cfg.no_huge) != 0) {
 		free(lb_tmpl.data);
@@ -574,7 +610,7 @@ pipeline(const char *path, int argc, char **argv)
 						   KERNEL_REPEAT, &pn, &bn) == 0 && pn <= bn &&
 			    l + 12 < sizeof(kernel_odd))
 				snprintf(kernel_odd + l, sizeof(kernel_odd) - l, "%s%u",
-					 l ? "," : "", i + 1);
+					 l ? "," : "", lb_tmpl.num[i]);
 		}
 	}
 	for (int r = 0; rc == 0 && r < ROUNDS; r++) {

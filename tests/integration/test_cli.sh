@@ -166,6 +166,25 @@ else bad "... the lb encapsulates 13 of lb-in.pcap's 19 packets (XDP_TX)" "$(cat
 expect_rc "bench pipeline --scenario lb with a missing pcap fails" 1 "$XDPDK" bench pipeline \
 	--scenario lb --pcap "$TMP/none.pcap"
 expect_grep "... naming it" err "cannot read '$TMP/none.pcap'"
+# --packets 2: the established flow's ACK alone (XDP_TX every time); --kernel: the kernel's
+# live-frames XDP on the same packet, or the reason it could not run.
+expect_rc "bench pipeline --scenario lb --packets 2 --kernel runs" 0 "$XDPDK" bench pipeline \
+	--scenario lb --packets 2 --kernel --seconds 0.4 --json
+expect_grep "... every packet is the established one (XDP_TX)" out '"tx": 1\.0000'
+if grep -q '"kernel_skipped"' "$TMP/out"; then
+	echo "  (the kernel side was not measured here: $(grep -o '"kernel_skipped": "[^"]*"' "$TMP/out"))"
+else
+	expect_grep "... beside the kernel's figure for the same packet" out \
+		'"kernel_ns_per_pkt": [0-9]+\.[0-9]+, "kernel_mpps": [0-9.]+, "vs_kernel": [0-9.]+, "kernel_not_comparable": \[\]'
+fi
+expect_rc "bench pipeline --packets with a bad list is a usage error" 2 "$XDPDK" bench pipeline \
+	--scenario lb --packets 5,x
+expect_rc "bench pipeline --packets naming no packet fails" 1 "$XDPDK" bench pipeline \
+	--scenario lb --packets 99
+expect_grep "... saying so" err "no packet of 14 to [0-9]+ bytes among --packets"
+expect_rc "bench pipeline --kernel outside the lb scenario fails" 1 "$XDPDK" bench pipeline \
+	--scenario drop --kernel --seconds 0.2
+expect_grep "... saying so" err "--kernel: the lb scenario only"
 
 echo
 # --- run --check: a configuration and the objects it names ------------------
