@@ -39,9 +39,8 @@ struct cli_bench_kernel {
 	int fd;
 };
 
-/* Adjust the head by @p grow bytes and return @p verdict, as a live-frames baseline. */
-static int
-baseline_prog(int grow, int verdict)
+int
+cli_bench_kernel_baseline(int grow, int verdict)
 {
 	const struct bpf_insn p[] = {
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2, .imm = -grow },
@@ -66,16 +65,11 @@ cli_bench_kernel_check(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t 
 
 	if (bpf_prog_test_run_opts(k->fd, &o) != 0)
 		return -errno;
-	bfd = baseline_prog((int)o.data_size_out - (int)len, (int)o.retval);
+	bfd = cli_bench_kernel_baseline((int)o.data_size_out - (int)len, (int)o.retval);
 	if (bfd < 0)
 		return -errno;
-	*prog_ns = cli_bench_kernel_ns(k, pkt, len, repeat);
-	*base_ns = -1;
-	if (*prog_ns >= 0) {
-		struct cli_bench_kernel b = { .kobj = NULL, .fd = bfd };
-
-		*base_ns = cli_bench_kernel_ns(&b, pkt, len, repeat);
-	}
+	*prog_ns = cli_bench_kernel_live_ns(k->fd, pkt, len, repeat);
+	*base_ns = *prog_ns >= 0 ? cli_bench_kernel_live_ns(bfd, pkt, len, repeat) : -1;
 	close(bfd);
 	return *prog_ns < 0 || *base_ns < 0 ? -EIO : 0;
 }
@@ -117,15 +111,21 @@ cli_bench_kernel_open(const char *obj, const char *prog, const char *maps_init,
 }
 
 double
-cli_bench_kernel_ns(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t len,
-		    uint32_t repeat)
+cli_bench_kernel_live_ns(int fd, const uint8_t *pkt, uint32_t len, uint32_t repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
 		    .repeat = repeat, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 
-	if (bpf_prog_test_run_opts(k->fd, &o) != 0)
+	if (bpf_prog_test_run_opts(fd, &o) != 0)
 		return -errno;
 	return (double)o.duration;
+}
+
+double
+cli_bench_kernel_ns(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t len,
+		    uint32_t repeat)
+{
+	return cli_bench_kernel_live_ns(k->fd, pkt, len, repeat);
 }
 
 void

@@ -11,6 +11,10 @@ struct cli_bench_kernel;
 /* Load @p obj in the kernel, seed its maps from @p maps_init; NULL and *why if not possible. */
 struct cli_bench_kernel *cli_bench_kernel_open(const char *obj, const char *prog,
 					       const char *maps_init, const char **why);
+/* ns per packet of @p repeat live-frame runs of @p pkt by program @p fd, or -errno. */
+double cli_bench_kernel_live_ns(int fd, const uint8_t *pkt, uint32_t len, uint32_t repeat);
+/* A program that moves the head by @p grow bytes and returns @p verdict: a baseline's fd. */
+int cli_bench_kernel_baseline(int grow, int verdict);
 /* ns per packet of @p repeat live-frame runs of @p pkt (program and frame work), or -errno. */
 double cli_bench_kernel_ns(struct cli_bench_kernel *k, const uint8_t *pkt, uint32_t len,
 			   uint32_t repeat);

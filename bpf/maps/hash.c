@@ -213,8 +213,9 @@ filter_slot(const struct htab *ht, hash_sig_t sig)
 	return &ht->filter[sig >> ht->filter_shift];
 }
 
+/* Count a key in (@p delta 1) or out (-1); a saturated counter stays. Writers only. */
 static void
-filter_add(struct htab *ht, hash_sig_t sig)
+filter_count(struct htab *ht, hash_sig_t sig, int delta)
 {
 	uint8_t *c;
 
@@ -222,19 +223,7 @@ filter_add(struct htab *ht, hash_sig_t sig)
 		return;
 	c = filter_slot(ht, sig);
 	if (*c != UINT8_MAX)
-		__atomic_store_n(c, (uint8_t)(*c + 1), __ATOMIC_RELAXED);
-}
-
-static void
-filter_del(struct htab *ht, hash_sig_t sig)
-{
-	uint8_t *c;
-
-	if (ht->filter == NULL)
-		return;
-	c = filter_slot(ht, sig);
-	if (*c != UINT8_MAX)
-		__atomic_store_n(c, (uint8_t)(*c - 1), __ATOMIC_RELAXED);
+		__atomic_store_n(c, (uint8_t)(*c + delta), __ATOMIC_RELAXED);
 }
 
 static int
@@ -588,7 +577,7 @@ lru_evict(struct htab *ht, uint32_t list)
 		const hash_sig_t sig = htab_crc(k, ht->key_size, ht->seed);
 
 		if (rte_hash_del_key_with_hash(ht->h, k, sig) >= 0)
-			filter_del(ht, sig);
+			filter_count(ht, sig, -1);
 	}
 	xdpdk_lru_remove(ht->lru, victim);
 	ht->count--;
@@ -675,11 +664,11 @@ update_locked(struct xdpdk_map *map, struct htab *ht, const void *key, const voi
 			lru_evict(ht, list);
 	}
 	if (pos < 0)
-		filter_add(ht, sig);
+		filter_count(ht, sig, 1);
 	ret = rte_hash_add_key_with_hash_data(ht->h, key, sig, elem);
 	if (ret < 0) {
 		if (pos < 0)
-			filter_del(ht, sig);
+			filter_count(ht, sig, -1);
 		xdpdk_pool_put(&ht->vals, idx);
 		if (ret != -ENOSPC)
 			return ret;
@@ -713,7 +702,7 @@ delete_locked(struct htab *ht, const void *key, struct xdpdk_map **put_inner)
 	if (pos < 0)
 		return -ENOENT;
 	rte_hash_del_key_with_hash(ht->h, key, sig);
-	filter_del(ht, sig);
+	filter_count(ht, sig, -1);
 	idx = xdpdk_pool_idx(&ht->vals, old);
 	if (ht->lru != NULL)
 		xdpdk_lru_remove(ht->lru, idx);

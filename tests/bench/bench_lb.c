@@ -49,6 +49,7 @@
 #include <xdpdk/load.h>
 
 #include "bench.h"
+#include "bench_kernel.h"
 #include "../golden/seeds.h"
 
 #define LB_BATCH 20000u		/* runs per batch (xdpdk: one test run with repeat) */
@@ -266,33 +267,6 @@ kernel_timer_overhead(const uint8_t *pkt, uint32_t len)
  * verdict, and subtracted: what is left is the program's own time (less one
  * bpf_xdp_adjust_head, which the baseline also calls: in the kernel's favour).
  */
-static double
-kernel_live_mean(int fd, const uint8_t *pkt, uint32_t len, uint32_t repeat)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
-		    .repeat = repeat, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
-
-	if (bpf_prog_test_run_opts(fd, &o) != 0)
-		return -1;
-	return (double)o.duration;
-}
-
-/* The baseline for kernel_live_mean(): adjust the head by @p grow bytes, return @p verdict. */
-static int
-kernel_live_baseline(int grow, int verdict)
-{
-	const struct bpf_insn p[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2, .imm = -grow },
-		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_xdp_adjust_head },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = verdict },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-
-	return grow != 0 ? bpf_prog_load(BPF_PROG_TYPE_XDP, "lb_live_base", "GPL", p, 4, NULL)
-			 : bpf_prog_load(BPF_PROG_TYPE_XDP, "lb_live_base", "GPL", p + 2, 2,
-					 NULL);
-}
-
 static void
 lb_kernel_live(struct xdpdk_bench_state *st, int fd, struct lb_input *in)
 {
@@ -304,14 +278,14 @@ lb_kernel_live(struct xdpdk_bench_state *st, int fd, struct lb_input *in)
 
 	/* One ordinary run for the verdict and the size it leaves (the connection is then known). */
 	if (bpf_prog_test_run_opts(fd, &o) != 0 ||
-	    (bfd = kernel_live_baseline((int)o.data_size_out - (int)in->len,
+	    (bfd = cli_bench_kernel_baseline((int)o.data_size_out - (int)in->len,
 					(int)o.retval)) < 0) {
 		xdpdk_bench_skip(st, "BPF_PROG_TEST_RUN: %s", strerror(errno));
 		return;
 	}
 	while (xdpdk_bench_run_batch(st, LB_BATCH)) {
-		double b = kernel_live_mean(bfd, in->pkt, in->len, LB_BATCH);
-		double ns = kernel_live_mean(fd, in->pkt, in->len, LB_BATCH);
+		double b = cli_bench_kernel_live_ns(bfd, in->pkt, in->len, LB_BATCH);
+		double ns = cli_bench_kernel_live_ns(fd, in->pkt, in->len, LB_BATCH);
 
 		if (ns < 0 || b < 0) {
 			xdpdk_bench_skip(st, "BPF_PROG_TEST_RUN (live frames): %s", strerror(errno));
