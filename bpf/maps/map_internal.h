@@ -77,9 +77,9 @@ struct xdpdk_map {
 	void *priv;			/* the family's state */
 	int socket_id;			/* NUMA node for the family's memory, or SOCKET_ID_ANY */
 	/*
-	 * What the family's data-path lookup needs first (hash.c: its
-	 * rte_hash): one dependent load less than going through priv, a few
-	 * percent of a lookup in a large table.
+	 * What the family's data-path lookup needs first (hash.c: its state,
+	 * whose first line holds the rte_hash, the filter and the seed): read
+	 * without going through priv.
 	 */
 	void *dp;
 	/* typed keys and values for the control plane (xdpdk_map_set_btf), or NULL */
