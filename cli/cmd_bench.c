@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,7 +108,6 @@ static const struct xdpdk_opt pipeline_opts[] = {
 struct lb_tmpl {
 	uint32_t n;
 	uint16_t len[LB_MAX_TMPL];
-	uint32_t num[LB_MAX_TMPL];	/* its number in the pcap, from 1 */
 	uint8_t (*data)[LB_TMPL_SIZE];
 	uint32_t next[MAX_W];
 };
@@ -180,7 +180,6 @@ lb_read_pcap(const char *path, const char *file, const char *list)
 		if (in.v[i].len < 14 || in.v[i].len > LB_TMPL_SIZE)
 			continue; /* runts and jumbos: not for net_null's mbufs */
 		memcpy(lb_tmpl.data[lb_tmpl.n], in.v[i].data, in.v[i].len);
-		lb_tmpl.num[lb_tmpl.n] = (uint32_t)i + 1;
 		lb_tmpl.len[lb_tmpl.n++] = (uint16_t)in.v[i].len;
 	}
 	cli_pkts_free(&in);
@@ -456,37 +455,42 @@ hugepages_used(const struct bench_cfg *cfg)
 }
 
 /* The verdicts of the kept round, as shares of the packets the program ran on. */
-/* The kernel's side (--kernel): ns a packet, the pcap's packets in turn; 0 if not measured. */
-static double kernel_ns;
+/*
+ * The kernel's side (--kernel), ns a packet over the pcap's packets in turn: its program
+ * time (on fresh pages) and the frame work of each verdict; 0 if not measured.
+ */
+static double kernel_ns, kernel_prog_ns, kernel_frame_ns, kernel_stderr_ns;
 static const char *kernel_why;
-/* Packets (numbered from 1) whose live-frames figure is below its baseline's: not comparable. */
-static char kernel_odd[256];
 
-/* Live-frame runs per packet and round: some milliseconds each. */
-#define KERNEL_REPEAT 20000
+/* Pairs of single-batch live runs per round, shared out over the packets. */
+#define KERNEL_CALLS 4000u
+#define KERNEL_CALLS_MIN 100u
 
 /*
  * One kernel round on the worker's CPU (its lcore idles between rounds):
- * the mean over the pcap's packets, each weighted as the ports get it.
+ * means over the pcap's packets, each weighted as the ports get it.
  */
 static int
-kernel_round(struct cli_bench_kernel *k, double *ns)
+kernel_round(struct cli_bench_kernel *k, struct cli_bench_kernel_fig *mean)
 {
+	const uint32_t calls = RTE_MAX(KERNEL_CALLS / lb_tmpl.n, KERNEL_CALLS_MIN);
 	rte_cpuset_t old, cpu = rte_lcore_cpuset(1);
-	double sum = 0;
+	double var = 0;
 	int rc = 0;
 
+	memset(mean, 0, sizeof(*mean));
 	pthread_getaffinity_np(pthread_self(), sizeof(old), &old);
 	pthread_setaffinity_np(pthread_self(), sizeof(cpu), &cpu);
 	for (uint32_t i = 0; i < lb_tmpl.n && rc == 0; i++) {
-		double t = cli_bench_kernel_ns(k, lb_tmpl.data[i], lb_tmpl.len[i], KERNEL_REPEAT);
+		struct cli_bench_kernel_fig f;
 
-		if (t < 0)
-			rc = (int)t;
-		sum += t;
+		rc = cli_bench_kernel_packet(k, lb_tmpl.data[i], lb_tmpl.len[i], calls, &f);
+		mean->prog_ns += f.prog_ns / lb_tmpl.n;
+		mean->frame_ns += f.frame_ns / lb_tmpl.n;
+		var += f.prog_stderr_ns * f.prog_stderr_ns;
 	}
 	pthread_setaffinity_np(pthread_self(), sizeof(old), &old);
-	*ns = sum / lb_tmpl.n;
+	mean->prog_stderr_ns = sqrt(var) / lb_tmpl.n;
 	return rc;
 }
 
@@ -512,9 +516,11 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 		       cfg->scenario, cfg->workers, cfg->burst, cfg->seconds, huge ? "true" : "false",
 		       x_cpp, b_cpp, b_cpp > 0 ? x_cpp / b_cpp : 0, x_mpps, b_mpps, prog_cpp);
 		if (kernel_ns > 0)
-			printf("\"kernel_ns_per_pkt\": %.2f, \"kernel_mpps\": %.3f, "
-			       "\"vs_kernel\": %.3f, \"kernel_not_comparable\": [%s], ", kernel_ns,
-			       1e3 / kernel_ns, x_mpps * kernel_ns / 1e3, kernel_odd);
+			printf("\"kernel_ns_per_pkt\": %.2f, \"kernel_prog_ns\": %.2f, "
+			       "\"kernel_prog_stderr_ns\": %.2f, \"kernel_frame_ns\": %.2f, "
+			       "\"kernel_mpps\": %.3f, \"vs_kernel\": %.3f, ", kernel_ns,
+			       kernel_prog_ns, kernel_stderr_ns, kernel_frame_ns, 1e3 / kernel_ns,
+			       x_mpps * kernel_ns / 1e3);
 		else if (kernel_why != NULL)
 			printf("\"kernel_skipped\": \"%s\", ", kernel_why);
 		printf("\"tsc_hz\": %" PRIu64 "}\n", rte_get_tsc_hz());
@@ -527,12 +533,10 @@ report(const struct bench_cfg *cfg, bool huge, double x_cpp, double b_cpp, doubl
 	printf("  bare DPDK %8.2f cycles/pkt  %8.3f Mpps\n", b_cpp, b_mpps);
 	printf("  ratio     %8.3f\n", b_cpp > 0 ? x_cpp / b_cpp : 0);
 	if (kernel_ns > 0)
-		printf("  kernel    %8.2f ns/pkt     %8.3f Mpps  (live frames: program and frame "
-		       "work)\n  xdpdk/kernel %5.3f\n", kernel_ns, 1e3 / kernel_ns,
+		printf("  kernel    %8.2f ns/pkt     %8.3f Mpps  (program %.2f ± %.2f on fresh "
+		       "pages, frame work %.2f)\n  xdpdk/kernel %5.3f\n", kernel_ns,
+		       1e3 / kernel_ns, kernel_prog_ns, kernel_stderr_ns, kernel_frame_ns,
 		       x_mpps * kernel_ns / 1e3);
-	if (kernel_ns > 0 && kernel_odd[0] != '\0')
-		printf("  kernel    packets %s: the live run costs no more than its head adjustment "
-		       "and verdict alone: not comparable\n", kernel_odd);
 	else if (kernel_why != NULL)
 		printf("  kernel    not measured: %s\n", kernel_why);
 	printf("  verdicts ");
@@ -602,16 +606,6 @@ pipeline(const char *path, int argc, char **argv)
 					     &kernel_why);
 		if (kern == NULL)
 			fprintf(stderr, "%s: --kernel: %s: no kernel figure\n", path, kernel_why);
-		for (uint32_t i = 0; kern != NULL && i < lb_tmpl.n; i++) {
-			double pn, bn;
-			size_t l = strlen(kernel_odd);
-
-			if (cli_bench_kernel_check(kern, lb_tmpl.data[i], lb_tmpl.len[i],
-						   KERNEL_REPEAT, &pn, &bn) == 0 && pn <= bn &&
-			    l + 12 < sizeof(kernel_odd))
-				snprintf(kernel_odd + l, sizeof(kernel_odd) - l, "%s%u",
-					 l ? "," : "", lb_tmpl.num[i]);
-		}
 	}
 	for (int r = 0; rc == 0 && r < ROUNDS; r++) {
 		const double s = cfg.seconds / (2 * ROUNDS);
@@ -653,15 +647,19 @@ pipeline(const char *path, int argc, char **argv)
 				verdict_share[a] = runs > 0 ? act[a] / runs : 0;
 		}
 		if (kern != NULL) {
-			double ns;
+			struct cli_bench_kernel_fig m;
 
-			if (kernel_round(kern, &ns) != 0) {
+			if (kernel_round(kern, &m) != 0) {
 				kernel_why = "BPF_PROG_TEST_RUN with live frames failed";
 				cli_bench_kernel_close(kern);
 				kern = NULL;
 				kernel_ns = 0;
-			} else if (kernel_ns == 0 || ns < kernel_ns) {
-				kernel_ns = ns;	/* the best round, as for both loops */
+			} else if (kernel_ns == 0 || m.prog_ns + m.frame_ns < kernel_ns) {
+				/* the best round, as for both loops */
+				kernel_ns = m.prog_ns + m.frame_ns;
+				kernel_prog_ns = m.prog_ns;
+				kernel_frame_ns = m.frame_ns;
+				kernel_stderr_ns = m.prog_stderr_ns;
 			}
 		}
 	}
