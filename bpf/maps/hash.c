@@ -453,21 +453,30 @@ htab_elem_lookup(struct xdpdk_map *map, const void *key)
 	return htab_find(map->dp, key);
 }
 
-static void *
-htab_percpu_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
+/* A worker's slot of a per-CPU element, marked for the LRU if @p lru. Inlined into both entries. */
+static __rte_always_inline void *
+percpu_slot(struct xdpdk_map *map, const void *key, uint32_t cpu, bool lru)
 {
-	const struct htab *ht = map->dp;
+	struct htab *ht = map->dp;
 	void *data;
 
 	if (unlikely(cpu >= ht->n_slots) || (data = htab_find(ht, key)) == NULL)
 		return NULL;
+	if (lru)
+		xdpdk_lru_mark(ht->lru, xdpdk_pool_idx(&ht->vals, data));
 	return (uint8_t *)data + (size_t)cpu * ht->stride;
+}
+
+static void *
+htab_percpu_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
+{
+	return percpu_slot(map, key, cpu, false);
 }
 
 static void *
 htab_percpu_elem_lookup(struct xdpdk_map *map, const void *key)
 {
-	return htab_percpu_elem_lookup_percpu(map, key, xdpdk_maps_cur_worker);
+	return percpu_slot(map, key, xdpdk_maps_cur_worker, false);
 }
 
 static void *
@@ -485,19 +494,13 @@ htab_lru_elem_lookup(struct xdpdk_map *map, const void *key)
 static void *
 htab_lru_percpu_elem_lookup_percpu(struct xdpdk_map *map, const void *key, uint32_t cpu)
 {
-	struct htab *ht = map->dp;
-	void *data;
-
-	if (unlikely(cpu >= ht->n_slots) || (data = htab_find(ht, key)) == NULL)
-		return NULL;
-	xdpdk_lru_mark(ht->lru, xdpdk_pool_idx(&ht->vals, data));
-	return (uint8_t *)data + (size_t)cpu * ht->stride;
+	return percpu_slot(map, key, cpu, true);
 }
 
 static void *
 htab_lru_percpu_elem_lookup(struct xdpdk_map *map, const void *key)
 {
-	return htab_lru_percpu_elem_lookup_percpu(map, key, xdpdk_maps_cur_worker);
+	return percpu_slot(map, key, xdpdk_maps_cur_worker, true);
 }
 
 /* The kernel's htab_of_map_lookup_elem: the inner map itself, not the slot. */
