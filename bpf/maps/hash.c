@@ -609,7 +609,7 @@ update_locked(struct xdpdk_map *map, struct htab *ht, const void *key, const voi
 	      uint64_t flags, bool prog, struct xdpdk_map **put_inner)
 {
 	const uint64_t op = flags & ~(uint64_t)BPF_F_LOCK;
-	const hash_sig_t sig = rte_hash_hash(ht->h, key);
+	const hash_sig_t sig = htab_crc(key, ht->key_size, ht->seed);
 	uint32_t idx, old_idx = 0, list = 0;
 	void *old = NULL, *elem;
 	int32_t pos;
@@ -696,7 +696,7 @@ update_locked(struct xdpdk_map *map, struct htab *ht, const void *key, const voi
 static int
 delete_locked(struct htab *ht, const void *key, struct xdpdk_map **put_inner)
 {
-	const hash_sig_t sig = rte_hash_hash(ht->h, key);
+	const hash_sig_t sig = htab_crc(key, ht->key_size, ht->seed);
 	void *old;
 	int32_t pos;
 	uint32_t idx;
