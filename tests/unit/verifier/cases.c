@@ -283,6 +283,13 @@ const struct vcase xdpdk_test_rejected[] = {
 };
 const uint32_t xdpdk_test_n_rejected = sizeof(xdpdk_test_rejected) / sizeof(xdpdk_test_rejected[0]);
 
+/* A packet offset computed by OP from two packet bytes, then checked and read. */
+#define PKT_OFFSET_FROM_TWO_BYTES(OP)                                                      \
+	PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1), \
+	     BPF_ALU64_REG(OP, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),        \
+	     BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),                       \
+	     BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0)
+
 const struct vcase xdpdk_test_accepted[] = {
 	{ "pkt_checked_read", XDP, false, NULL,
 	  PROG(LOAD_PKT, CHECK_LEN(14, 2), BPF_LDX_MEM(BPF_B, 0, 2, 13), BPF_EXIT_INSN(), RET0) },
@@ -334,21 +341,9 @@ const struct vcase xdpdk_test_accepted[] = {
 	{ "array_lookup_zero_key_never_null", XDP, false, NULL,
 	  PROG(LOOKUP(M_ARRAY), BPF_LDX_MEM(BPF_DW, 0, 0, 0), BPF_EXIT_INSN()) },
 	/* 6.10+: or, xor and mul of bounded scalars are bounded (is_safe_to_compute_dst_reg_range) */
-	{ "pkt_offset_from_or_of_two_bytes", XDP, false, NULL,
-	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
-	       BPF_ALU64_REG(BPF_OR, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
-	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
-	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
-	{ "pkt_offset_from_xor_of_two_bytes", XDP, false, NULL,
-	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
-	       BPF_ALU64_REG(BPF_XOR, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
-	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
-	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
-	{ "pkt_offset_from_mul_of_two_bytes", XDP, false, NULL,
-	  PROG(LOAD_PKT, CHECK_LEN(2, 9), BPF_LDX_MEM(BPF_B, 4, 2, 0), BPF_LDX_MEM(BPF_B, 5, 2, 1),
-	       BPF_ALU64_REG(BPF_MUL, 4, 5), BPF_ALU64_REG(BPF_ADD, 2, 4), BPF_MOV64_REG(4, 2),
-	       BPF_ALU64_IMM(BPF_ADD, 4, 1), BPF_JMP_REG(BPF_JGT, 4, 3, 2),
-	       BPF_LDX_MEM(BPF_B, 0, 2, 0), BPF_EXIT_INSN(), RET0) },
+	{ "pkt_offset_from_or_of_two_bytes", XDP, false, NULL, PKT_OFFSET_FROM_TWO_BYTES(BPF_OR) },
+	{ "pkt_offset_from_xor_of_two_bytes", XDP, false, NULL, PKT_OFFSET_FROM_TWO_BYTES(BPF_XOR) },
+	{ "pkt_offset_from_mul_of_two_bytes", XDP, false, NULL, PKT_OFFSET_FROM_TWO_BYTES(BPF_MUL) },
 	/* Found by test_random_diff: the kernel never judges code no path reaches. */
 	{ "ctx_write_in_dead_code", XDP, false, NULL,
 	  PROG(BPF_MOV64_IMM(0, 0), BPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
